@@ -1,0 +1,79 @@
+// Builds the three bundles: the extension (node, cjs), the command-line tool (node, cjs) and the
+// Studio webview app (browser). Type checking is separate (`npm run typecheck`).
+//   node esbuild.mjs               development build with sourcemaps
+//   node esbuild.mjs --production  minified, no sourcemaps
+//   node esbuild.mjs --watch       rebuilds on change, with the $esbuild-watch problem matcher lines
+import * as esbuild from 'esbuild';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** Prints the lines VS Code's `$esbuild-watch` problem matcher looks for. */
+const watchLogPlugin = {
+  name: 'watch-log',
+  setup(build) {
+    build.onStart(() => {
+      console.log('[watch] build started');
+    });
+    build.onEnd((result) => {
+      for (const { text, location } of result.errors) {
+        console.error(`✘ [ERROR] ${text}`);
+        if (location) console.error(`    ${location.file}:${location.line}:${location.column}:`);
+      }
+      console.log('[watch] build finished');
+    });
+  },
+};
+
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: !production,
+  sourcesContent: false,
+  logLevel: 'warning',
+  plugins: watch ? [watchLogPlugin] : [],
+};
+
+// wasm-vips loads its .wasm and worker script relative to its own files, so it stays outside the
+// bundle and ships as node_modules/wasm-vips (see .vscodeignore).
+const nodeExternal = ['vscode', 'wasm-vips'];
+
+const contexts = await Promise.all([
+  esbuild.context({
+    ...common,
+    entryPoints: ['src/extension.ts'],
+    outfile: 'dist/extension.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: nodeExternal,
+  }),
+  esbuild.context({
+    ...common,
+    entryPoints: ['src/cli/main.ts'],
+    outfile: 'dist/cli.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: nodeExternal,
+    banner: { js: '#!/usr/bin/env node' },
+  }),
+  esbuild.context({
+    ...common,
+    entryPoints: ['src/webview/main.ts'],
+    outfile: 'dist/webview.js',
+    platform: 'browser',
+    format: 'iife',
+    target: ['chrome120'],
+  }),
+]);
+
+if (watch) {
+  await Promise.all(contexts.map((ctx) => ctx.watch()));
+} else {
+  try {
+    await Promise.all(contexts.map((ctx) => ctx.rebuild()));
+  } finally {
+    await Promise.all(contexts.map((ctx) => ctx.dispose()));
+  }
+}

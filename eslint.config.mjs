@@ -1,0 +1,62 @@
+// ESLint flat config: typescript-eslint type-checked rules, and the layering rule that keeps the
+// product core (src/core) and the command-line tool free of any runtime `vscode` import.
+import eslint from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const noRuntimeVscode = {
+  name: 'vscode',
+  allowTypeImports: true,
+  message:
+    'src/core, src/cli, the webview app and the Studio protocol must not import vscode at runtime: the core runs in plain Node. Pass what you need in from an adapter, or use `import type`.',
+};
+const azureIdentityLazy = {
+  name: '@azure/identity',
+  allowTypeImports: true,
+  message: 'Load @azure/identity lazily (`await import(...)`) so that activation stays fast.',
+};
+
+export default tseslint.config(
+  {
+    ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', '.vscode-test-host/**', 'test-artifacts/**', '.bench/**', '**/*.d.ts'],
+  },
+  eslint.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: {
+        projectService: {
+          allowDefaultProject: ['*.mjs', 'scripts/*.mjs', '.vscode-test.mjs'],
+        },
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      eqeqeq: ['error', 'always'],
+      curly: ['error', 'multi-line'],
+      'no-throw-literal': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': ['error', { prefer: 'type-imports', fixStyle: 'inline-type-imports' }],
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { paths: [azureIdentityLazy] }],
+    },
+  },
+  {
+    files: ['src/core/**/*.ts', 'src/cli/**/*.ts', 'src/webview/**/*.ts', 'src/studio/protocol.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { paths: [noRuntimeVscode, azureIdentityLazy] }],
+    },
+  },
+  {
+    files: ['**/*.mjs', '**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' },
+    },
+  },
+);

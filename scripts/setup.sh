@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Sets up a fresh machine for building and testing Foundry Mockups:
+#   - the Debian packages the offline VS Code test host needs (as root, or through sudo),
+#   - the extension's npm dependencies (npm ci),
+#   - the offline VS Code test host (code-server) in .vscode-test-host/.
+# Idempotent: run it again at any time.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+packages=(chromium libkrb5-dev pkg-config ripgrep)
+if command -v apt-get >/dev/null; then
+  missing=()
+  for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  if ((${#missing[@]})); then
+    sudo=""
+    [[ $(id -u) -eq 0 ]] || sudo="sudo"
+    echo "setup: installing Debian packages: ${missing[*]}"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
+else
+  echo "setup: no apt-get here; make sure chromium, libkrb5-dev, pkg-config and ripgrep are installed" >&2
+fi
+
+npm ci --no-audit --no-fund
+bash test/host/install.sh
+echo "setup: done. Run the tests with: npm test"

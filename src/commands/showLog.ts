@@ -1,0 +1,5 @@
+import type { Services } from '../services';
+
+export function run(services: Services): void {
+  services.log.show();
+}

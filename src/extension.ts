@@ -1,0 +1,40 @@
+import * as vscode from 'vscode';
+import { ApiKeyStore } from './auth/apiKeyStore';
+import { registerCommands } from './commands/registerCommands';
+import type { Services } from './services';
+import { type UserInterface, windowUserInterface } from './ui';
+
+/** What the extension exports to other extensions and to its own integration tests. */
+export interface FoundryMockupsApi {
+  /** Milliseconds `activate` took, measured inside it. */
+  readonly activationMs: number;
+  /** Replaces the window prompts and messages (tests record and answer them). */
+  setUserInterface(ui: UserInterface | undefined): void;
+}
+
+export function activate(context: vscode.ExtensionContext): FoundryMockupsApi {
+  const started = performance.now();
+  const log = vscode.window.createOutputChannel('Foundry Mockups', { log: true });
+  context.subscriptions.push(log);
+
+  const services: Services = {
+    context,
+    log,
+    apiKeys: new ApiKeyStore(context.secrets),
+    ui: windowUserInterface,
+  };
+  registerCommands(services);
+
+  const activationMs = performance.now() - started;
+  log.info(`Activated in ${activationMs.toFixed(1)} ms.`);
+  return {
+    activationMs,
+    setUserInterface: (ui) => {
+      services.ui = ui ?? windowUserInterface;
+    },
+  };
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

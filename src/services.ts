@@ -1,0 +1,12 @@
+import type * as vscode from 'vscode';
+import type { ApiKeyStore } from './auth/apiKeyStore';
+import type { UserInterface } from './ui';
+
+/** What the extension creates once at activation and hands to every command. */
+export interface Services {
+  readonly context: vscode.ExtensionContext;
+  readonly log: vscode.LogOutputChannel;
+  readonly apiKeys: ApiKeyStore;
+  /** Replaceable by integration tests (see the extension's exported API). */
+  ui: UserInterface;
+}

@@ -1,0 +1,88 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { FoundryMockupsApi } from '../../src/extension';
+import { activateExtension, EXTENSION_ID, RecordingUi } from './testUi';
+
+interface ContributedCommand {
+  command: string;
+  title: string;
+  category: string;
+}
+
+describe('activation', () => {
+  let api: FoundryMockupsApi;
+  let ui: RecordingUi;
+
+  before(async () => {
+    api = await activateExtension(vscode);
+  });
+  beforeEach(() => {
+    ui = new RecordingUi();
+    api.setUserInterface(ui);
+  });
+  after(() => api.setUserInterface(undefined));
+
+  it('activates in the host and reports how long activation took', () => {
+    const extension = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(extension?.isActive, 'the extension is active');
+    assert.ok(Number.isFinite(api.activationMs) && api.activationMs >= 0);
+    console.log(`      activation took ${api.activationMs.toFixed(1)} ms (measured inside activate)`);
+  });
+
+  it('registers every contributed command, each in the Mockups category with a localized title', async () => {
+    const extension = vscode.extensions.getExtension(EXTENSION_ID);
+    const contributed = (extension?.packageJSON as { contributes: { commands: ContributedCommand[] } }).contributes.commands;
+    const ids = contributed.map((c) => c.command).sort();
+    assert.deepEqual(ids, [
+      'foundryMockups.clearApiKey',
+      'foundryMockups.configureConnection',
+      'foundryMockups.estimateBatch',
+      'foundryMockups.generate',
+      'foundryMockups.generateHere',
+      'foundryMockups.openStudio',
+      'foundryMockups.refineImage',
+      'foundryMockups.runBatch',
+      'foundryMockups.setApiKey',
+      'foundryMockups.showLog',
+      'foundryMockups.signIn',
+    ]);
+    const registered = new Set(await vscode.commands.getCommands(true));
+    for (const command of contributed) {
+      assert.ok(registered.has(command.command), `${command.command} is registered`);
+      assert.equal(command.category, 'Mockups', `${command.command} category`);
+      assert.ok(!command.title.startsWith('%'), `${command.command} title ${command.title} is resolved from package.nls.json`);
+    }
+  });
+
+  it('does not load heavy modules at activation', () => {
+    const loaded = Object.keys(require.cache);
+    for (const heavy of ['wasm-vips', '@azure/identity', '@azure/msal-node']) {
+      assert.ok(!loaded.some((file) => file.includes(`node_modules/${heavy}/`)), `${heavy} is not loaded`);
+    }
+  });
+
+  it('stores the API key given as an argument without prompting, and clears it', async () => {
+    const key = '0123456789abcdef0123456789abcdef';
+    assert.equal(await vscode.commands.executeCommand('foundryMockups.setApiKey', key), true);
+    assert.equal(ui.messages.at(-1)?.message, 'Foundry Mockups: API key stored in secret storage.');
+    const settings = JSON.stringify(vscode.workspace.getConfiguration('foundryMockups'));
+    assert.ok(!settings.includes(key), 'the key is not in the settings');
+    assert.equal(await vscode.commands.executeCommand('foundryMockups.clearApiKey'), true, 'a key was stored');
+    assert.equal(await vscode.commands.executeCommand('foundryMockups.clearApiKey'), false, 'no key is left');
+    assert.equal(ui.messages.at(-1)?.message, 'Foundry Mockups: no API key was stored.');
+  });
+
+  it('refuses an API key that cannot be one, naming the problem', async () => {
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand('foundryMockups.setApiKey', 'has space inside the key value')),
+      /contains spaces/,
+    );
+    assert.equal(await vscode.commands.executeCommand('foundryMockups.clearApiKey'), false, 'nothing was stored');
+  });
+
+  it('asks for the key in a password box when no argument is given, and stores nothing on Escape', async () => {
+    ui.answerInput(undefined);
+    assert.equal(await vscode.commands.executeCommand('foundryMockups.setApiKey'), false);
+    assert.equal(await vscode.commands.executeCommand('foundryMockups.clearApiKey'), false);
+  });
+});
