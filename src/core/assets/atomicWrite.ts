@@ -1,0 +1,144 @@
+/**
+ * Atomic, never-overwriting writes. Each file is written in full to a temporary file in the same
+ * folder, flushed, then published under its final name with a hard link, which fails instead of
+ * replacing an existing file; the temporary file is removed either way. A crash leaves at worst a
+ * hidden `.*.fmtmp` file, never a partial asset (`removeStaleTempFiles` cleans those up).
+ */
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+
+const TEMP_SUFFIX = '.fmtmp';
+const MAX_ATTEMPTS = 1000;
+
+export interface NamedBytes {
+  readonly name: string;
+  readonly bytes: Uint8Array;
+}
+
+export class FileExistsError extends Error {
+  constructor(readonly file: string) {
+    super(`${file} already exists and is never overwritten.`);
+    this.name = 'FileExistsError';
+  }
+}
+
+/** Writes `bytes` to `dir/name` atomically; throws FileExistsError if that name is taken. */
+export async function writeFileAtomicExclusive(dir: string, name: string, bytes: Uint8Array): Promise<string> {
+  const final = path.join(dir, name);
+  const temp = path.join(dir, `.${name}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
+  const handle = await fs.open(temp, 'wx');
+  try {
+    await handle.writeFile(bytes);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await publish(temp, final);
+  } finally {
+    await fs.rm(temp, { force: true });
+  }
+  return final;
+}
+
+async function publish(temp: string, final: string): Promise<void> {
+  try {
+    await fs.link(temp, final);
+    return;
+  } catch (error) {
+    if (code(error) === 'EEXIST') throw new FileExistsError(final);
+    if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV', 'EMLINK'].includes(code(error) ?? '')) throw error;
+  }
+  // File systems without hard links: reserve the name exclusively, then replace the empty
+  // reservation with the complete file in one rename.
+  try {
+    await (await fs.open(final, 'wx')).close();
+  } catch (error) {
+    if (code(error) === 'EEXIST') throw new FileExistsError(final);
+    throw error;
+  }
+  try {
+    await fs.rename(temp, final);
+  } catch (error) {
+    await fs.rm(final, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * Writes a group of files that share a base name (an image, its original, its sidecar), all or
+ * nothing. `build(base)` gives the files for a candidate base name; when any of them exists, the
+ * files already written for that candidate are removed and `base-2`, `base-3`... are tried.
+ * The last file of the group is written last: make it the sidecar, so that a sidecar always
+ * describes files that exist.
+ */
+export async function writeGroupAtomic(
+  dir: string,
+  base: string,
+  build: (candidate: string) => readonly NamedBytes[],
+  signal?: AbortSignal,
+): Promise<{ base: string; files: string[] }> {
+  await fs.mkdir(dir, { recursive: true });
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    signal?.throwIfAborted();
+    const candidate = attempt === 1 ? base : `${base}-${attempt}`;
+    const files = build(candidate);
+    if (await anyExists(dir, files)) continue;
+    const written: string[] = [];
+    try {
+      for (const file of files) {
+        signal?.throwIfAborted();
+        written.push(await writeFileAtomicExclusive(dir, file.name, file.bytes));
+      }
+      return { base: candidate, files: written };
+    } catch (error) {
+      await Promise.all(written.map((f) => fs.rm(f, { force: true })));
+      if (error instanceof FileExistsError) continue; // taken meanwhile by another writer
+      throw error;
+    }
+  }
+  throw new Error(`Could not find a free file name for "${base}" in ${dir} after ${MAX_ATTEMPTS} attempts.`);
+}
+
+/** Removes temporary files left by a write that was killed (older than `olderThanMs`). */
+export async function removeStaleTempFiles(dir: string, olderThanMs = 60_000): Promise<number> {
+  let removed = 0;
+  let entries: string[];
+  try {
+    entries = await fs.readdir(dir);
+  } catch {
+    return 0;
+  }
+  const now = Date.now();
+  for (const entry of entries) {
+    if (!entry.startsWith('.') || !entry.endsWith(TEMP_SUFFIX)) continue;
+    const file = path.join(dir, entry);
+    try {
+      const stat = await fs.stat(file);
+      if (now - stat.mtimeMs >= olderThanMs) {
+        await fs.rm(file, { force: true });
+        removed++;
+      }
+    } catch {
+      // gone already
+    }
+  }
+  return removed;
+}
+
+async function anyExists(dir: string, files: readonly NamedBytes[]): Promise<boolean> {
+  for (const file of files) {
+    try {
+      await fs.lstat(path.join(dir, file.name));
+      return true;
+    } catch (error) {
+      if (code(error) !== 'ENOENT') throw error;
+    }
+  }
+  return false;
+}
+
+function code(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null && 'code' in error ? String((error).code) : undefined;
+}

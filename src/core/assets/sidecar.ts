@@ -1,0 +1,144 @@
+/**
+ * The sidecar `<image file name>.mockup.json` written beside every image: what was asked, what was
+ * sent, what came back and what was done to it. Schema: schemas/sidecar.schema.json (version 1).
+ * It never holds a key, a token or any other secret: only the endpoint's host name.
+ */
+import { createHash } from 'node:crypto';
+
+export const SIDECAR_SCHEMA_VERSION = 1;
+export const SIDECAR_SUFFIX = '.mockup.json';
+
+export function sidecarFileName(imageFileName: string): string {
+  return `${imageFileName}${SIDECAR_SUFFIX}`;
+}
+
+export interface FileRecord {
+  /** File name relative to the sidecar's folder (or a workspace-relative path for references). */
+  readonly file: string;
+  readonly width?: number;
+  readonly height?: number;
+  readonly format?: 'png' | 'jpeg' | 'webp';
+  readonly bytes?: number;
+  readonly sha256: string;
+}
+
+export interface PostProcessStep {
+  readonly kind: 'crop' | 'resize' | 'pad';
+  readonly [detail: string]: unknown;
+}
+
+export interface Sidecar {
+  readonly schemaVersion: 1;
+  readonly tool: { readonly name: 'foundry-mockups'; readonly version: string };
+  /** ISO 8601 time the image was received. */
+  readonly createdAt: string;
+  readonly prompt: {
+    /** What the user typed (or the template's fields rendered). */
+    readonly typed: string;
+    /** The full prompt sent to the service (style guide, locale instructions included). */
+    readonly sent: string;
+    readonly revised?: string;
+    readonly template?: { readonly id: string; readonly fields: Readonly<Record<string, string>> };
+    readonly locale?: string;
+    readonly styleGuide?: string;
+  };
+  readonly service: {
+    readonly model: string;
+    readonly deployment: string;
+    /** Host name only, e.g. `my-resource.openai.azure.com`. */
+    readonly endpointHost: string;
+    readonly apiMode: 'v1' | 'dated';
+    readonly apiVersion?: string;
+    readonly requestId?: string;
+    readonly durationMs?: number;
+  };
+  readonly request: {
+    readonly operation: 'generate' | 'edit';
+    readonly size: string;
+    readonly quality?: string;
+    readonly n?: number;
+    readonly outputFormat?: string;
+    readonly outputCompression?: number;
+    readonly background?: string;
+    readonly moderation?: string;
+    readonly inputFidelity?: string;
+    readonly partialImages?: number;
+    /** 1-based index of this image among the request's images. */
+    readonly variant?: number;
+    /** Further fields passed through unchanged (`extraBody`). */
+    readonly extra?: Readonly<Record<string, unknown>>;
+  };
+  readonly target: {
+    readonly width?: number;
+    readonly height?: number;
+    readonly cssWidth?: number;
+    readonly cssHeight?: number;
+    readonly density?: number;
+    readonly presetId?: string;
+    readonly fit?: 'cover' | 'contain' | 'generated';
+    readonly auto?: boolean;
+  };
+  readonly output: FileRecord;
+  /** The service's own bytes, kept untouched when the image was post-processed. */
+  readonly original?: FileRecord & { readonly steps: readonly PostProcessStep[]; readonly explanation: string };
+  readonly lineage?: {
+    readonly parent?: FileRecord;
+    readonly references?: readonly FileRecord[];
+    readonly mask?: FileRecord;
+  };
+  readonly usage?: {
+    readonly inputTokens?: number;
+    readonly outputTokens?: number;
+    readonly totalTokens?: number;
+    readonly inputTextTokens?: number;
+    readonly inputImageTokens?: number;
+    readonly outputImageTokens?: number;
+    readonly outputTextTokens?: number;
+  };
+  readonly cost?: { readonly usd: number; readonly currency: 'USD'; readonly basis: 'usage' | 'estimate' };
+  readonly safety?: {
+    readonly contentFilterResults?: unknown;
+    readonly promptFilterResults?: unknown;
+  };
+  /** Fingerprint of the job (prompt as sent, parameters, deployment) for idempotent batch runs. */
+  readonly fingerprint?: string;
+  readonly batch?: { readonly file: string; readonly assetId: string };
+}
+
+export function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** Secrets must never reach a sidecar: refuse to serialize anything that looks like one. */
+const SECRET_KEYS = /^(api[-_]?key|authorization|access[-_]?token|token|secret|password|bearer)$/i;
+
+export function serializeSidecar(sidecar: Sidecar): Uint8Array {
+  const json = JSON.stringify(
+    sidecar,
+    (key, value: unknown) => {
+      if (SECRET_KEYS.test(key)) throw new Error(`refusing to write a sidecar field named "${key}": sidecars never hold secrets`);
+      return value;
+    },
+    2,
+  );
+  return new TextEncoder().encode(`${json}\n`);
+}
+
+/**
+ * A stable fingerprint of a job: the same prompt as sent, parameters and deployment give the
+ * same value, whatever the order of the object's keys.
+ */
+export function jobFingerprint(parts: { promptSent: string; deployment: string; model: string; parameters: Readonly<Record<string, unknown>> }): string {
+  return sha256(new TextEncoder().encode(stableStringify(parts)));
+}
+
+export function stableStringify(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
