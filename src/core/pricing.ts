@@ -25,13 +25,13 @@ export const DEFAULT_PRICING: Readonly<Record<ModelFamily, Pricing>> = {
   'gpt-image-1-mini': { textInput: 2, cachedTextInput: 0.2, imageInput: 2.5, cachedImageInput: 0.25, imageOutput: 8, textOutput: 10 },
 };
 
-/** The usage block of an image response (the service's field names, all optional but the totals). */
-export interface ImageUsage {
-  readonly input_tokens?: number;
-  readonly output_tokens?: number;
-  readonly total_tokens?: number;
-  readonly input_tokens_details?: { readonly text_tokens?: number; readonly image_tokens?: number; readonly cached_tokens?: number };
-  readonly output_tokens_details?: { readonly text_tokens?: number; readonly image_tokens?: number };
+/** The usage of an image response, as the Foundry client returns it (camelCase of the wire fields). */
+export interface UsageTokens {
+  readonly inputTokens?: number;
+  readonly outputTokens?: number;
+  readonly totalTokens?: number;
+  readonly inputTokensDetails?: { readonly textTokens?: number; readonly imageTokens?: number; readonly cachedTokens?: number };
+  readonly outputTokensDetails?: { readonly textTokens?: number; readonly imageTokens?: number };
 }
 
 export interface CostBreakdown {
@@ -52,16 +52,16 @@ const PER_TOKEN = 1 / 1_000_000;
  * count as text; output tokens without a breakdown count as image tokens (what an image model
  * produces). Cached tokens, when reported, are billed at the cached rates.
  */
-export function costFromUsage(usage: ImageUsage, pricing: Pricing): CostBreakdown {
-  const input = nonNegative(usage.input_tokens);
-  const inDetails = usage.input_tokens_details;
-  const imageInput = nonNegative(inDetails?.image_tokens);
-  const cachedInput = Math.min(nonNegative(inDetails?.cached_tokens), input);
-  const textInput = inDetails?.text_tokens !== undefined ? nonNegative(inDetails.text_tokens) : Math.max(0, input - imageInput);
-  const output = nonNegative(usage.output_tokens);
-  const outDetails = usage.output_tokens_details;
-  const textOutput = nonNegative(outDetails?.text_tokens);
-  const imageOutput = outDetails?.image_tokens !== undefined ? nonNegative(outDetails.image_tokens) : Math.max(0, output - textOutput);
+export function costFromUsage(usage: UsageTokens, pricing: Pricing): CostBreakdown {
+  const input = nonNegative(usage.inputTokens);
+  const inDetails = usage.inputTokensDetails;
+  const imageInput = nonNegative(inDetails?.imageTokens);
+  const cachedInput = Math.min(nonNegative(inDetails?.cachedTokens), input);
+  const textInput = inDetails?.textTokens !== undefined ? nonNegative(inDetails.textTokens) : Math.max(0, input - imageInput);
+  const output = nonNegative(usage.outputTokens);
+  const outDetails = usage.outputTokensDetails;
+  const textOutput = nonNegative(outDetails?.textTokens);
+  const imageOutput = outDetails?.imageTokens !== undefined ? nonNegative(outDetails.imageTokens) : Math.max(0, output - textOutput);
 
   // Cached tokens are part of the input counts: bill them once, at the cached rates, image first.
   const cachedImage = Math.min(cachedInput, imageInput);
@@ -126,10 +126,10 @@ export function estimateCost(input: EstimateInput, pricing: Pricing): CostBreakd
   const imageOutput = perImage * Math.max(1, input.n);
   return costFromUsage(
     {
-      input_tokens: textInput + imageInput,
-      output_tokens: imageOutput,
-      input_tokens_details: { text_tokens: textInput, image_tokens: imageInput },
-      output_tokens_details: { image_tokens: imageOutput, text_tokens: 0 },
+      inputTokens: textInput + imageInput,
+      outputTokens: imageOutput,
+      inputTokensDetails: { textTokens: textInput, imageTokens: imageInput },
+      outputTokensDetails: { imageTokens: imageOutput, textTokens: 0 },
     },
     pricing,
   );

@@ -10,7 +10,7 @@ describe('pricing', () => {
 
   it('computes the cost from the usage the service returned', () => {
     const cost = costFromUsage(
-      { input_tokens: 50, output_tokens: 7000, total_tokens: 7050, input_tokens_details: { text_tokens: 10, image_tokens: 40 }, output_tokens_details: { image_tokens: 7000, text_tokens: 0 } },
+      { inputTokens: 50, outputTokens: 7000, totalTokens: 7050, inputTokensDetails: { textTokens: 10, imageTokens: 40 }, outputTokensDetails: { imageTokens: 7000, textTokens: 0 } },
       gi2,
     );
     // 10 x $5 + 40 x $8 + 7000 x $30, per 1M tokens
@@ -18,12 +18,12 @@ describe('pricing', () => {
   });
 
   it('bills cached tokens once, at the cached rate', () => {
-    const cost = costFromUsage({ input_tokens: 100, output_tokens: 0, input_tokens_details: { text_tokens: 0, image_tokens: 100, cached_tokens: 60 } }, gi2);
+    const cost = costFromUsage({ inputTokens: 100, outputTokens: 0, inputTokensDetails: { textTokens: 0, imageTokens: 100, cachedTokens: 60 } }, gi2);
     assert.equal(cost.usd, (40 * 8 + 60 * 2) / 1e6);
   });
 
   it('counts output without a breakdown as image tokens', () => {
-    assert.equal(costFromUsage({ input_tokens: 0, output_tokens: 1000 }, gi2).usd, (1000 * 30) / 1e6);
+    assert.equal(costFromUsage({ inputTokens: 0, outputTokens: 1000 }, gi2).usd, (1000 * 30) / 1e6);
   });
 
   it('estimates gpt-image-1 family tokens from Microsoft\'s table and gpt-image-2 by area', () => {

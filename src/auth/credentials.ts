@@ -1,0 +1,87 @@
+import * as vscode from 'vscode';
+import type { ConnectionSettings } from '../core/connection';
+import type { FoundryAuth } from '../core/foundry';
+import type { ApiKeyStore } from './apiKeyStore';
+import { createAzureIdentityCredential, tokenGetter } from './azureIdentity';
+
+/** Which VS Code authentication provider to ask for a Microsoft account session. */
+export function microsoftProviderId(): string {
+  return vscode.workspace.getConfiguration('foundryMockups').get<boolean>('sovereignCloud', false) ? 'microsoft-sovereign-cloud' : 'microsoft';
+}
+
+/** The scopes of a session request: the Entra scope, plus the tenant in VS Code's own form. */
+export function sessionScopes(settings: Pick<ConnectionSettings, 'scope' | 'tenant'>): string[] {
+  return settings.tenant ? [settings.scope, `VSCODE_TENANT:${settings.tenant}`] : [settings.scope];
+}
+
+/** A token getter backed by VS Code's Microsoft account; `interactive` may show the sign-in flow. */
+function microsoftTokenGetter(settings: ConnectionSettings, interactive: boolean): FoundryAuth {
+  return {
+    kind: 'token',
+    getToken: async () => {
+      const session = await vscode.authentication.getSession(microsoftProviderId(), sessionScopes(settings), interactive ? { createIfNone: true } : { silent: true });
+      if (!session) throw new NoCredentialsError('You are not signed in to a Microsoft account in VS Code: run "Mockups: Sign In".');
+      return session.accessToken;
+    },
+  };
+}
+
+export class NoCredentialsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NoCredentialsError';
+  }
+}
+
+export interface CredentialResolution {
+  readonly auth: FoundryAuth;
+  /** What was chosen, for the log (never the secret itself). */
+  readonly description: string;
+}
+
+/**
+ * Turns the `foundryMockups.auth` choice into credentials for the Foundry client.
+ * `auto`: the VS Code Microsoft account if signed in (silently), else Azure CLI / environment
+ * credentials through @azure/identity, else a stored API key; NoCredentialsError when none is
+ * there, so that the caller can offer the choices.
+ */
+export async function resolveCredentials(settings: ConnectionSettings, apiKeys: ApiKeyStore): Promise<CredentialResolution> {
+  switch (settings.auth) {
+    case 'apiKey': {
+      const apiKey = await apiKeys.get();
+      if (!apiKey) throw new NoCredentialsError('No API key is stored: run "Mockups: Set API Key..." or choose another sign-in method.');
+      return { auth: { kind: 'apiKey', apiKey }, description: 'API key from secret storage' };
+    }
+    case 'microsoft':
+      return { auth: microsoftTokenGetter(settings, true), description: `Microsoft account (${microsoftProviderId()})` };
+    case 'azureIdentity': {
+      const credential = await createAzureIdentityCredential('default', settings.tenant);
+      return { auth: { kind: 'token', getToken: tokenGetter(credential, settings.scope) }, description: 'DefaultAzureCredential' };
+    }
+    case 'auto':
+      return resolveAutomatically(settings, apiKeys);
+  }
+}
+
+async function resolveAutomatically(settings: ConnectionSettings, apiKeys: ApiKeyStore): Promise<CredentialResolution> {
+  const session = await vscode.authentication
+    .getSession(microsoftProviderId(), sessionScopes(settings), { silent: true })
+    .then(
+      (s) => s,
+      () => undefined,
+    );
+  if (session) return { auth: microsoftTokenGetter(settings, false), description: `Microsoft account ${session.account.label}` };
+
+  try {
+    const credential = await createAzureIdentityCredential('developer', settings.tenant);
+    const getToken = tokenGetter(credential, settings.scope);
+    await getToken(AbortSignal.timeout(15_000));
+    return { auth: { kind: 'token', getToken }, description: 'Azure CLI / environment credentials' };
+  } catch {
+    // No developer credentials on this machine: fall through to the API key.
+  }
+
+  const apiKey = await apiKeys.get();
+  if (apiKey) return { auth: { kind: 'apiKey', apiKey }, description: 'API key from secret storage' };
+  throw new NoCredentialsError('No credentials found: sign in with your Microsoft account, sign in to the Azure CLI (az login), or set an API key.');
+}
