@@ -4,6 +4,7 @@
  * It never holds a key, a token or any other secret: only the endpoint's host name.
  */
 import { createHash } from 'node:crypto';
+import type { PlanStep } from '../sizes/planner';
 
 export const SIDECAR_SCHEMA_VERSION = 1;
 export const SIDECAR_SUFFIX = '.mockup.json';
@@ -20,11 +21,6 @@ export interface FileRecord {
   readonly format?: 'png' | 'jpeg' | 'webp';
   readonly bytes?: number;
   readonly sha256: string;
-}
-
-export interface PostProcessStep {
-  readonly kind: 'crop' | 'resize' | 'pad';
-  readonly [detail: string]: unknown;
 }
 
 export interface Sidecar {
@@ -80,7 +76,7 @@ export interface Sidecar {
   };
   readonly output: FileRecord;
   /** The service's own bytes, kept untouched when the image was post-processed. */
-  readonly original?: FileRecord & { readonly steps: readonly PostProcessStep[]; readonly explanation: string };
+  readonly original?: FileRecord & { readonly steps: readonly PlanStep[]; readonly explanation: string };
   readonly lineage?: {
     readonly parent?: FileRecord;
     readonly references?: readonly FileRecord[];
