@@ -1,0 +1,76 @@
+/**
+ * `npm run emulator`: starts the Foundry emulator on its own. The first line on stdout is one JSON
+ * object `{"endpoint", "apiKey", "deployment", "model", "token"}`; everything else goes to stderr.
+ *   --port N           listen on N (default: a random free port)
+ *   --model M          model family of the default deployment (default gpt-image-2)
+ *   --deployment NAME  default deployment name (default: the model name)
+ *   --quota N/MS       at most N images per MS milliseconds, then 429 with retry-after
+ *   --api-key KEY      the key to accept (default: random)
+ *   --token TOKEN      the bearer token to accept (default: random)
+ *   --latency MS       added to every request; --stream-interval MS between streamed events
+ */
+import { parseArgs } from 'node:util';
+import { MODEL_FAMILIES, isModelFamily } from '../../src/core/sizes/rules';
+import { startEmulator, type EmulatorOptions } from './server';
+
+function fail(message: string): never {
+  process.stderr.write(`emulator: ${message}\n`);
+  process.exit(2);
+}
+
+function nonNegative(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0) fail(`--${name} must be a whole number >= 0 (got ${text})`);
+  return value;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string' },
+      model: { type: 'string', default: 'gpt-image-2' },
+      deployment: { type: 'string' },
+      quota: { type: 'string' },
+      'api-key': { type: 'string' },
+      token: { type: 'string' },
+      latency: { type: 'string' },
+      'stream-interval': { type: 'string' },
+    },
+    strict: true,
+  });
+  const model = values.model;
+  if (!isModelFamily(model)) fail(`--model must be one of ${MODEL_FAMILIES.join(', ')}`);
+  let quota: EmulatorOptions['quota'];
+  if (values.quota !== undefined) {
+    const match = /^(\d+)\/(\d+)$/.exec(values.quota);
+    if (!match || Number(match[1]) < 1 || Number(match[2]) < 1) fail('--quota must be IMAGES/WINDOW_MS, such as 5/60000');
+    quota = { images: Number(match[1]), windowMs: Number(match[2]) };
+  }
+  const port = nonNegative('port', values.port);
+  const latencyMs = nonNegative('latency', values.latency);
+  const streamIntervalMs = nonNegative('stream-interval', values['stream-interval']);
+  const emulator = await startEmulator({
+    ...(port !== undefined ? { port } : {}),
+    deployments: { [values.deployment ?? model]: model },
+    ...(quota ? { quota } : {}),
+    ...(values['api-key'] ? { apiKey: values['api-key'] } : {}),
+    ...(values.token ? { token: values.token } : {}),
+    ...(latencyMs !== undefined ? { latencyMs } : {}),
+    ...(streamIntervalMs !== undefined ? { streamIntervalMs } : {}),
+  });
+  process.stdout.write(
+    JSON.stringify({ endpoint: emulator.endpoint, apiKey: emulator.apiKey, deployment: emulator.deployment, model: emulator.model, token: emulator.token }) + '\n',
+  );
+  process.stderr.write(`Foundry emulator listening on ${emulator.endpoint} (deployment ${emulator.deployment}, ${emulator.model}${quota ? `, quota ${quota.images}/${quota.windowMs} ms` : ''}). Ctrl+C stops it.\n`);
+  const stop = (): void => {
+    emulator.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));
