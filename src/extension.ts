@@ -10,6 +10,8 @@ export interface FoundryMockupsApi {
   readonly activationMs: number;
   /** Replaces the window prompts and messages (tests record and answer them). */
   setUserInterface(ui: UserInterface | undefined): void;
+  /** The folder of the extension's log file (`Foundry Mockups.log`), for checking what is logged. */
+  readonly logUri: vscode.Uri;
 }
 
 export function activate(context: vscode.ExtensionContext): FoundryMockupsApi {
@@ -32,6 +34,7 @@ export function activate(context: vscode.ExtensionContext): FoundryMockupsApi {
     setUserInterface: (ui) => {
       services.ui = ui ?? windowUserInterface;
     },
+    logUri: context.logUri,
   };
 }
 

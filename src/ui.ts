@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 
 /**
- * The few window calls commands make to talk to the user. Commands go through this seam so that
+ * The window calls commands make to talk to the user. Commands go through this seam so that
  * integration tests can record messages and answer prompts: an unexpected prompt in a test fails
  * fast instead of hanging (the pattern of the Azure extensions' TestUserInput).
  */
@@ -9,12 +9,19 @@ export interface UserInterface {
   showInformationMessage(message: string, ...items: string[]): Thenable<string | undefined>;
   showWarningMessage(message: string, ...items: string[]): Thenable<string | undefined>;
   showErrorMessage(message: string, ...items: string[]): Thenable<string | undefined>;
+  /** A modal question; resolves true only when the user chose `action`. */
+  confirm(message: string, detail: string, action: string): Thenable<boolean>;
   showInputBox(options: vscode.InputBoxOptions): Thenable<string | undefined>;
+  pickOne<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Thenable<T | undefined>;
+  pickMany<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Thenable<readonly T[] | undefined>;
 }
 
 export const windowUserInterface: UserInterface = {
   showInformationMessage: (message, ...items) => vscode.window.showInformationMessage(message, ...items),
   showWarningMessage: (message, ...items) => vscode.window.showWarningMessage(message, ...items),
   showErrorMessage: (message, ...items) => vscode.window.showErrorMessage(message, ...items),
+  confirm: (message, detail, action) => vscode.window.showWarningMessage(message, { modal: true, detail }, action).then((choice) => choice === action),
   showInputBox: (options) => vscode.window.showInputBox(options),
+  pickOne: (items, options) => vscode.window.showQuickPick(items, { ...options, canPickMany: false }),
+  pickMany: (items, options) => vscode.window.showQuickPick(items, { ...options, canPickMany: true }),
 };

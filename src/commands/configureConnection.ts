@@ -1,7 +1,125 @@
 import * as vscode from 'vscode';
+import { apiVersionProblem, deploymentProblem, endpointProblem, parseConnectionSettings, type RawConnectionSettings } from '../core/connection';
+import { DEFAULT_DATED_API_VERSION } from '../core/foundry';
+import { MODEL_FAMILIES } from '../core/sizes/rules';
 import type { Services } from '../services';
-import { notYetAvailable } from './notYetAvailable';
+import { connect, readConnectionSettings } from '../connection';
+import { showFailure } from './shared/failure';
+import { withCancellableProgress } from './shared/progress';
 
-export function run(services: Services): Promise<undefined> {
-  return notYetAvailable(services, vscode.l10n.t('Configure Connection...'));
+const KEYS = ['endpoint', 'deployment', 'model', 'apiMode', 'apiVersion', 'auth'] as const;
+
+/**
+ * Configure Connection...: a guided setup of endpoint, deployment, model family, API form and
+ * sign-in, checked as it goes, ending with an optional test request. Scripts pass the settings
+ * as an object (`{ endpoint, deployment, model?, apiMode?, apiVersion?, auth?, test? }`), which is
+ * checked and saved without prompts; it resolves to true when saved.
+ */
+export async function run(services: Services, options?: unknown): Promise<boolean> {
+  if (options !== undefined) {
+    if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+      throw new Error(vscode.l10n.t('Configure Connection takes an object such as { "endpoint": "https://my-resource.openai.azure.com", "deployment": "gpt-image-2" }.'));
+    }
+    const raw = options as RawConnectionSettings & { test?: unknown };
+    const parsed = parseConnectionSettings(raw);
+    if ('problems' in parsed) throw new Error(parsed.problems.map((p) => `${p.setting}: ${p.message}`).join(' '));
+    await save(raw);
+    if (raw.test === true) return testRequest(services, true);
+    return true;
+  }
+  const current = readConnectionSettings();
+  const existing = vscode.workspace.getConfiguration('foundryMockups');
+  const title = (step: number, what: string): string => vscode.l10n.t('Configure Connection ({0}/5): {1}', step, what);
+
+  const endpoint = await services.ui.showInputBox({
+    title: title(1, vscode.l10n.t('endpoint')),
+    prompt: vscode.l10n.t('Your resource\'s endpoint (Azure portal: Keys and Endpoint; Foundry portal: the resource overview).'),
+    placeHolder: 'https://my-resource.openai.azure.com',
+    value: existing.get<string>('endpoint') ?? '',
+    ignoreFocusOut: true,
+    validateInput: (value) => endpointProblem(value),
+  });
+  if (endpoint === undefined) return false;
+  const deployment = await services.ui.showInputBox({
+    title: title(2, vscode.l10n.t('deployment')),
+    prompt: vscode.l10n.t('The name of your gpt-image deployment (Foundry portal: Deployments).'),
+    placeHolder: 'gpt-image-2',
+    value: existing.get<string>('deployment') || 'gpt-image-2',
+    ignoreFocusOut: true,
+    validateInput: (value) => deploymentProblem(value),
+  });
+  if (deployment === undefined) return false;
+  const model = await services.ui.pickOne(
+    MODEL_FAMILIES.map((m) => ({ label: m, picked: 'settings' in current && current.settings.model === m })),
+    { title: title(3, vscode.l10n.t('model family the deployment runs')), ignoreFocusOut: true },
+  );
+  if (!model) return false;
+  const apiMode = await services.ui.pickOne(
+    [
+      { label: 'v1', description: vscode.l10n.t('recommended: /openai/v1/images, streaming previews'), value: 'v1' as const },
+      { label: 'dated', description: vscode.l10n.t('/openai/deployments/{deployment}/images?api-version='), value: 'dated' as const },
+    ],
+    { title: title(4, vscode.l10n.t('API form')), ignoreFocusOut: true },
+  );
+  if (!apiMode) return false;
+  let apiVersion = '';
+  if (apiMode.value === 'dated') {
+    const version = await services.ui.showInputBox({
+      title: vscode.l10n.t('Configure Connection: api-version'),
+      value: existing.get<string>('apiVersion') || DEFAULT_DATED_API_VERSION,
+      ignoreFocusOut: true,
+      validateInput: (value) => apiVersionProblem(value.trim()),
+    });
+    if (version === undefined) return false;
+    apiVersion = version.trim();
+  }
+  const auth = await services.ui.pickOne(
+    [
+      { label: vscode.l10n.t('Automatic'), description: vscode.l10n.t('Microsoft account, else Azure CLI, else API key'), value: 'auto' },
+      { label: vscode.l10n.t('Microsoft account'), description: vscode.l10n.t('sign in through VS Code (Entra ID)'), value: 'microsoft' },
+      { label: vscode.l10n.t('Azure CLI / environment'), description: 'DefaultAzureCredential', value: 'azureIdentity' },
+      { label: vscode.l10n.t('API key'), description: vscode.l10n.t('kept in VS Code\'s secret storage'), value: 'apiKey' },
+    ],
+    { title: title(5, vscode.l10n.t('sign-in')), ignoreFocusOut: true },
+  );
+  if (!auth) return false;
+
+  await save({ endpoint: endpoint.trim(), deployment: deployment.trim(), model: model.label, apiMode: apiMode.value, apiVersion, auth: auth.value });
+  if (auth.value === 'apiKey' && !(await services.apiKeys.has())) {
+    await vscode.commands.executeCommand('foundryMockups.setApiKey');
+  }
+  const test = vscode.l10n.t('Send Test Request');
+  const choice = await services.ui.showInformationMessage(vscode.l10n.t('Connection saved. Send a small test request (one low-quality 1024x1024 image, nothing written)?'), test);
+  if (choice === test) return testRequest(services, false);
+  return true;
+}
+
+async function save(raw: RawConnectionSettings): Promise<void> {
+  const config = vscode.workspace.getConfiguration('foundryMockups');
+  const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  for (const key of KEYS) {
+    const value = raw[key];
+    if (value !== undefined) await config.update(key, typeof value === 'string' ? value.trim() : value, target);
+  }
+}
+
+/** One low-quality image, kept in memory: proves endpoint, deployment, credentials and role. */
+async function testRequest(services: Services, rejectOnFailure: boolean): Promise<boolean> {
+  try {
+    const connection = await connect(services);
+    const result = await withCancellableProgress(vscode.l10n.t('Testing the connection'), (_progress, signal) =>
+      connection.client.generate({ prompt: 'A simple wireframe of a settings screen', size: '1024x1024', quality: 'low', n: 1 }, { signal }),
+    );
+    const message = vscode.l10n.t('The connection works: {0} answered in {1} s (request id {2}).', connection.info.deployment, (result.durationMs / 1000).toFixed(1), result.requestId ?? '-');
+    services.log.info(message);
+    void services.ui.showInformationMessage(message);
+    return true;
+  } catch (error) {
+    if (rejectOnFailure) {
+      void showFailure(services, error);
+      throw error;
+    }
+    await showFailure(services, error);
+    return false;
+  }
 }

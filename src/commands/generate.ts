@@ -1,7 +1,25 @@
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
+import { parseGenerateOptions } from '../core/options';
 import type { Services } from '../services';
-import { notYetAvailable } from './notYetAvailable';
+import { askGenerateOptions, executeGenerate } from './shared/generation';
+import { showFailure } from './shared/failure';
 
-export function run(services: Services): Promise<undefined> {
-  return notYetAvailable(services, vscode.l10n.t('Generate Mockup...'));
+/**
+ * Generate Mockup...: from the palette, a quick-input flow; from scripts and keybindings, an
+ * options object `{ prompt, sizes?, folder?, name?, quality?, n?, format?, background?, fit? }`
+ * that resolves to the Uris of the exact-size images written. Invalid options reject with a
+ * message naming each wrong field.
+ */
+export async function run(services: Services, options?: unknown): Promise<vscode.Uri[] | undefined> {
+  if (options !== undefined) {
+    return executeGenerate(services, parseGenerateOptions(options), true);
+  }
+  let asked;
+  try {
+    asked = await askGenerateOptions(services);
+  } catch (error) {
+    await showFailure(services, error);
+    return undefined;
+  }
+  return asked ? executeGenerate(services, asked, false) : undefined;
 }

@@ -44,6 +44,8 @@ export interface MockupRequest {
   readonly folder: string;
   /** A file name (no extension) instead of one made from the prompt. */
   readonly name?: string;
+  /** Whether the size or preset id is added to the name; default: unless `name` is given. */
+  readonly sizeInName?: boolean;
   /** Present for an edit: the image to edit, reference images and an optional mask. */
   readonly edit?: { readonly image: InputFile; readonly references?: readonly InputFile[]; readonly mask?: InputFile };
   readonly batch?: { readonly file: string; readonly assetId: string };
@@ -178,6 +180,7 @@ export async function createMockups(request: MockupRequest, context: MockupConte
       ...(request.locale ? { locale: request.locale } : {}),
       variant: index + 1,
       variants,
+      includeSize: request.sizeInName ?? request.name === undefined,
     });
     const ext = outputFormat === 'jpeg' ? '.jpg' : '.png';
     let sidecar: Sidecar | undefined;

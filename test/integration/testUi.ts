@@ -14,14 +14,63 @@ export interface ShownMessage {
  * A UserInterface for tests: records every message, answers prompts from a queue, and fails fast
  * on a prompt the test did not expect instead of leaving a dialog open.
  */
+type PickAnswer = (labels: readonly string[]) => readonly string[] | undefined;
+
 export class RecordingUi implements UserInterface {
   readonly messages: ShownMessage[] = [];
+  readonly confirmations: string[] = [];
+  /** The titles of the prompts shown, in order. */
+  readonly prompts: string[] = [];
   private readonly inputs: Array<string | undefined> = [];
+  private readonly picks: PickAnswer[] = [];
+  private readonly confirmAnswers: boolean[] = [];
+  /** Answers the next message's action, by label. */
+  messageAnswer: ((message: string, items: readonly string[]) => string | undefined) | undefined;
 
   /** Queues the answer of the next input box (undefined = the user pressed Escape). */
   answerInput(value: string | undefined): this {
     this.inputs.push(value);
     return this;
+  }
+
+  /** Queues the labels chosen in the next quick pick (undefined = Escape); labels match exactly or as a prefix. */
+  answerPick(...labels: string[] | [undefined]): this {
+    this.picks.push((available) => {
+      if (labels[0] === undefined) return undefined;
+      return (labels as string[]).map((wanted) => {
+        const found = available.find((l) => l === wanted) ?? available.find((l) => l.startsWith(wanted));
+        if (!found) throw new Error(`No quick pick item "${wanted}" among: ${available.slice(0, 12).join(', ')}...`);
+        return found;
+      });
+    });
+    return this;
+  }
+
+  answerConfirm(value: boolean): this {
+    this.confirmAnswers.push(value);
+    return this;
+  }
+
+  confirm(message: string, detail: string): Thenable<boolean> {
+    this.confirmations.push(`${message} ${detail}`);
+    if (this.confirmAnswers.length === 0) return Promise.reject(new Error(`Unexpected confirmation in a test: ${message}`));
+    return Promise.resolve(this.confirmAnswers.shift() as boolean);
+  }
+
+  pickOne<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Thenable<T | undefined> {
+    return this.pick(items, options).then((picked) => picked?.[0]);
+  }
+
+  pickMany<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Thenable<readonly T[] | undefined> {
+    return this.pick(items, options);
+  }
+
+  private pick<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Promise<readonly T[] | undefined> {
+    this.prompts.push(options.title ?? options.placeHolder ?? '(quick pick)');
+    const answer = this.picks.shift();
+    if (!answer) return Promise.reject(new Error(`Unexpected quick pick in a test: ${options.title ?? options.placeHolder ?? '(untitled)'}`));
+    const chosen = answer(items.map((i) => i.label));
+    return Promise.resolve(chosen?.map((label) => items.find((i) => i.label === label) as T));
   }
 
   showInformationMessage(message: string, ...items: string[]): Thenable<string | undefined> {
@@ -37,15 +86,20 @@ export class RecordingUi implements UserInterface {
   }
 
   showInputBox(options: vscode.InputBoxOptions): Thenable<string | undefined> {
+    this.prompts.push(options.title ?? options.prompt ?? '(input box)');
     if (this.inputs.length === 0) {
       return Promise.reject(new Error(`Unexpected input box in a test: ${options.title ?? options.prompt ?? '(untitled)'}`));
     }
     return Promise.resolve(this.inputs.shift());
   }
 
-  private record(severity: ShownMessage['severity'], message: string, items: string[]): Thenable<undefined> {
+  private record(severity: ShownMessage['severity'], message: string, items: string[]): Thenable<string | undefined> {
     this.messages.push({ severity, message, items });
-    return Promise.resolve(undefined);
+    return Promise.resolve(this.messageAnswer?.(message, items));
+  }
+
+  errors(): ShownMessage[] {
+    return this.messages.filter((m) => m.severity === 'error');
   }
 }
 

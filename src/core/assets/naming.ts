@@ -67,12 +67,15 @@ export interface AssetNameParts {
   /** 1-based variant number; omitted from the name when the request made one image. */
   readonly variant?: number;
   readonly variants?: number;
+  /** Whether the size (or preset) is part of the name; default true. A given `name` used for one size leaves it out. */
+  readonly includeSize?: boolean;
 }
 
 /** The base name (no extension) of an asset, e.g. `checkout-screen-dark-1170x2532-ja-v2`. */
 export function assetBaseName(parts: AssetNameParts): string {
   const stem = parts.name ?? slugFromPrompt(parts.prompt);
-  const pieces = [stem, parts.presetId ? safeToken(parts.presetId) : `${parts.width}x${parts.height}`];
+  const pieces = [stem];
+  if (parts.includeSize ?? true) pieces.push(parts.presetId ? safeToken(parts.presetId) : `${parts.width}x${parts.height}`);
   if (parts.locale) pieces.push(safeToken(parts.locale));
   if (parts.variant !== undefined && (parts.variants ?? 2) > 1) pieces.push(`v${parts.variant}`);
   return pieces.join('-');

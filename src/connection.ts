@@ -1,0 +1,92 @@
+import * as vscode from 'vscode';
+import { NoCredentialsError, resolveCredentials } from './auth/credentials';
+import { type ConnectionSettings, endpointHost, parseConnectionSettings, type SettingProblem } from './core/connection';
+import { createFoundryClient, type FoundryClient } from './core/foundry';
+import type { ConnectionInfo } from './core/mockups';
+import { type Pricing, resolvePricing } from './core/pricing';
+import type { Services } from './services';
+
+export interface ReadyConnection {
+  readonly settings: ConnectionSettings;
+  readonly client: FoundryClient;
+  readonly info: ConnectionInfo;
+  readonly pricing: Pricing;
+}
+
+export class NotConnectedError extends Error {
+  override readonly name = 'NotConnectedError';
+}
+
+export function readConnectionSettings(): { settings: ConnectionSettings } | { problems: SettingProblem[] } {
+  const config = vscode.workspace.getConfiguration('foundryMockups');
+  return parseConnectionSettings({
+    endpoint: config.get('endpoint'),
+    deployment: config.get('deployment'),
+    model: config.get('model'),
+    apiMode: config.get('apiMode'),
+    apiVersion: config.get('apiVersion'),
+    auth: config.get('auth'),
+    tenant: config.get('tenant'),
+    scope: config.get('scope'),
+  });
+}
+
+/**
+ * A client for the configured connection. When the connection is not configured, or no
+ * credentials are found, it offers to fix that (Configure Connection, Sign In, Set API Key)
+ * instead of failing silently, and throws NotConnectedError so that the command stops.
+ */
+export async function connect(services: Services): Promise<ReadyConnection> {
+  const read = readConnectionSettings();
+  if ('problems' in read) {
+    const message = vscode.l10n.t('Foundry Mockups is not connected yet: {0}', read.problems[0].message);
+    services.log.warn(message);
+    offer(services, message, [vscode.l10n.t('Configure Connection'), 'foundryMockups.configureConnection'], [vscode.l10n.t('Open Settings'), 'workbench.action.openSettings', '@ext:foundry-mockups.foundry-mockups']);
+    throw new NotConnectedError(message);
+  }
+  const { settings } = read;
+  let credentials;
+  try {
+    credentials = await resolveCredentials(settings, services.apiKeys);
+  } catch (error) {
+    if (error instanceof NoCredentialsError) {
+      services.log.warn(error.message);
+      offer(services, error.message, [vscode.l10n.t('Sign In'), 'foundryMockups.signIn'], [vscode.l10n.t('Set API Key'), 'foundryMockups.setApiKey']);
+      throw new NotConnectedError(error.message);
+    }
+    throw error;
+  }
+  services.log.info(`Connecting to ${endpointHost(settings.endpoint)} (${settings.apiMode}), deployment ${settings.deployment} (${settings.model}), with ${credentials.description}.`);
+  const config = vscode.workspace.getConfiguration('foundryMockups');
+  const timeoutSeconds = config.get<number>('requestTimeoutSeconds', 300);
+  const client = createFoundryClient({
+    endpoint: settings.endpoint,
+    deployment: settings.deployment,
+    model: settings.model,
+    apiMode: settings.apiMode,
+    ...(settings.apiVersion ? { apiVersion: settings.apiVersion } : {}),
+    auth: credentials.auth,
+    timeoutMs: Math.max(1, timeoutSeconds) * 1000,
+    logger: services.log,
+  });
+  return {
+    settings,
+    client,
+    info: {
+      deployment: settings.deployment,
+      model: settings.model,
+      endpointHost: endpointHost(settings.endpoint),
+      apiMode: settings.apiMode,
+      ...(settings.apiVersion ? { apiVersion: settings.apiVersion } : {}),
+    },
+    pricing: resolvePricing(settings.model, config.get('pricing')),
+  };
+}
+
+/** Shows a message with actions that run commands, without waiting for the user. */
+function offer(services: Services, message: string, ...actions: Array<[label: string, command: string, ...args: unknown[]]>): void {
+  void services.ui.showWarningMessage(message, ...actions.map(([label]) => label)).then((choice) => {
+    const action = actions.find(([label]) => label === choice);
+    if (action) void vscode.commands.executeCommand(action[1], ...action.slice(2));
+  });
+}
