@@ -31,6 +31,7 @@ describe('asset names', () => {
     assert.equal(assetBaseName({ prompt: 'login', width: 1170, height: 2532 }), 'login-1170x2532');
     assert.equal(assetBaseName({ prompt: 'login', width: 1170, height: 2532, presetId: 'iphone-15', locale: 'ja', variant: 2, variants: 3 }), 'login-iphone-15-ja-v2');
     assert.equal(assetBaseName({ prompt: 'x', name: 'hero', width: 1200, height: 630, variant: 1, variants: 1 }), 'hero-1200x630');
+    assert.equal(assetBaseName({ prompt: 'x', name: 'hero', width: 1200, height: 630, variant: 2, variants: 2, includeSize: false }), 'hero-v2');
   });
 
   it('refuses names that are paths, hidden, reserved or not portable', () => {
