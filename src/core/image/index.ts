@@ -1,0 +1,18 @@
+export { configureImageEngine, loadVips, shutdownImageEngine, type ImageEngineOptions } from './engine';
+export { isOriginalFileName, ORIGINAL_MARKER, originalFileName } from './naming';
+export {
+  applyPlan,
+  applySteps,
+  cropImage,
+  encodeImage,
+  ImageError,
+  padImage,
+  readImageInfo,
+  resizeImage,
+  sniffFormat,
+  type AppliedPlan,
+  type EncodeOptions,
+  type ImageFormat,
+  type ImageInfo,
+  type ProcessedImage,
+} from './process';
