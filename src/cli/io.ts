@@ -1,0 +1,26 @@
+/** What a CLI command may touch: output streams and the working folder (injected by tests). */
+export interface CliIO {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly cwd: string;
+}
+
+export const EXIT_OK = 0;
+/** Unexpected failure. */
+export const EXIT_FAILURE = 1;
+/** Invalid input: bad arguments, unknown target or preset. */
+export const EXIT_USAGE = 2;
+
+/** Thrown for invalid input; main prints the message and exits with EXIT_USAGE. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export interface CliCommand {
+  readonly name: string;
+  /** One line for the command list. */
+  readonly summary: string;
+  /** The full help text. */
+  readonly usage: string;
+  run(args: readonly string[], io: CliIO): Promise<number>;
+}
