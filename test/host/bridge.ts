@@ -1,0 +1,174 @@
+// The page-action bridge: a loopback HTTP endpoint through which tests running inside the extension
+// host ask the driver to act in the real page (keys, clicks, reading text, screenshots).
+// POST <url> with a JSON BridgeRequest; the answer is a JSON BridgeResponse.
+// The URL carries a random token so that only the process it was handed to can use it.
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import { type AddressInfo } from 'node:net';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
+import { BridgeRequestError, MAX_REQUEST_BYTES, parseBridgeRequest, type BridgeFrame, type BridgeRequest, type BridgeResponse } from './bridgeProtocol';
+import { LOOPBACK, screenshotPath } from './config';
+
+export interface Bridge {
+  /** The URL to hand to the extension host (FOUNDRY_MOCKUPS_DRIVER_URL). */
+  readonly url: string;
+  /** Points the bridge at a page; requests that arrive before this are refused. */
+  attach(page: Page): void;
+  close(): Promise<void>;
+}
+
+export interface BridgeOptions {
+  /** Folder for screenshots (created on demand). */
+  artifactsDir: string;
+  /** Called for every action, e.g. to print a trace line. */
+  onAction?: (request: BridgeRequest, result: BridgeResponse) => void;
+}
+
+/** The frame that holds a webview's content, inside the workbench's webview iframe. */
+export function webviewFrame(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+}
+
+export async function startBridge(options: BridgeOptions): Promise<Bridge> {
+  const token = randomBytes(16).toString('hex');
+  let page: Page | undefined;
+  // One action at a time: two keyboard sequences must not interleave.
+  let queue: Promise<unknown> = Promise.resolve();
+
+  const server = http.createServer((req, res) => {
+    const reply = (status: number, body: BridgeResponse): void => {
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(JSON.stringify(body));
+    };
+    if (req.url !== `/${token}` && req.url !== `/${token}/`) {
+      reply(404, { ok: false, error: 'not found' });
+      return;
+    }
+    if (req.method !== 'POST') {
+      res.setHeader('allow', 'POST');
+      reply(405, { ok: false, error: 'use POST with a JSON body' });
+      return;
+    }
+    readBody(req)
+      .then(async (text) => {
+        let request: BridgeRequest;
+        try {
+          request = parseBridgeRequest(JSON.parse(text) as unknown);
+        } catch (error) {
+          const message = error instanceof SyntaxError ? `the body is not JSON: ${error.message}` : errorMessage(error);
+          reply(400, { ok: false, error: message });
+          return;
+        }
+        const current = page;
+        if (!current) {
+          reply(503, { ok: false, error: 'the driver has no page yet' });
+          return;
+        }
+        const run = queue.then(() => perform(current, request, options.artifactsDir));
+        queue = run.catch(() => undefined);
+        let result: BridgeResponse;
+        try {
+          result = await run;
+        } catch (error) {
+          result = { ok: false, error: `${request.action} failed: ${errorMessage(error)}` };
+        }
+        options.onAction?.(request, result);
+        reply(result.ok ? 200 : 500, result);
+      })
+      .catch((error: unknown) => {
+        const status = error instanceof BridgeRequestError ? 413 : 400;
+        if (!res.headersSent) {
+          reply(status, { ok: false, error: errorMessage(error) });
+        }
+      });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, LOOPBACK, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://${LOOPBACK}:${port}/${token}`,
+    attach(next: Page) {
+      page = next;
+    },
+    close() {
+      page = undefined;
+      return new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+async function perform(page: Page, request: BridgeRequest, artifactsDir: string): Promise<BridgeResponse> {
+  switch (request.action) {
+    case 'press':
+      await page.keyboard.press(request.key);
+      return { ok: true };
+    case 'type':
+      await page.keyboard.type(request.text);
+      return { ok: true };
+    case 'click':
+      await locate(page, request.frame, request.selector).click({ button: request.button, timeout: request.timeoutMs });
+      return { ok: true };
+    case 'waitFor':
+      await locate(page, request.frame, request.selector).waitFor({ state: request.state, timeout: request.timeoutMs });
+      return { ok: true };
+    case 'text': {
+      const text = await locate(page, request.frame, request.selector).innerText({ timeout: request.timeoutMs });
+      return { ok: true, text };
+    }
+    case 'texts': {
+      const all = locateAll(page, request.frame, request.selector);
+      await all.first().waitFor({ state: 'attached', timeout: request.timeoutMs });
+      return { ok: true, texts: await all.allInnerTexts() };
+    }
+    case 'screenshot': {
+      await fs.promises.mkdir(artifactsDir, { recursive: true });
+      const file = screenshotPath(artifactsDir, request.name);
+      await page.screenshot({ path: file, fullPage: request.fullPage });
+      return { ok: true, path: file };
+    }
+  }
+}
+
+function locateAll(page: Page, frame: BridgeFrame, selector: string): Locator {
+  return frame === 'webview' ? webviewFrame(page).locator(selector) : page.locator(selector);
+}
+
+function locate(page: Page, frame: BridgeFrame, selector: string): Locator {
+  return locateAll(page, frame, selector).first();
+}
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_REQUEST_BYTES) {
+        // Keep draining so that the 413 answer reaches the client; drop what arrives.
+        chunks.length = 0;
+        reject(new BridgeRequestError(`the request is larger than ${MAX_REQUEST_BYTES} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function errorMessage(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  // Playwright's messages carry a multi-line call log; the first lines say what went wrong.
+  return message.split('\n').slice(0, 4).join('\n');
+}

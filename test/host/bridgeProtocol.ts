@@ -1,0 +1,132 @@
+// The page-action bridge's wire format, shared by the driver (test/host/bridge.ts, in the test
+// runner's Node) and its client (test/integration/driver.ts, inside the extension host).
+// Requests come from another process, so the driver validates every field before acting.
+import { isArtifactName } from './config';
+
+/** Where to look for a selector: the workbench page, or the active webview's content. */
+export type BridgeFrame = 'page' | 'webview';
+export type BridgeWaitState = 'attached' | 'detached' | 'visible' | 'hidden';
+
+export type BridgeRequest =
+  | { action: 'press'; key: string }
+  | { action: 'type'; text: string }
+  | { action: 'click'; selector: string; frame: BridgeFrame; button: 'left' | 'right'; timeoutMs: number }
+  | { action: 'waitFor'; selector: string; frame: BridgeFrame; state: BridgeWaitState; timeoutMs: number }
+  | { action: 'text'; selector: string; frame: BridgeFrame; timeoutMs: number }
+  | { action: 'texts'; selector: string; frame: BridgeFrame; timeoutMs: number }
+  | { action: 'screenshot'; name: string; fullPage: boolean };
+
+export type BridgeAction = BridgeRequest['action'];
+
+export type BridgeResponse =
+  | { ok: true; text?: string; texts?: string[]; path?: string }
+  | { ok: false; error: string };
+
+export const DEFAULT_ACTION_TIMEOUT_MS = 10_000;
+export const MAX_ACTION_TIMEOUT_MS = 60_000;
+/** Bodies above this size are refused before parsing. */
+export const MAX_REQUEST_BYTES = 64 * 1024;
+
+const MAX_SELECTOR_LENGTH = 1000;
+const MAX_TEXT_LENGTH = 10_000;
+/** Playwright key names: `F1`, `Escape`, `Control+Shift+P`, `a`, `,`... printable ASCII, no spaces except a lone space. */
+const KEY = /^(?: |[\x21-\x7e]{1,64})$/;
+
+export class BridgeRequestError extends Error {}
+
+/** Turns untrusted JSON into a complete request with defaults filled in, or throws BridgeRequestError. */
+export function parseBridgeRequest(input: unknown): BridgeRequest {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new BridgeRequestError('the request must be a JSON object');
+  }
+  const body = input as Record<string, unknown>;
+  const action = body.action;
+  switch (action) {
+    case 'press': {
+      only(body, ['action', 'key']);
+      const key = requiredString(body, 'key', 64);
+      if (!KEY.test(key)) {
+        throw new BridgeRequestError(`'key' is not a key name: '${key}'`);
+      }
+      return { action, key };
+    }
+    case 'type':
+      only(body, ['action', 'text']);
+      return { action, text: requiredString(body, 'text', MAX_TEXT_LENGTH, true) };
+    case 'click': {
+      only(body, ['action', 'selector', 'frame', 'button', 'timeoutMs']);
+      const button = optionalEnum(body, 'button', ['left', 'right'] as const) ?? 'left';
+      return { action, ...located(body), button };
+    }
+    case 'waitFor': {
+      only(body, ['action', 'selector', 'frame', 'state', 'timeoutMs']);
+      const state = optionalEnum(body, 'state', ['attached', 'detached', 'visible', 'hidden'] as const) ?? 'visible';
+      return { action, ...located(body), state };
+    }
+    case 'text':
+    case 'texts':
+      only(body, ['action', 'selector', 'frame', 'timeoutMs']);
+      return { action, ...located(body) };
+    case 'screenshot': {
+      only(body, ['action', 'name', 'fullPage']);
+      const name = requiredString(body, 'name', 100);
+      if (!isArtifactName(name)) {
+        throw new BridgeRequestError(`'name' must be a plain file name (letters, digits, '.', '-', '_'), got '${name}'`);
+      }
+      const fullPage = body.fullPage ?? true;
+      if (typeof fullPage !== 'boolean') {
+        throw new BridgeRequestError("'fullPage' must be true or false");
+      }
+      return { action, name, fullPage };
+    }
+    default:
+      throw new BridgeRequestError(
+        `unknown action ${JSON.stringify(action)}; use press, type, click, waitFor, text, texts or screenshot`,
+      );
+  }
+}
+
+function located(body: Record<string, unknown>): { selector: string; frame: BridgeFrame; timeoutMs: number } {
+  const selector = requiredString(body, 'selector', MAX_SELECTOR_LENGTH);
+  if (selector.trim() === '') {
+    throw new BridgeRequestError("'selector' must not be blank");
+  }
+  const frame = optionalEnum(body, 'frame', ['page', 'webview'] as const) ?? 'page';
+  const timeoutMs = body.timeoutMs ?? DEFAULT_ACTION_TIMEOUT_MS;
+  if (typeof timeoutMs !== 'number' || !Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > MAX_ACTION_TIMEOUT_MS) {
+    throw new BridgeRequestError(`'timeoutMs' must be a whole number from 1 to ${MAX_ACTION_TIMEOUT_MS}`);
+  }
+  return { selector, frame, timeoutMs };
+}
+
+function only(body: Record<string, unknown>, allowed: readonly string[]): void {
+  const extra = Object.keys(body).filter((key) => !allowed.includes(key));
+  if (extra.length > 0) {
+    throw new BridgeRequestError(`unexpected field(s) for '${String(body.action)}': ${extra.join(', ')}`);
+  }
+}
+
+function requiredString(body: Record<string, unknown>, field: string, maxLength: number, allowEmpty = false): string {
+  const value = body[field];
+  if (typeof value !== 'string') {
+    throw new BridgeRequestError(`'${field}' must be a string`);
+  }
+  if (!allowEmpty && value.length === 0) {
+    throw new BridgeRequestError(`'${field}' must not be empty`);
+  }
+  if (value.length > maxLength) {
+    throw new BridgeRequestError(`'${field}' is longer than ${maxLength} characters`);
+  }
+  return value;
+}
+
+function optionalEnum<T extends string>(body: Record<string, unknown>, field: string, values: readonly T[]): T | undefined {
+  const value = body[field];
+  if (value === undefined) {
+    return undefined;
+  }
+  if (typeof value !== 'string' || !(values as readonly string[]).includes(value)) {
+    throw new BridgeRequestError(`'${field}' must be one of ${values.join(', ')}`);
+  }
+  return value as T;
+}

@@ -1,0 +1,81 @@
+// Client of the page-action bridge, for tests running inside the extension host: it asks the test
+// driver (test/host/bridge.ts) to act in the real workbench page. Only the offline host provides
+// the bridge; under @vscode/test-electron `pageDriver()` returns undefined and such tests skip.
+import type { BridgeFrame, BridgeRequest, BridgeResponse, BridgeWaitState } from '../host/bridgeProtocol';
+
+const DRIVER_URL_ENV = 'FOUNDRY_MOCKUPS_DRIVER_URL';
+
+export interface LocateOptions {
+  /** 'webview' looks inside the active webview's content frame. */
+  frame?: BridgeFrame;
+  timeoutMs?: number;
+}
+
+export class PageDriver {
+  constructor(private readonly url: string) {}
+
+  /** Presses a key or chord in Playwright's notation: `F1`, `Escape`, `Control+Shift+P`. */
+  async press(key: string): Promise<void> {
+    await this.send({ action: 'press', key });
+  }
+
+  /** Types text into whatever has focus. */
+  async type(text: string): Promise<void> {
+    await this.send({ action: 'type', text });
+  }
+
+  async click(selector: string, options: LocateOptions = {}): Promise<void> {
+    await this.send({ action: 'click', selector, ...located(options), button: 'left' });
+  }
+
+  async rightClick(selector: string, options: LocateOptions = {}): Promise<void> {
+    await this.send({ action: 'click', selector, ...located(options), button: 'right' });
+  }
+
+  async waitFor(selector: string, options: LocateOptions & { state?: BridgeWaitState } = {}): Promise<void> {
+    await this.send({ action: 'waitFor', selector, ...located(options), state: options.state ?? 'visible' });
+  }
+
+  /** The rendered text of the first element matching `selector`. */
+  async text(selector: string, options: LocateOptions = {}): Promise<string> {
+    const response = await this.send({ action: 'text', selector, ...located(options) });
+    return response.text ?? '';
+  }
+
+  /** The rendered texts of every element matching `selector` (waits for the first to exist). */
+  async texts(selector: string, options: LocateOptions = {}): Promise<string[]> {
+    const response = await this.send({ action: 'texts', selector, ...located(options) });
+    return response.texts ?? [];
+  }
+
+  /** Saves test-artifacts/<name>.png and returns its path. */
+  async screenshot(name: string, fullPage = true): Promise<string> {
+    const response = await this.send({ action: 'screenshot', name, fullPage });
+    return response.path ?? '';
+  }
+
+  private async send(request: BridgeRequest): Promise<Extract<BridgeResponse, { ok: true }>> {
+    const response = await fetch(this.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(request),
+      // A little above the longest action the bridge accepts (60 s).
+      signal: AbortSignal.timeout(70_000),
+    });
+    const body = (await response.json()) as BridgeResponse;
+    if (!body.ok) {
+      throw new Error(`page driver: ${body.error}`);
+    }
+    return body;
+  }
+}
+
+/** The bridge the driver opened for this run, or undefined when the host has none. */
+export function pageDriver(env: NodeJS.ProcessEnv = process.env): PageDriver | undefined {
+  const url = env[DRIVER_URL_ENV];
+  return url ? new PageDriver(url) : undefined;
+}
+
+function located(options: LocateOptions): { frame: BridgeFrame; timeoutMs: number } {
+  return { frame: options.frame ?? 'page', timeoutMs: options.timeoutMs ?? 10_000 };
+}
