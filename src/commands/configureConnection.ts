@@ -8,6 +8,7 @@ import { showFailure } from './shared/failure';
 import { withCancellableProgress } from './shared/progress';
 
 const KEYS = ['endpoint', 'deployment', 'model', 'apiMode', 'apiVersion', 'auth'] as const;
+const APPLICATION_SCOPED: ReadonlySet<string> = new Set(['auth']);
 
 /**
  * Configure Connection...: a guided setup of endpoint, deployment, model family, API form and
@@ -96,10 +97,13 @@ export async function run(services: Services, options?: unknown): Promise<boolea
 
 async function save(raw: RawConnectionSettings): Promise<void> {
   const config = vscode.workspace.getConfiguration('foundryMockups');
-  const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  const workspace = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
   for (const key of KEYS) {
     const value = raw[key];
-    if (value !== undefined) await config.update(key, typeof value === 'string' ? value.trim() : value, target);
+    if (value === undefined) continue;
+    // Sign-in settings are application-scoped (a workspace must not choose how you sign in).
+    const target = APPLICATION_SCOPED.has(key) ? vscode.ConfigurationTarget.Global : workspace;
+    await config.update(key, typeof value === 'string' ? value.trim() : value, target);
   }
 }
 

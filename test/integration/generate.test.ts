@@ -59,7 +59,7 @@ describe('Generate Mockup (real VS Code host, Foundry emulator)', function () {
     api.setUserInterface(ui);
     emulator.reset();
     folder = `mockups/generate-${++run}`;
-    await vscode.workspace.getConfiguration('foundryMockups').update('confirmAboveUsd', 100, vscode.ConfigurationTarget.Workspace);
+    await vscode.workspace.getConfiguration('foundryMockups').update('confirmAboveUsd', 100, vscode.ConfigurationTarget.Global);
   });
 
   it('writes exact-size images and valid sidecars through the scripting contract', async () => {
@@ -149,7 +149,7 @@ describe('Generate Mockup (real VS Code host, Foundry emulator)', function () {
   });
 
   it('asks before an expensive request, and writes nothing when declined', async () => {
-    await vscode.workspace.getConfiguration('foundryMockups').update('confirmAboveUsd', 0, vscode.ConfigurationTarget.Workspace);
+    await vscode.workspace.getConfiguration('foundryMockups').update('confirmAboveUsd', 0, vscode.ConfigurationTarget.Global);
     ui.answerConfirm(false);
     const uris = await vscode.commands.executeCommand<vscode.Uri[]>('foundryMockups.generate', { prompt: 'Dashboard', sizes: ['desktop-1920'], folder, quality: 'high' });
     assert.deepEqual(uris, []);
