@@ -1,0 +1,42 @@
+/**
+ * Composes the prompt that is sent: what the user typed (or a template rendered), the workspace
+ * style guide and the locale instruction. Each part is returned too, so the UI can show exactly
+ * what is sent and why.
+ */
+import { type Locale, localeInstruction } from './locales';
+import type { StyleGuide } from './styleGuide';
+import { renderTemplate } from './templates';
+
+export interface PromptInput {
+  /** Free text; with a template, added after the template's prompt as further instructions. */
+  readonly text?: string;
+  readonly template?: { readonly id: string; readonly fields: Readonly<Record<string, string>> };
+  readonly styleGuide?: StyleGuide;
+  readonly locale?: Locale;
+  readonly verbatim?: readonly string[];
+}
+
+export interface PromptPart {
+  readonly kind: 'template' | 'text' | 'styleGuide' | 'locale';
+  readonly text: string;
+}
+
+export interface ComposedPrompt {
+  /** What the user wrote: the template rendering and/or the free text. */
+  readonly typed: string;
+  /** The full prompt sent. */
+  readonly sent: string;
+  readonly parts: readonly PromptPart[];
+}
+
+export function composePrompt(input: PromptInput): ComposedPrompt {
+  const parts: PromptPart[] = [];
+  if (input.template) parts.push({ kind: 'template', text: renderTemplate(input.template.id, input.template.fields) });
+  const text = input.text?.trim();
+  if (text) parts.push({ kind: 'text', text });
+  if (parts.length === 0) throw new Error('The prompt is empty: describe the mockup, or fill in a template.');
+  const typed = parts.map((p) => p.text).join(' ');
+  if (input.styleGuide) parts.push({ kind: 'styleGuide', text: input.styleGuide.text });
+  if (input.locale) parts.push({ kind: 'locale', text: localeInstruction(input.locale, input.verbatim) });
+  return { typed, sent: parts.map((p) => p.text).join('\n\n'), parts };
+}
