@@ -48,9 +48,9 @@ export interface CredentialResolution {
 export async function resolveCredentials(settings: ConnectionSettings, apiKeys: ApiKeyStore): Promise<CredentialResolution> {
   switch (settings.auth) {
     case 'apiKey': {
-      const apiKey = await apiKeys.get();
-      if (!apiKey) throw new NoCredentialsError('No API key is stored: run "Mockups: Set API Key..." or choose another sign-in method.');
-      return { auth: { kind: 'apiKey', apiKey }, description: 'API key from secret storage' };
+      const key = await storedOrEnvironmentKey(apiKeys);
+      if (!key) throw new NoCredentialsError('No API key is stored: run "Mockups: Set API Key..." or choose another sign-in method.');
+      return { auth: { kind: 'apiKey', apiKey: key.apiKey }, description: key.description };
     }
     case 'microsoft':
       return { auth: microsoftTokenGetter(settings, true), description: `Microsoft account (${microsoftProviderId()})` };
@@ -81,7 +81,18 @@ async function resolveAutomatically(settings: ConnectionSettings, apiKeys: ApiKe
     // No developer credentials on this machine: fall through to the API key.
   }
 
-  const apiKey = await apiKeys.get();
-  if (apiKey) return { auth: { kind: 'apiKey', apiKey }, description: 'API key from secret storage' };
+  const key = await storedOrEnvironmentKey(apiKeys);
+  if (key) return { auth: { kind: 'apiKey', apiKey: key.apiKey }, description: key.description };
   throw new NoCredentialsError('No credentials found: sign in with your Microsoft account, sign in to the Azure CLI (az login), or set an API key.');
+}
+
+/** The environment variable the CLI reads too; used when no key is in secret storage. */
+export const API_KEY_ENVIRONMENT_VARIABLE = 'AZURE_OPENAI_API_KEY';
+
+async function storedOrEnvironmentKey(apiKeys: ApiKeyStore): Promise<{ apiKey: string; description: string } | undefined> {
+  const stored = await apiKeys.get();
+  if (stored) return { apiKey: stored, description: 'API key from secret storage' };
+  const fromEnvironment = process.env[API_KEY_ENVIRONMENT_VARIABLE]?.trim();
+  if (fromEnvironment) return { apiKey: fromEnvironment, description: `API key from the ${API_KEY_ENVIRONMENT_VARIABLE} environment variable` };
+  return undefined;
 }

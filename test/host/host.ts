@@ -60,6 +60,8 @@ export interface HostOptions {
   env?: Readonly<Record<string, string>>;
   /** `workbench.colorTheme` of the fresh profile. */
   colorTheme?: string;
+  /** Further user settings of the fresh profile (for example the emulator's connection for `npm start`). */
+  settings?: Readonly<Record<string, unknown>>;
   /** Launch headless Chromium and open the workbench (default true). */
   browser?: boolean;
   /** Open the page-action bridge for tests (default: when a browser is launched). */
@@ -112,7 +114,7 @@ export async function startHost(options: HostOptions = {}): Promise<Host> {
     const state = serverStatePaths(stateDir);
     fs.mkdirSync(path.join(state.userDataDir, 'User'), { recursive: true });
     fs.mkdirSync(state.extensionsDir, { recursive: true });
-    fs.writeFileSync(path.join(state.userDataDir, 'User', 'settings.json'), JSON.stringify(userSettings(options.colorTheme), null, 2));
+    fs.writeFileSync(path.join(state.userDataDir, 'User', 'settings.json'), JSON.stringify({ ...userSettings(options.colorTheme), ...options.settings }, null, 2));
     fs.writeFileSync(state.configFile, serverConfigText());
 
     let workspaceFolder = options.folder;

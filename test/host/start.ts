@@ -8,17 +8,20 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parsePort } from './config';
+import { startEmulator } from '../emulator/server';
 import { onShutdownSignal, startHost } from './host';
 
 export interface StartArgs {
   port?: number;
   folder?: string;
   colorTheme?: string;
+  /** Connect the extension to a fresh Foundry emulator (default true). */
+  emulator: boolean;
 }
 
 /** Parses the command line; throws on anything unknown so that typos do not pass silently. */
 export function parseStartArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): StartArgs {
-  const args: StartArgs = { port: parsePort(env.FOUNDRY_MOCKUPS_HOST_PORT) };
+  const args: StartArgs = { port: parsePort(env.FOUNDRY_MOCKUPS_HOST_PORT), emulator: true };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = (): string => {
@@ -38,8 +41,11 @@ export function parseStartArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
       case '--theme':
         args.colorTheme = value();
         break;
+      case '--no-emulator':
+        args.emulator = false;
+        break;
       default:
-        throw new Error(`unknown argument '${flag}'; use --port N, --folder PATH, --theme NAME`);
+        throw new Error(`unknown argument '${flag}'; use --port N, --folder PATH, --theme NAME, --no-emulator`);
     }
   }
   return args;
@@ -54,12 +60,30 @@ async function main(): Promise<number> {
   const stopped = new Promise<number>((resolve) => (stop = resolve));
   const removeSignalHandlers = onShutdownSignal((signal) => stop(signal === 'SIGINT' ? 0 : 143));
 
+  // A fresh emulator with a little latency and paced streaming, so that progress and partial
+  // previews look as they do against the real service.
+  const emulator = args.emulator ? await startEmulator({ latencyMs: 1500, streamIntervalMs: 400 }) : undefined;
   const host = await startHost({
     browser: false,
     port: args.port,
     folder: args.folder,
     colorTheme: args.colorTheme,
+    ...(emulator
+      ? {
+          settings: {
+            'foundryMockups.endpoint': emulator.endpoint,
+            'foundryMockups.deployment': emulator.deployment,
+            'foundryMockups.model': emulator.model,
+            'foundryMockups.apiMode': 'v1',
+            'foundryMockups.auth': 'apiKey',
+          },
+          env: { AZURE_OPENAI_API_KEY: emulator.apiKey },
+        }
+      : {}),
     onLog: (_type, text) => process.stdout.write(`${text}\n`),
+  }).catch(async (error: unknown) => {
+    await emulator?.close();
+    throw error;
   });
   try {
     process.stdout.write(
@@ -68,6 +92,9 @@ async function main(): Promise<number> {
         'Foundry Mockups is running in code-server (VS Code in the browser), loaded from',
         `  ${path.resolve(__dirname, '..', '..', '..')}`,
         `Workspace: ${host.workspaceFolder}${args.folder ? '' : ' (a fresh copy, removed when you stop)'}`,
+        emulator
+          ? `Connected to a fresh Foundry emulator at ${emulator.endpoint} (deployment ${emulator.deployment}, ${emulator.model}); --no-emulator uses your own settings.`
+          : 'Using your own connection settings (no emulator).',
         '',
         'Open this URL in a browser on this machine:',
         `  ${host.url}`,
@@ -87,6 +114,7 @@ async function main(): Promise<number> {
   } finally {
     process.stdout.write('Stopping code-server...\n');
     await host.close();
+    await emulator?.close();
     removeSignalHandlers();
   }
 }

@@ -90,7 +90,7 @@ describe('Generate Mockup (real VS Code host, Foundry emulator)', function () {
       assert.ok(!JSON.stringify(sidecar).includes(emulator.apiKey), 'no key in the sidecar');
     }
     assert.equal(emulator.requests.length, 2, 'one request per size');
-    assert.ok(ui.messages.some((m) => m.severity === 'info' && /Generated 2 mockup/.test(m.message)));
+    assert.ok(ui.messages.some((m) => m.severity === 'info' && /Generated 2 mockups in/.test(m.message)));
   });
 
   it('never overwrites: the same request again gets numbered names', async () => {

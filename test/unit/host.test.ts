@@ -122,7 +122,9 @@ describe('offline test host', () => {
         port: 9000,
         folder: '/tmp/x',
         colorTheme: 'Default Light Modern',
+        emulator: true,
       });
+      assert.equal(parseStartArgs(['--no-emulator'], {}).emulator, false, 'npm start connects to a fresh emulator unless told not to');
       assert.equal(parseStartArgs([], { FOUNDRY_MOCKUPS_HOST_PORT: '7000' }).port, 7000);
       assert.throws(() => parseStartArgs(['--port'], {}), /needs a value/);
       assert.throws(() => parseStartArgs(['--bogus'], {}), /unknown argument/);

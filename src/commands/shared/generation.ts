@@ -152,7 +152,8 @@ function announce(services: Services, written: readonly WrittenMockup[], folder:
   if (written.length === 0) return;
   const open = vscode.l10n.t('Open');
   const reveal = vscode.l10n.t('Reveal in Explorer');
-  void services.ui.showInformationMessage(vscode.l10n.t('Generated {0} mockup(s) in {1}.', written.length, folder), open, reveal).then(async (choice) => {
+  const message = written.length === 1 ? vscode.l10n.t('Generated 1 mockup in {0}.', folder) : vscode.l10n.t('Generated {0} mockups in {1}.', written.length, folder);
+  void services.ui.showInformationMessage(message, open, reveal).then(async (choice) => {
     const first = vscode.Uri.file(written[0].file);
     if (choice === open) await vscode.commands.executeCommand('vscode.open', first);
     if (choice === reveal) await vscode.commands.executeCommand('revealInExplorer', first);
@@ -190,7 +191,7 @@ export async function askGenerateOptions(services: Services, fixedFolder?: strin
   });
   if (prompt === undefined) return undefined;
 
-  const lastSizes = new Set(failed?.sizes ?? last.sizes ?? []);
+  const recent = [...(failed?.sizes ?? last.sizes ?? [])];
   const explain = (text: string): string => {
     try {
       return planAll([text], catalogue, model)[0].explanation;
@@ -198,19 +199,27 @@ export async function askGenerateOptions(services: Services, fixedFolder?: strin
       return error instanceof Error ? error.message : String(error);
     }
   };
+  // Recently used sizes come first, in their own section; every other preset stays in its group.
+  const sizeItem = (size: string): SizeItem => {
+    const preset = catalogue.find(size);
+    if (!preset) return { label: size, description: size === 'auto' ? vscode.l10n.t('the service picks the size') : vscode.l10n.t('custom'), detail: explain(size), size };
+    const px = presetPixels(preset);
+    return { label: preset.name, description: `${preset.id} · ${preset.width}x${preset.height}@${preset.density}x = ${px.width}x${px.height}`, detail: explain(preset.id), size: preset.id };
+  };
   const items: SizeItem[] = [{ label: `$(edit) ${vscode.l10n.t('Custom size...')}`, description: 'WxH, WxH@2x', custom: true, alwaysShow: true }];
-  items.push({ label: 'auto', description: vscode.l10n.t('the service picks the size'), detail: explain('auto'), size: 'auto', picked: lastSizes.has('auto') });
+  if (recent.length) {
+    items.push({ label: vscode.l10n.t('recently used'), kind: vscode.QuickPickItemKind.Separator }, ...recent.map(sizeItem));
+  }
+  if (!recent.includes('auto')) items.push(sizeItem('auto'));
   let group = '';
   for (const preset of catalogue.presets) {
+    if (recent.includes(preset.id)) continue;
     if (preset.group !== group) {
       group = preset.group;
       items.push({ label: group, kind: vscode.QuickPickItemKind.Separator });
     }
-    const px = presetPixels(preset);
-    items.push({ label: preset.name, description: `${preset.id} · ${preset.width}x${preset.height}@${preset.density}x = ${px.width}x${px.height}`, detail: explain(preset.id), size: preset.id, picked: lastSizes.has(preset.id) });
+    items.push(sizeItem(preset.id));
   }
-  const customPicked = [...lastSizes].filter((s) => !items.some((i) => i.size === s));
-  for (const size of customPicked) items.splice(2, 0, { label: size, description: vscode.l10n.t('custom'), detail: explain(size), size, picked: true });
 
   const picked = await services.ui.pickMany(items, { title: vscode.l10n.t('Generate Mockup ({0}/{1}): sizes', 2, total), placeHolder: vscode.l10n.t('Pick one or more design-system sizes'), matchOnDescription: true, ignoreFocusOut: true });
   if (!picked || picked.length === 0) return undefined;

@@ -1,0 +1,170 @@
+// UI tests in the real workbench (Chromium): Generate Mockup... from the command palette with the
+// keyboard, and Generate Mockup Here... from the Explorer's context menu; the files are then found
+// on disk. Runs only in the offline host, which opens the page-action bridge.
+import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { FoundryMockupsApi } from '../../src/extension';
+import { readImageInfo } from '../../src/core/image';
+import { type Emulator, startEmulator } from '../emulator/server';
+import { pageDriver } from './driver';
+import { activateExtension } from './testUi';
+
+const QUICK_INPUT = '.quick-input-widget';
+const QUICK_INPUT_BOX = `${QUICK_INPUT} .quick-input-box input`;
+const ROWS = `${QUICK_INPUT} .quick-input-list .monaco-list-row`;
+
+/** Moves the quick pick's focus down with the keyboard to the row containing `text`, and checks it with Space. */
+async function checkRow(driver: NonNullable<ReturnType<typeof pageDriver>>, text: string): Promise<void> {
+  for (let i = 0; i < 8; i++) {
+    await driver.press('ArrowDown');
+    const focused = await driver.text(`${ROWS}.focused`);
+    if (focused.includes(text)) {
+      await driver.press('Space');
+      await driver.waitFor(`${ROWS}.focused[aria-checked="true"]`);
+      return;
+    }
+  }
+  throw new Error(`no quick pick row with "${text}" reached with the arrow keys`);
+}
+
+async function waitForFiles(folder: string, predicate: (files: string[]) => boolean, what: string): Promise<string[]> {
+  for (let i = 0; i < 300; i++) {
+    const files = await fs.readdir(folder).catch(() => [] as string[]);
+    if (predicate(files)) return files.sort();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out waiting for ${what} in ${folder}`);
+}
+
+describe('Generate Mockup in the workbench UI (Chromium)', function () {
+  this.timeout(120_000);
+  const driver = pageDriver();
+  let api: FoundryMockupsApi;
+  let emulator: Emulator;
+  let root: string;
+
+  before(async function () {
+    if (!driver) this.skip();
+    api = await activateExtension(vscode);
+    api.setUserInterface(undefined); // the real quick inputs and notifications
+    root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
+    emulator = await startEmulator({ apiKey: 'ui-emulator-key-0123456789abcdef01' });
+    await vscode.commands.executeCommand('foundryMockups.configureConnection', { endpoint: emulator.endpoint, deployment: emulator.deployment, model: 'gpt-image-2', apiMode: 'v1', auth: 'apiKey' });
+    await vscode.commands.executeCommand('foundryMockups.setApiKey', emulator.apiKey);
+    await vscode.workspace.getConfiguration('foundryMockups').update('confirmAboveUsd', 100, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('notifications.clearAll');
+  });
+  after(async () => {
+    await driver?.press('Escape').catch(() => undefined);
+    await emulator?.close();
+  });
+
+  it('runs Generate Mockup... from the command palette with the keyboard and writes the files', async () => {
+    assert.ok(driver);
+    const folder = 'mockups/palette';
+    await driver.waitFor('.monaco-workbench', { timeoutMs: 30_000 });
+    await driver.press('F1');
+    await driver.waitFor(QUICK_INPUT_BOX);
+    await driver.type('Mockups: Generate Mockup...');
+    await driver.waitFor(`${ROWS}[aria-label*="Generate Mockup..."]`);
+    await driver.press('Enter');
+
+    // 1/5 prompt
+    await driver.waitFor(`${QUICK_INPUT} .quick-input-title >> text=/prompt/`);
+    await driver.press('Control+A');
+    await driver.type('Settings screen with dark mode toggle');
+    await driver.press('Enter');
+
+    // 2/5 sizes: filter to a preset, toggle it with the keyboard, accept
+    await driver.waitFor(`${QUICK_INPUT} .quick-input-title >> text=/sizes/`);
+    await driver.type('og-image');
+    await driver.waitFor(`${ROWS}[aria-label*="og-image"]`);
+    await checkRow(driver, 'og-image');
+    await driver.screenshot('generate-palette-sizes');
+    await driver.press('Enter');
+
+    // 3/5 quality
+    await driver.waitFor(`${QUICK_INPUT} .quick-input-title >> text=/quality/`);
+    await driver.type('low');
+    await driver.press('Enter');
+
+    // 4/5 variants
+    await driver.waitFor(`${QUICK_INPUT} .quick-input-title >> text=/variants/`);
+    await driver.type('1');
+    await driver.press('Enter');
+
+    // 5/5 folder
+    await driver.waitFor(`${QUICK_INPUT} .quick-input-title >> text=/folder/`);
+    await driver.press('Control+A');
+    await driver.type(folder);
+    await driver.press('Enter');
+
+    const files = await waitForFiles(path.join(root, folder), (f) => f.some((n) => n.endsWith('.mockup.json')), 'the sidecar');
+    assert.deepEqual(files, [
+      'settings-screen-dark-mode-toggle-og-image.original.png',
+      'settings-screen-dark-mode-toggle-og-image.png',
+      'settings-screen-dark-mode-toggle-og-image.png.mockup.json',
+    ]);
+    const info = await readImageInfo(await fs.readFile(path.join(root, folder, 'settings-screen-dark-mode-toggle-og-image.png')));
+    assert.deepEqual([info.width, info.height], [1200, 630]);
+    await driver.waitFor('.notification-toast >> text=/Generated 1 mockup in/', { timeoutMs: 20_000 });
+    await driver.screenshot('generate-palette-done');
+    await driver.waitFor('.notification-toast >> text=/Generating mockups/', { state: 'hidden', timeoutMs: 15_000 });
+  });
+
+  it('runs Generate Mockup Here... from the Explorer context menu of a folder', async () => {
+    assert.ok(driver);
+    const folder = 'designs';
+    await fs.mkdir(path.join(root, folder), { recursive: true });
+    await vscode.commands.executeCommand('workbench.view.explorer');
+    await vscode.commands.executeCommand('workbench.files.action.refreshFilesExplorer');
+    const row = `.explorer-folders-view .monaco-list-row[aria-label="${folder}"]`;
+    await driver.waitFor(row, { timeoutMs: 20_000 });
+    await driver.rightClick(row);
+    const item = '.context-view .action-item >> text="Generate Mockup Here..."';
+    await driver.waitFor(item);
+    await driver.screenshot('generate-here-context-menu');
+    await driver.click(item);
+
+    await driver.waitFor(`${QUICK_INPUT} .quick-input-title >> text=/prompt/`);
+    await driver.press('Control+A');
+    await driver.type('Empty inbox illustration');
+    await driver.press('Enter');
+    await driver.waitFor(`${QUICK_INPUT} .quick-input-title >> text=/sizes/`);
+    await driver.type('instagram-square');
+    await driver.waitFor(`${ROWS}[aria-label*="instagram-square"]`);
+    await checkRow(driver, 'instagram-square');
+    await driver.press('Enter');
+    await driver.waitFor(`${QUICK_INPUT} .quick-input-title >> text=/quality/`);
+    await driver.type('low');
+    await driver.press('Enter');
+    await driver.waitFor(`${QUICK_INPUT} .quick-input-title >> text=/variants/`);
+    await driver.type('1');
+    await driver.press('Enter');
+
+    const files = await waitForFiles(path.join(root, folder), (f) => f.some((n) => n.endsWith('.mockup.json')), 'the sidecar');
+    assert.ok(files.includes('empty-inbox-illustration-instagram-square.png'), JSON.stringify(files));
+    const info = await readImageInfo(await fs.readFile(path.join(root, folder, 'empty-inbox-illustration-instagram-square.png')));
+    assert.deepEqual([info.width, info.height], [1080, 1080]);
+  });
+
+  it('cancels from the progress notification: the request is aborted and nothing is written', async () => {
+    assert.ok(driver);
+    const folder = 'mockups/cancelled';
+    await vscode.commands.executeCommand('notifications.clearAll');
+    emulator.inject({ type: 'delay', ms: 20_000 });
+    const running = vscode.commands.executeCommand<vscode.Uri[]>('foundryMockups.generate', { prompt: 'Slow hero banner', sizes: ['og-image'], folder, quality: 'low' });
+    const cancel = '.notification-toast .monaco-button >> text="Cancel"';
+    await driver.waitFor(cancel, { timeoutMs: 20_000 });
+    await driver.screenshot('generate-progress-cancel');
+    await driver.click(cancel);
+    await assert.rejects(Promise.resolve(running), (error: Error & { kind?: string }) => error.kind === 'cancelled');
+    await vscode.commands.executeCommand('notifications.showList');
+    await driver.screenshot('generate-cancelled');
+    await driver.waitFor('.notifications-center >> text=/cancelled; nothing was written/', { timeoutMs: 10_000 });
+    await vscode.commands.executeCommand('notifications.hideList');
+    assert.deepEqual(await fs.readdir(path.join(root, folder)).catch(() => []), [], 'nothing was written');
+  });
+});
