@@ -3,10 +3,14 @@
 //   node esbuild.mjs               development build with sourcemaps
 //   node esbuild.mjs --production  minified, no sourcemaps
 //   node esbuild.mjs --watch       rebuilds on change, with the $esbuild-watch problem matcher lines
+import { rmSync } from 'node:fs';
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+
+// A production build starts from an empty dist/, so no stale sourcemap is left beside it.
+if (production) rmSync('dist', { recursive: true, force: true });
 
 /** Prints the lines VS Code's `$esbuild-watch` problem matcher looks for. */
 const watchLogPlugin = {
