@@ -12,19 +12,23 @@ const watch = process.argv.includes('--watch');
 // A production build starts from an empty dist/, so no stale sourcemap is left beside it.
 if (production) rmSync('dist', { recursive: true, force: true });
 
-/** Prints the lines VS Code's `$esbuild-watch` problem matcher looks for. */
+/**
+ * Prints the lines VS Code's `$esbuild-watch` problem matcher looks for: one "started" when the
+ * first of the bundles starts rebuilding and one "finished" when the last is done.
+ */
+let building = 0;
 const watchLogPlugin = {
   name: 'watch-log',
   setup(build) {
     build.onStart(() => {
-      console.log('[watch] build started');
+      if (building++ === 0) console.log('[watch] build started');
     });
     build.onEnd((result) => {
       for (const { text, location } of result.errors) {
         console.error(`✘ [ERROR] ${text}`);
         if (location) console.error(`    ${location.file}:${location.line}:${location.column}:`);
       }
-      console.log('[watch] build finished');
+      if (--building === 0) console.log('[watch] build finished');
     });
   },
 };
