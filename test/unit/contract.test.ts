@@ -1,6 +1,7 @@
 /**
  * Contract test: the generation requests the client sends, and the emulator's responses and stream
- * events, validate against OpenAI's own schemas (../shared/reference/spec/openai-openapi_images-excerpt.yaml)
+ * events, validate against OpenAI's own schemas (test/fixtures/spec/openai-openapi_images-excerpt.yaml,
+ * a copy of ../shared/reference/spec/openai-openapi_images-excerpt.yaml)
  * with a JSON Schema validator. The schemas are used as published; the only transformation is the
  * mechanical OpenAPI 3.0 to JSON Schema translation of `nullable: true`.
  *
@@ -17,7 +18,7 @@ import { createFoundryClient, type FoundryClientOptions } from '../../src/core/f
 import { renderWireframe } from '../emulator/render';
 import { startEmulator, type Emulator } from '../emulator/server';
 
-const SPEC = path.resolve(__dirname, '../../../../shared/reference/spec/openai-openapi_images-excerpt.yaml');
+const SPEC = path.resolve(__dirname, '../../../test/fixtures/spec/openai-openapi_images-excerpt.yaml');
 
 /** The named exception: a gpt-image-2 response reporting a free size fails only OpenAI's `size` enum. */
 const GPT_IMAGE_2_FREE_SIZE = { instancePath: '/size', keyword: 'enum' } as const;
@@ -60,7 +61,7 @@ describe('contract: OpenAI image schemas', function () {
     emu = await startEmulator({ deployments: { 'gpt-image-2': 'gpt-image-2', img1: 'gpt-image-1', mini: 'gpt-image-1-mini' } });
   });
   after(async () => {
-    await emu.close();
+    await emu?.close();
   });
   beforeEach(() => emu.reset());
 
