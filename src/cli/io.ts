@@ -3,6 +3,12 @@ export interface CliIO {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   readonly cwd: string;
+  /** Environment variables (connection, CI); default: none. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Whether stderr is a terminal (a progress bar instead of plain lines). */
+  readonly isTTY?: boolean;
+  /** Aborted on Ctrl+C: runs stop sending, keep what is done and write their report. */
+  readonly signal?: AbortSignal;
 }
 
 export const EXIT_OK = 0;

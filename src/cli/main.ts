@@ -8,12 +8,11 @@ import { type CliIO, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './io'
 export const TOOL = 'foundry-mockups';
 
 function help(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
   return [
     `Usage: ${TOOL} <command> [options]`,
     '',
     'Commands:',
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    ...COMMANDS.map((c) => `  ${c.name}  ${c.summary}`),
     '',
     `Run "${TOOL} <command> --help" for a command's options.`,
   ].join('\n');
@@ -43,10 +42,20 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
 }
 
 if (require.main === module) {
+  // First Ctrl+C: stop sending, finish the report; a second one ends the process at once.
+  const interrupt = new AbortController();
+  process.once('SIGINT', () => {
+    process.stderr.write('\nStopping: no new requests are sent; press Ctrl+C again to quit now.\n');
+    interrupt.abort();
+    process.once('SIGINT', () => process.exit(130));
+  });
   const io: CliIO = {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     cwd: process.cwd(),
+    env: process.env,
+    isTTY: Boolean(process.stderr.isTTY),
+    signal: interrupt.signal,
   };
   main(process.argv.slice(2), io).then(
     (code) => {

@@ -1,7 +1,54 @@
 import * as vscode from 'vscode';
+import { chooseBatchFile, configuredModel, parseBatchFile } from '../batch/load';
+import { readConnectionSettings } from '../connection';
+import { endpointHost } from '../core/connection';
+import { estimateBatch, estimateSummary, findDoneJobs, renderEstimateMarkdown, type BatchJob } from '../core/batch';
+import { resolvePricing } from '../core/pricing';
 import type { Services } from '../services';
-import { notYetAvailable } from './notYetAvailable';
+import { showFailure } from './shared/failure';
 
-export function run(services: Services): Promise<undefined> {
-  return notYetAvailable(services, vscode.l10n.t('Estimate Batch Cost'));
+/** What Estimate Batch Cost resolves to (scripts and tests). */
+export interface EstimateBatchResult {
+  readonly jobs: number;
+  readonly toSend: number;
+  readonly totalUsd: number;
+  readonly toSendUsd: number;
+  readonly markdown: string;
+}
+
+/**
+ * Mockups: Estimate Batch Cost. The full plan table (every job's size plan, output name and
+ * estimate) and the total, opened as a Markdown preview; sends no request and needs no sign-in.
+ * With the connection configured, jobs already done are marked and left out of what a run spends.
+ */
+export async function run(services: Services, arg?: unknown): Promise<EstimateBatchResult | undefined> {
+  const uri = await chooseBatchFile(services, arg, vscode.l10n.t('Estimate Batch Cost'));
+  if (!uri) return undefined;
+  try {
+    const parsed = await parseBatchFile(services, uri);
+    const errors = parsed.problems.filter((p) => p.severity === 'error');
+    if (errors.length > 0 || !parsed.batch) {
+      void services.ui.showErrorMessage(vscode.l10n.t('{0} has {1} problem(s): fix them first (see the Problems panel). First: line {2}: {3}', vscode.workspace.asRelativePath(uri), errors.length, (errors[0]?.range.start.line ?? 0) + 1, errors[0]?.message ?? ''));
+      return undefined;
+    }
+    const batch = parsed.batch;
+    const model = configuredModel();
+    const read = readConnectionSettings();
+    let done = new Set<BatchJob>();
+    if ('settings' in read) {
+      const info = { deployment: read.settings.deployment, model: read.settings.model, endpointHost: endpointHost(read.settings.endpoint), apiMode: read.settings.apiMode };
+      done = new Set((await findDoneJobs(batch.jobs, batch, info)).keys());
+    }
+    const estimate = estimateBatch(batch.jobs, model, resolvePricing(model, vscode.workspace.getConfiguration('foundryMockups').get('pricing')), done);
+    const markdown = renderEstimateMarkdown(batch, estimate);
+    const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown });
+    await vscode.commands.executeCommand('markdown.showPreview', document.uri);
+    const summary = estimateSummary(estimate);
+    services.log.info(`Estimate of ${batch.fileRelative}: ${summary}`);
+    void services.ui.showInformationMessage(vscode.l10n.t('Batch {0}: {1}', batch.name, summary));
+    return { jobs: estimate.jobs, toSend: estimate.toSend, totalUsd: estimate.totalUsd, toSendUsd: estimate.toSendUsd, markdown };
+  } catch (error) {
+    await showFailure(services, error);
+    return undefined;
+  }
 }

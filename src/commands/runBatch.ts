@@ -1,7 +1,99 @@
 import * as vscode from 'vscode';
+import { connectForBatch } from '../batch/connection';
+import { chooseBatchFile, parseBatchFile } from '../batch/load';
+import { estimateBatch, findDoneJobs, runBatch, summaryLine, type RunReport } from '../core/batch';
+import { formatUsd } from '../core/pricing';
 import type { Services } from '../services';
-import { notYetAvailable } from './notYetAvailable';
+import { showFailure } from './shared/failure';
+import { withCancellableProgress } from './shared/progress';
 
-export function run(services: Services): Promise<undefined> {
-  return notYetAvailable(services, vscode.l10n.t('Run Batch'));
+/** What Run Batch resolves to (scripts and tests): the run report and where it was written. */
+export interface RunBatchResult {
+  readonly report: RunReport;
+  readonly reportFiles: string[];
+}
+
+/**
+ * Mockups: Run Batch. Checks the batch file (problems go to the Problems panel and stop the run),
+ * asks before spending more than the confirmation threshold, then runs every job with progress
+ * "X of Y" and Cancel, skipping jobs already done, and offers the run report.
+ */
+export async function run(services: Services, arg?: unknown): Promise<RunBatchResult | undefined> {
+  const uri = await chooseBatchFile(services, arg, vscode.l10n.t('Run Batch'));
+  if (!uri) return undefined;
+  try {
+    const parsed = await parseBatchFile(services, uri);
+    const errors = parsed.problems.filter((p) => p.severity === 'error');
+    if (errors.length > 0 || !parsed.batch) {
+      const show = vscode.l10n.t('Show Problems');
+      const message = vscode.l10n.t('{0} has {1} problem(s), so nothing was sent. First: line {2}: {3}', vscode.workspace.asRelativePath(uri), errors.length, (errors[0]?.range.start.line ?? 0) + 1, errors[0]?.message ?? '');
+      services.log.warn(message);
+      void services.ui.showErrorMessage(message, show).then((choice) => {
+        if (choice === show) void vscode.commands.executeCommand('workbench.actions.view.problems');
+      });
+      return undefined;
+    }
+    const batch = parsed.batch;
+    const connection = await connectForBatch(services);
+    const config = vscode.workspace.getConfiguration('foundryMockups');
+
+    // Ask before spending more than the user's threshold on what is not done yet.
+    const done = await findDoneJobs(batch.jobs, batch, connection.info);
+    const estimate = estimateBatch(batch.jobs, connection.settings.model, connection.pricing, new Set(done.keys()));
+    const threshold = config.get<number>('confirmAboveUsd', 1);
+    if (estimate.toSend > 0 && estimate.toSendUsd > threshold) {
+      const confirmed = await services.ui.confirm(
+        vscode.l10n.t('This batch is estimated to cost about {0}.', formatUsd(estimate.toSendUsd)),
+        vscode.l10n.t('{0} of {1} job(s) to send ({2} already done). Your limit for asking is {3} (setting foundryMockups.confirmAboveUsd).', estimate.toSend, estimate.jobs, estimate.jobs - estimate.toSend, formatUsd(threshold)),
+        vscode.l10n.t('Run Batch'),
+      );
+      if (!confirmed) return undefined;
+    }
+
+    const concurrency = config.get<number>('batch.concurrency', 2);
+    const packageVersion = (services.context.extension.packageJSON as { version?: unknown }).version;
+    const version = typeof packageVersion === 'string' ? packageVersion : '0.0.0';
+    services.log.info(`Batch ${batch.fileRelative}: ${batch.jobs.length} job(s), ${done.size} already done, concurrency ${concurrency}.`);
+    const result = await withCancellableProgress(vscode.l10n.t('Running batch {0}', batch.name), async (progress, signal) => {
+      let reported = 0;
+      return runBatch(batch, {
+        client: connection.client,
+        connection: connection.info,
+        pricing: connection.pricing,
+        toolVersion: version,
+        concurrency,
+        signal,
+        onProgress: (p) => {
+          const increment = p.total === 0 ? 0 : ((p.completed - reported) / p.total) * 100;
+          reported = p.completed;
+          progress.report({ message: vscode.l10n.t('{0} of {1} ({2} done, {3} skipped, {4} failed)', p.completed, p.total, p.done, p.skipped, p.failed), increment });
+          const r = p.last;
+          if (r?.status === 'failed') services.log.warn(`Batch job ${r.job.id} failed: ${r.reason ?? ''}`);
+          else if (r?.status === 'done') services.log.info(`Batch job ${r.job.id} done: ${r.file ?? ''} (request id ${r.requestId ?? '?'}, ${r.costUsd !== undefined ? formatUsd(r.costUsd) : 'cost unknown'}).`);
+        },
+        onSchedulerEvent: (event) => {
+          if (event.type === 'rateLimited') services.log.info(`Batch: rate limited; pausing ${Math.round(event.waitMs)} ms, concurrency now ${event.limit}.`);
+          if (event.type === 'retry') services.log.info(`Batch: ${event.error.kind}; retrying in ${Math.round(event.waitMs)} ms (attempt ${event.attempt + 1}).`);
+        },
+      });
+    });
+
+    const summary = summaryLine(result.report);
+    services.log.info(`Batch ${batch.fileRelative}: ${summary} Report: ${result.reportFiles.join(', ')}`);
+    const markdown = result.reportFiles.find((f) => f.endsWith('.md'));
+    const openReport = vscode.l10n.t('Open Report');
+    const showLog = vscode.l10n.t('Show Log');
+    const shown =
+      result.report.summary.failed > 0
+        ? services.ui.showWarningMessage(vscode.l10n.t('Batch {0}: {1}', batch.name, summary), openReport, showLog)
+        : services.ui.showInformationMessage(vscode.l10n.t('Batch {0}: {1}', batch.name, summary), openReport);
+    void Promise.resolve(shown).then(async (choice) => {
+      if (choice === openReport && markdown) await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(markdown));
+      if (choice === showLog) services.log.show();
+    });
+    return { report: result.report, reportFiles: [...result.reportFiles] };
+  } catch (error) {
+    await showFailure(services, error);
+    return undefined;
+  }
 }

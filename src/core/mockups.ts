@@ -49,6 +49,17 @@ export interface MockupRequest {
   /** Present for an edit: the image to edit, reference images and an optional mask. */
   readonly edit?: { readonly image: InputFile; readonly references?: readonly InputFile[]; readonly mask?: InputFile };
   readonly batch?: { readonly file: string; readonly assetId: string };
+  /**
+   * An exact file name (no extension) used as is, instead of one made from the prompt, size,
+   * locale and variant (batch output patterns). Still never overwrites: a taken name gets `-2`.
+   */
+  readonly baseName?: string;
+  /**
+   * For a request that makes one variant of several (batch runs send one request per variant):
+   * its 1-based number. Part of the fingerprint, so the variants of one prompt are distinct jobs;
+   * recorded as the sidecar's `request.variant`.
+   */
+  readonly variant?: number;
 }
 
 export interface ConnectionInfo {
@@ -105,6 +116,7 @@ export function requestFingerprint(request: MockupRequest, connection: Connectio
       moderation: request.moderation,
       inputFidelity: request.inputFidelity,
       extraBody: request.extraBody,
+      variant: request.variant,
       inputs: request.edit ? [request.edit.image, ...(request.edit.references ?? []), ...(request.edit.mask ? [request.edit.mask] : [])].map((f) => sha256(f.bytes)) : undefined,
     },
   });
@@ -114,6 +126,10 @@ export async function createMockups(request: MockupRequest, context: MockupConte
   if (request.name !== undefined) {
     const problem = fileNameProblem(request.name);
     if (problem) throw new FoundryError('validation', `name: ${problem}`, { param: 'name' });
+  }
+  if (request.baseName !== undefined) {
+    const problem = fileNameProblem(request.baseName);
+    if (problem) throw new FoundryError('validation', `baseName: ${problem}`, { param: 'baseName' });
   }
   const format = request.outputFormat ?? 'png';
   const size = request.plan.generation === 'auto' ? 'auto' : formatSize(request.plan.generation);
@@ -171,7 +187,7 @@ export async function createMockups(request: MockupRequest, context: MockupConte
     const width = entry.applied?.width ?? entry.output?.width ?? entry.image.width;
     const height = entry.applied?.height ?? entry.output?.height ?? entry.image.height;
     const target = request.plan.target;
-    const base = assetBaseName({
+    const base = request.baseName !== undefined ? (variants > 1 ? `${request.baseName}-v${index + 1}` : request.baseName) : assetBaseName({
       prompt: request.promptTyped,
       ...(request.name !== undefined ? { name: request.name } : {}),
       width: target === 'auto' ? (width ?? 0) : target.width,
@@ -193,24 +209,25 @@ export async function createMockups(request: MockupRequest, context: MockupConte
         result,
         createdAt,
         fingerprint,
-        variant: index + 1,
+        variant: request.variant !== undefined ? request.variant + index : index + 1,
         output: { file: fileName, bytes: outputBytes, format: outputFormat, width, height },
         original: entry.applied && originalName ? { file: originalName, bytes: entry.image.bytes, format: entry.serviceFormat, width: entry.applied.sourceSize.width, height: entry.applied.sourceSize.height, steps: entry.applied.steps, explanation: request.plan.explanation } : undefined,
         costUsd: costUsd !== undefined ? costUsd / variants : undefined,
         revisedPrompt: entry.image.revisedPrompt,
         contentFilter: entry.image.contentFilter,
       });
+      // The sidecar first: it is the manifest of the group (see writeGroupAtomic).
       return [
+        { name: sidecarFileName(fileName), bytes: serializeSidecar(sidecar) },
         ...(originalName ? [{ name: originalName, bytes: entry.image.bytes }] : []),
         { name: fileName, bytes: outputBytes },
-        { name: sidecarFileName(fileName), bytes: serializeSidecar(sidecar) },
       ];
     });
     const files = written.files;
     mockups.push({
-      file: files[files.length - 2],
-      ...(entry.applied ? { original: files[0] } : {}),
-      sidecarFile: files[files.length - 1],
+      file: files[files.length - 1],
+      ...(entry.applied ? { original: files[1] } : {}),
+      sidecarFile: files[0],
       sidecar: sidecar as Sidecar,
     });
   }

@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import Ajv from 'ajv';
 import { removeStaleTempFiles, writeFileAtomicExclusive, writeGroupAtomic, FileExistsError } from '../../src/core/assets/atomicWrite';
+import { removeIncompleteGroups } from '../../src/core/assets/groups';
 import { assetBaseName, fileNameProblem, slugFromPrompt } from '../../src/core/assets/naming';
 import { PathOutsideRootError, resolveInside } from '../../src/core/assets/paths';
 import { jobFingerprint, serializeSidecar, sha256, sidecarFileName, type Sidecar } from '../../src/core/assets/sidecar';
@@ -102,7 +103,7 @@ describe('atomic writes', () => {
     const dir = await tempDir();
     await fs.writeFile(path.join(dir, '.a.png.0011.fmtmp'), 'partial');
     await fs.writeFile(path.join(dir, 'keep.png'), 'x');
-    assert.equal(await removeStaleTempFiles(dir, 0), 1);
+    assert.deepEqual(await removeStaleTempFiles(dir, 0), [path.join(dir, '.a.png.0011.fmtmp')]);
     assert.deepEqual(await fs.readdir(dir), ['keep.png']);
   });
 });
@@ -147,5 +148,40 @@ describe('sidecars', () => {
     const c = jobFingerprint({ promptSent: 'p', deployment: 'd', model: 'm', parameters: { quality: 'low', size: '1x1' } });
     assert.equal(a, b);
     assert.notEqual(a, c);
+  });
+});
+
+describe('incomplete groups left by a killed write', () => {
+  async function group(dir: string, base: string, withImage: boolean): Promise<void> {
+    const image = new Uint8Array([1, 2, 3]);
+    const original = new Uint8Array([4, 5, 6]);
+    const sidecar = {
+      tool: { name: 'foundry-mockups', version: '0' },
+      output: { file: `${base}.png`, sha256: sha256(image) },
+      original: { file: `${base}.original.png`, sha256: sha256(original) },
+    };
+    await fs.writeFile(path.join(dir, `${base}.png.mockup.json`), JSON.stringify(sidecar));
+    await fs.writeFile(path.join(dir, `${base}.original.png`), original);
+    if (withImage) await fs.writeFile(path.join(dir, `${base}.png`), image);
+  }
+
+  it('removes a sidecar without its image and the original it recorded, nothing else', async () => {
+    const dir = await tempDir();
+    await group(dir, 'complete', true);
+    await group(dir, 'killed', false);
+    await fs.writeFile(path.join(dir, 'mine.png'), 'a file the user made');
+    const removed = await removeIncompleteGroups(dir, 0);
+    assert.deepEqual(removed.map((f) => path.basename(f)).sort(), ['killed.original.png', 'killed.png.mockup.json']);
+    assert.deepEqual((await fs.readdir(dir)).sort(), ['complete.original.png', 'complete.png', 'complete.png.mockup.json', 'mine.png']);
+  });
+
+  it('keeps a file whose content is not what the sidecar recorded, and young groups', async () => {
+    const dir = await tempDir();
+    await group(dir, 'killed', false);
+    await fs.writeFile(path.join(dir, 'killed.original.png'), 'replaced by the user');
+    assert.deepEqual(await removeIncompleteGroups(dir), [], 'a group younger than a minute may still be being written');
+    const removed = await removeIncompleteGroups(dir, 0);
+    assert.deepEqual(removed.map((f) => path.basename(f)), ['killed.png.mockup.json']);
+    assert.equal(await fs.readFile(path.join(dir, 'killed.original.png'), 'utf8'), 'replaced by the user');
   });
 });

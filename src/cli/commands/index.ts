@@ -1,5 +1,8 @@
 import type { CliCommand } from '../io';
+import { estimateCommand } from './estimate';
+import { generateCommand } from './generate';
 import { planCommand } from './plan';
+import { runCommand } from './run';
 
-/** Every CLI command; add new ones (run, estimate, generate) here. */
-export const COMMANDS: readonly CliCommand[] = [planCommand];
+/** Every CLI command. */
+export const COMMANDS: readonly CliCommand[] = [runCommand, estimateCommand, generateCommand, planCommand];

@@ -67,11 +67,13 @@ async function publish(temp: string, final: string): Promise<void> {
 }
 
 /**
- * Writes a group of files that share a base name (an image, its original, its sidecar), all or
+ * Writes a group of files that share a base name (a sidecar, the original, the image), all or
  * nothing. `build(base)` gives the files for a candidate base name; when any of them exists, the
  * files already written for that candidate are removed and `base-2`, `base-3`... are tried.
- * The last file of the group is written last: make it the sidecar, so that a sidecar always
- * describes files that exist.
+ * Files are written in the order given: put the sidecar first. It is the group's manifest (it
+ * names every other file with its SHA-256), so a group left incomplete by a killed process can be
+ * recognised and removed without ever touching a file the product did not write
+ * (`removeIncompleteGroups` in groups.ts).
  */
 export async function writeGroupAtomic(
   dir: string,
@@ -101,14 +103,14 @@ export async function writeGroupAtomic(
   throw new Error(`Could not find a free file name for "${base}" in ${dir} after ${MAX_ATTEMPTS} attempts.`);
 }
 
-/** Removes temporary files left by a write that was killed (older than `olderThanMs`). */
-export async function removeStaleTempFiles(dir: string, olderThanMs = 60_000): Promise<number> {
-  let removed = 0;
+/** Removes temporary files left by a write that was killed (older than `olderThanMs`); returns their paths. */
+export async function removeStaleTempFiles(dir: string, olderThanMs = 60_000): Promise<string[]> {
+  const removed: string[] = [];
   let entries: string[];
   try {
     entries = await fs.readdir(dir);
   } catch {
-    return 0;
+    return removed;
   }
   const now = Date.now();
   for (const entry of entries) {
@@ -118,7 +120,7 @@ export async function removeStaleTempFiles(dir: string, olderThanMs = 60_000): P
       const stat = await fs.stat(file);
       if (now - stat.mtimeMs >= olderThanMs) {
         await fs.rm(file, { force: true });
-        removed++;
+        removed.push(file);
       }
     } catch {
       // gone already

@@ -1,0 +1,71 @@
+/**
+ * Reads a batch file in the workspace and checks it with the core, with what only the extension
+ * knows: the workspace folder (the root outputs must stay inside), the preset catalogue and the
+ * model family of the configured connection.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import * as vscode from 'vscode';
+import type { ParsedBatch } from '../core/batch/parse';
+import { isModelFamily, type ModelFamily } from '../core/sizes/rules';
+import { loadPresets } from '../presetSource';
+import type { Services } from '../services';
+
+export function configuredModel(): ModelFamily {
+  const model = vscode.workspace.getConfiguration('foundryMockups').get<string>('model', 'gpt-image-2');
+  return isModelFamily(model) ? model : 'gpt-image-2';
+}
+
+/** The text of the batch file: the open editor's (unsaved edits included), else the file's. */
+export async function batchText(uri: vscode.Uri): Promise<string> {
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  if (open) return open.getText();
+  return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+}
+
+export async function parseBatchFile(services: Services, uri: vscode.Uri, text?: string): Promise<ParsedBatch & { folder: vscode.WorkspaceFolder }> {
+  const folder = vscode.workspace.getWorkspaceFolder(uri);
+  if (!folder || uri.scheme !== 'file') {
+    throw new Error(vscode.l10n.t('{0} is not in an open workspace folder: batch files write into the workspace they are in.', uri.fsPath || uri.toString()));
+  }
+  const { parseBatch } = await import('../core/batch/parse.js');
+  const catalogue = await loadPresets(services);
+  const parsed = parseBatch(text ?? (await batchText(uri)), {
+    batchFile: uri.fsPath,
+    root: folder.uri.fsPath,
+    model: configuredModel(),
+    presets: (id) => catalogue.find(id),
+    fileExists: (p) => {
+      try {
+        return existsSync(p) && statSync(p).isFile();
+      } catch {
+        return false;
+      }
+    },
+    readText: (p) => {
+      try {
+        return readFileSync(p, 'utf8');
+      } catch {
+        return undefined;
+      }
+    },
+  });
+  return { ...parsed, folder };
+}
+
+/** The batch file a command acts on: the explorer's selection, else one picked from the workspace. */
+export async function chooseBatchFile(services: Services, arg: unknown, title: string): Promise<vscode.Uri | undefined> {
+  if (arg instanceof vscode.Uri) return arg;
+  if (typeof arg === 'string' && arg) return vscode.Uri.file(arg);
+  const active = vscode.window.activeTextEditor?.document.uri;
+  const files = await vscode.workspace.findFiles('**/*.mockups.json', '**/node_modules/**', 500);
+  if (files.length === 0) {
+    void services.ui.showWarningMessage(vscode.l10n.t('No batch file (*.mockups.json) in this workspace. Create one, such as campaign.mockups.json; its schema offers completion.'));
+    return undefined;
+  }
+  files.sort((a, b) => Number(b.toString() === active?.toString()) - Number(a.toString() === active?.toString()) || a.fsPath.localeCompare(b.fsPath));
+  const picked = await services.ui.pickOne(
+    files.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri })),
+    { title, placeHolder: vscode.l10n.t('Pick a batch file') },
+  );
+  return picked?.uri;
+}

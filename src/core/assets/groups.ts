@@ -1,0 +1,83 @@
+/**
+ * Groups of files written together (sidecar, original, image) and left incomplete by a process
+ * that was killed between two of them. The sidecar is written first and names every other file
+ * of its group with its SHA-256, so an incomplete group is recognised by a sidecar whose image is
+ * missing, and only files whose content matches what that sidecar recorded are removed: a file the
+ * product did not write is never touched.
+ */
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { removeStaleTempFiles } from './atomicWrite';
+import { SIDECAR_SUFFIX } from './sidecar';
+
+interface RecordedFile {
+  readonly file?: unknown;
+  readonly sha256?: unknown;
+}
+
+interface SidecarShape {
+  readonly tool?: { readonly name?: unknown };
+  readonly output?: RecordedFile;
+  readonly original?: RecordedFile;
+}
+
+/**
+ * Removes the incomplete groups in `dir` (a sidecar of ours whose image is missing, with the
+ * original it recorded when its content matches) and the temporary files of killed writes, when
+ * they are older than `olderThanMs` (a group being written by another process right now takes
+ * milliseconds; pass 0 only when no other writer can be at work on these names). Returns the
+ * removed paths.
+ */
+export async function removeIncompleteGroups(dir: string, olderThanMs = 60_000): Promise<string[]> {
+  let entries: string[];
+  try {
+    entries = await fs.readdir(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const entry of entries) {
+    if (!entry.endsWith(SIDECAR_SUFFIX) || entry.startsWith('.')) continue;
+    const sidecarFile = path.join(dir, entry);
+    let sidecar: SidecarShape;
+    try {
+      sidecar = JSON.parse(await fs.readFile(sidecarFile, 'utf8')) as SidecarShape;
+    } catch {
+      continue; // not ours or not readable: leave it alone
+    }
+    if (sidecar?.tool?.name !== 'foundry-mockups' || typeof sidecar.output?.file !== 'string') continue;
+    if (`${sidecar.output.file}${SIDECAR_SUFFIX}` !== entry) continue; // a sidecar always sits beside its own image
+    if (await exists(path.join(dir, path.basename(sidecar.output.file)))) continue; // complete
+    if (Date.now() - (await fs.lstat(sidecarFile)).mtimeMs < olderThanMs) continue; // may still be being written
+    for (const recorded of [sidecar.original, sidecar.output]) {
+      if (typeof recorded?.file !== 'string' || typeof recorded.sha256 !== 'string') continue;
+      const file = path.join(dir, path.basename(recorded.file));
+      if ((await sha256Of(file)) === recorded.sha256) {
+        await fs.rm(file, { force: true });
+        removed.push(file);
+      }
+    }
+    await fs.rm(sidecarFile, { force: true });
+    removed.push(sidecarFile);
+  }
+  removed.push(...(await removeStaleTempFiles(dir, olderThanMs)));
+  return removed;
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await fs.lstat(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function sha256Of(file: string): Promise<string | undefined> {
+  try {
+    return createHash('sha256').update(await fs.readFile(file)).digest('hex');
+  } catch {
+    return undefined;
+  }
+}

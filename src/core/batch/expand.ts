@@ -1,0 +1,363 @@
+/**
+ * Expands a checked batch file into jobs: asset x size x locale x variant, in that order.
+ *
+ * One job = one request for ONE image (n = 1), one variant each. Why not one request with `n`:
+ * each image then has its own fingerprint, sidecar and report line, so a rerun resends only the
+ * variants that are missing; a 429 or a failure costs one image, not n; the `{variant}` of the
+ * output pattern names exactly one file; and gpt-image-2's `n` limit on Foundry is undocumented.
+ * The variant number is part of the job's fingerprint (MockupRequest.variant), so the variants of
+ * one prompt are distinct jobs.
+ *
+ * Job ids (`asset/size/locale/vN`) and their order are deterministic; `--shard i/n` partitions
+ * the ids by a stable hash (shardOf), independent of order and of the other jobs.
+ */
+import { createHash } from 'node:crypto';
+import * as path from 'node:path';
+import { fileNameProblem } from '../assets/naming';
+import { isInside } from '../assets/paths';
+import { composePrompt } from '../prompts/compose';
+import { findLocale } from '../prompts/locales';
+import { parseStyleGuide, type StyleGuide } from '../prompts/styleGuide';
+import { planSize } from '../sizes/planner';
+import type { ModelFamily } from '../sizes/rules';
+import { parseTarget, type PresetLookup } from '../sizes/target';
+import { pointerToken } from './jsonPositions';
+import type { Batch, BatchAssetSpec, BatchJob, BatchOptionsSpec, BatchSpec, ProblemSeverity } from './types';
+
+export const BATCH_SUFFIX = '.mockups.json';
+export const PLACEHOLDERS = ['id', 'locale', 'preset', 'width', 'height', 'variant'] as const;
+
+/** What expansion needs from outside: injected so the core stays testable without a file system. */
+export interface BatchEnvironment {
+  /** Absolute path of the batch file. */
+  readonly batchFile: string;
+  /** The workspace folder (the CLI: the working folder). Outputs and inputs must stay inside. */
+  readonly root: string;
+  readonly model: ModelFamily;
+  readonly presets?: PresetLookup;
+  readonly fileExists: (absolutePath: string) => boolean;
+  /** The text of a small file (style guides), or undefined when it cannot be read. */
+  readonly readText: (absolutePath: string) => string | undefined;
+}
+
+export type Report = (pointer: string, severity: ProblemSeverity, message: string) => void;
+
+export function batchName(batchFile: string): string {
+  const base = path.basename(batchFile);
+  return base.toLowerCase().endsWith(BATCH_SUFFIX) ? base.slice(0, -BATCH_SUFFIX.length) || 'batch' : base.replace(/\.json$/i, '') || 'batch';
+}
+
+function slash(p: string): string {
+  return p.split(path.sep).join('/');
+}
+
+/** Expands `spec` (already valid against the schema); every semantic problem goes to `report`. */
+export function expandBatch(spec: BatchSpec, env: BatchEnvironment, report: Report): Batch {
+  const batchDir = path.dirname(env.batchFile);
+  const name = batchName(env.batchFile);
+  const outputSpec = spec.output ?? `mockups/${name}`;
+  let outputRoot = path.resolve(batchDir, outputSpec);
+  if (!isInside(env.root, outputRoot)) {
+    report('/output', 'error', `The output folder "${outputSpec}" is outside the workspace folder: choose a folder inside it.`);
+    outputRoot = path.resolve(env.root, 'mockups', name);
+  }
+
+  const jobs: BatchJob[] = [];
+  const seenIds = new Map<string, number>();
+  const styleGuides = new Map<string, StyleGuide | undefined>();
+  /** Lower-cased output path -> the job and pattern pointer that claimed it. */
+  const claimed = new Map<string, { job: BatchJob; pointer: string }>();
+  const reportedCollisions = new Set<string>();
+
+  const loadStyleGuide = (file: string, pointer: string): StyleGuide | undefined => {
+    const absolute = path.resolve(batchDir, file);
+    if (styleGuides.has(absolute)) return styleGuides.get(absolute);
+    let guide: StyleGuide | undefined;
+    if (!isInside(env.root, absolute)) {
+      report(pointer, 'error', `The style guide "${file}" is outside the workspace folder.`);
+    } else if (!env.fileExists(absolute)) {
+      report(pointer, 'error', `The style guide "${file}" does not exist (looked for ${slash(path.relative(env.root, absolute))}).`);
+    } else {
+      const text = env.readText(absolute);
+      if (text === undefined) {
+        report(pointer, 'error', `The style guide "${file}" could not be read.`);
+      } else {
+        try {
+          guide = parseStyleGuide(text, slash(path.relative(env.root, absolute)));
+          for (const warning of guide.warnings) report(pointer, 'warning', warning);
+        } catch (error) {
+          report(pointer, 'error', error instanceof Error ? error.message : String(error));
+        }
+      }
+    }
+    styleGuides.set(absolute, guide);
+    return guide;
+  };
+
+  const inputFile = (file: string, pointer: string, what: string): string | undefined => {
+    const absolute = path.resolve(batchDir, file);
+    if (!isInside(env.root, absolute)) {
+      report(pointer, 'error', `The ${what} "${file}" is outside the workspace folder.`);
+      return undefined;
+    }
+    if (!env.fileExists(absolute)) {
+      report(pointer, 'error', `The ${what} "${file}" does not exist (looked for ${slash(path.relative(env.root, absolute))}).`);
+      return undefined;
+    }
+    return absolute;
+  };
+
+  // Batch-level locales.
+  for (const tag of Object.keys(spec.locales ?? {})) {
+    if (!findLocale(tag)) report(`/locales/${pointerToken(tag)}`, 'error', unknownLocale(tag));
+  }
+
+  spec.assets.forEach((asset, a) => {
+    const at = `/assets/${a}`;
+    const previous = seenIds.get(asset.id.toLowerCase());
+    if (previous !== undefined) {
+      report(`${at}/id`, 'error', `The asset id "${asset.id}" is used twice (also by asset ${previous + 1}): ids name the files and the report lines, so they must be unique.`);
+      return;
+    }
+    seenIds.set(asset.id.toLowerCase(), a);
+
+    const option = <K extends keyof BatchOptionsSpec>(key: K): { value: BatchOptionsSpec[K]; pointer: string } | undefined => {
+      if (asset.options?.[key] !== undefined) return { value: asset.options[key], pointer: `${at}/options/${key}` };
+      if (spec.defaults?.[key] !== undefined) return { value: spec.defaults[key], pointer: `/defaults/${key}` };
+      return undefined;
+    };
+    const format = option('format')?.value ?? 'png';
+    const compression = option('compression');
+    if (compression && format !== 'jpeg') report(compression.pointer, 'error', 'compression applies only to jpeg output: set "format": "jpeg" or remove it.');
+    const background = option('background');
+    if (background?.value === 'transparent' && format !== 'png') report(background.pointer, 'error', 'A transparent background needs png output.');
+    const variantsAt = asset.variants !== undefined ? { value: asset.variants, pointer: `${at}/variants` } : option('variants');
+    const variants = variantsAt?.value ?? 1;
+    const fit = option('fit')?.value;
+    const padColor = option('padColor')?.value;
+    const styleGuideAt = option('styleGuide');
+    const styleGuide = styleGuideAt?.value ? loadStyleGuide(styleGuideAt.value, styleGuideAt.pointer) : undefined;
+    const outputOption = option('output');
+    const patternAt: { value: string; pointer: string } | undefined =
+      asset.output !== undefined ? { value: asset.output, pointer: `${at}/output` } : outputOption?.value !== undefined ? { value: outputOption.value, pointer: outputOption.pointer } : undefined;
+    if (patternAt) checkPlaceholders(patternAt.value, patternAt.pointer, report);
+
+    // Edit inputs.
+    let edit: BatchJob['edit'];
+    if (asset.edit) {
+      const image = inputFile(asset.edit.image, `${at}/edit/image`, 'image to edit');
+      const references = (asset.edit.references ?? []).map((r, k) => inputFile(r, `${at}/edit/references/${k}`, 'reference image'));
+      const mask = asset.edit.mask !== undefined ? inputFile(asset.edit.mask, `${at}/edit/mask`, 'mask') : undefined;
+      if (image && references.every((r) => r !== undefined) && (asset.edit.mask === undefined || mask)) {
+        edit = { image, references: references, ...(mask ? { mask } : {}) };
+      }
+    }
+
+    // Locales.
+    const localeTags = asset.locales ?? Object.keys(spec.locales ?? {});
+    const locales: Array<{ tag: string; strings: readonly string[]; direction: 'ltr' | 'rtl' } | undefined> = [];
+    const seenLocales = new Set<string>();
+    localeTags.forEach((tag, k) => {
+      const locale = findLocale(tag);
+      if (!locale) {
+        if (asset.locales) report(`${at}/locales/${k}`, 'error', unknownLocale(tag));
+        return;
+      }
+      if (seenLocales.has(locale.tag)) {
+        if (asset.locales) report(`${at}/locales/${k}`, 'warning', `The locale "${tag}" is listed twice; it is made once.`);
+        return;
+      }
+      seenLocales.add(locale.tag);
+      const entry = spec.locales?.[tag] ?? Object.entries(spec.locales ?? {}).find(([t]) => findLocale(t)?.tag === locale.tag)?.[1];
+      locales.push({ tag: locale.tag, strings: entry?.strings ?? [], direction: locale.direction });
+    });
+    if (localeTags.length === 0) locales.push(undefined);
+
+    // Prompts per locale (fails once per asset, not once per job).
+    const prompts = new Map<string, { typed: string; sent: string }>();
+    let promptFailed = false;
+    // When every locale was unknown, the prompt is still checked once (no jobs are made).
+    for (const locale of locales.length ? locales : [undefined]) {
+      const found = locale ? findLocale(locale.tag) : undefined;
+      try {
+        const composed = composePrompt({
+          ...(asset.prompt !== undefined ? { text: asset.prompt } : {}),
+          ...(asset.template ? { template: { id: asset.template.id, fields: asset.template.fields ?? {} } } : {}),
+          ...(styleGuide ? { styleGuide } : {}),
+          ...(found ? { locale: found } : {}),
+          ...(locale ? { verbatim: locale.strings } : {}),
+        });
+        prompts.set(locale?.tag ?? '', { typed: composed.typed, sent: composed.sent });
+      } catch (error) {
+        report(asset.template ? `${at}/template` : `${at}/prompt`, 'error', error instanceof Error ? error.message : String(error));
+        promptFailed = true;
+        break;
+      }
+    }
+
+    const seenSizes = new Set<string>();
+    asset.sizes.forEach((sizeText, s) => {
+      const sizeAt = `${at}/sizes/${s}`;
+      if (seenSizes.has(sizeText.trim().toLowerCase())) {
+        report(sizeAt, 'error', `The size "${sizeText}" is listed twice for asset "${asset.id}".`);
+        return;
+      }
+      seenSizes.add(sizeText.trim().toLowerCase());
+      let plan;
+      try {
+        const target = parseTarget(sizeText, env.presets);
+        const preset = target !== 'auto' && target.presetId ? env.presets?.(target.presetId) : undefined;
+        const padding = padColor ?? preset?.padColor;
+        plan = planSize(target, env.model, { fit: fit ?? preset?.fit ?? 'cover', ...(padding ? { padColor: padding } : {}) });
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        report(sizeAt, 'error', /neither a size .* nor a known preset id/.test(message) ? `Unknown preset id: ${message}` : message);
+        return;
+      }
+      for (const warning of plan.warnings) report(sizeAt, 'warning', warning);
+      if (promptFailed) return;
+
+      for (const locale of locales) {
+        const prompt = prompts.get(locale?.tag ?? '');
+        if (!prompt) continue;
+        for (let variant = 1; variant <= variants; variant++) {
+          const target = plan.target;
+          const presetToken = target === 'auto' ? 'auto' : target.presetId ? sizeText.trim() : `${target.width}x${target.height}`;
+          const values: Record<(typeof PLACEHOLDERS)[number], string> = {
+            id: asset.id,
+            locale: locale?.tag ?? '',
+            preset: presetToken,
+            width: target === 'auto' ? 'auto' : String(target.width),
+            height: target === 'auto' ? 'auto' : String(target.height),
+            variant: String(variant),
+          };
+          const pattern = patternAt?.value ?? defaultPattern(Boolean(locale), variants);
+          const output = expandPattern(pattern, values);
+          const patternPointer = patternAt?.pointer ?? `${at}/id`;
+          const resolved = checkOutput(output, outputRoot, env.root, patternPointer, patternAt?.value ?? '(the default pattern)', report);
+          if (!resolved) return;
+          const job: BatchJob = {
+            id: `${asset.id}/${sizeText.trim()}/${locale?.tag ?? '-'}/v${variant}`,
+            index: jobs.length,
+            assetId: asset.id,
+            size: sizeText.trim(),
+            ...(locale ? { locale: locale.tag, direction: locale.direction } : {}),
+            variant,
+            variants,
+            plan,
+            promptTyped: prompt.typed,
+            promptSent: prompt.sent,
+            ...(asset.template ? { template: { id: asset.template.id, fields: asset.template.fields ?? {} } } : {}),
+            ...(styleGuide ? { styleGuide: styleGuide.file } : {}),
+            ...(option('quality') ? { quality: option('quality')?.value } : {}),
+            format,
+            ...(compression ? { compression: compression.value } : {}),
+            ...(background ? { background: background.value } : {}),
+            ...(option('moderation') ? { moderation: option('moderation')?.value } : {}),
+            ...(edit ? { edit } : {}),
+            output: resolved,
+          };
+          const key = job.output.relative.toLowerCase();
+          const other = claimed.get(key);
+          if (other) {
+            const pair = `${other.job.assetId}\u0000${asset.id}`;
+            if (!reportedCollisions.has(pair)) {
+              reportedCollisions.add(pair);
+              const message = `The output pattern gives "${job.output.relative}" for both ${other.job.id} and ${job.id}: add {preset}, {locale} or {variant} so that every image gets its own name.`;
+              report(patternPointer, 'error', message);
+              if (other.pointer !== patternPointer) report(other.pointer, 'error', message);
+            }
+            return;
+          }
+          claimed.set(key, { job, pointer: patternPointer });
+          jobs.push(job);
+        }
+      }
+    });
+  });
+
+  return {
+    root: env.root,
+    name,
+    file: env.batchFile,
+    fileRelative: slash(path.relative(env.root, env.batchFile)) || path.basename(env.batchFile),
+    outputRoot,
+    outputRootRelative: slash(path.relative(env.root, outputRoot)) || '.',
+    assetCount: spec.assets.length,
+    jobs,
+  };
+}
+
+function unknownLocale(tag: string): string {
+  return `Unknown locale "${tag}": use en, ja, ko, zh-Hans, zh-Hant, hi, bn, ar, he, es, de, fr, pt-BR or it.`;
+}
+
+/** `{id}-{preset}[-{locale}][-v{variant}]`: the parts that apply. */
+export function defaultPattern(hasLocale: boolean, variants: number): string {
+  return `{id}-{preset}${hasLocale ? '-{locale}' : ''}${variants > 1 ? '-v{variant}' : ''}`;
+}
+
+function checkPlaceholders(pattern: string, pointer: string, report: Report): void {
+  for (const match of pattern.matchAll(/\{([^{}]*)\}/g)) {
+    if (!(PLACEHOLDERS as readonly string[]).includes(match[1])) {
+      report(pointer, 'error', `Unknown placeholder {${match[1]}} in the output pattern: use ${PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}.`);
+    }
+  }
+}
+
+/**
+ * Fills a pattern. Values cannot add folders (separators in them become "-"); the pattern's own
+ * "/" makes sub-folders. Empty values take their separators with them: `{id}-{locale}` without a
+ * locale gives `{id}`.
+ */
+export function expandPattern(pattern: string, values: Readonly<Record<string, string>>): string {
+  const filled = pattern.replace(/\{([^{}]*)\}/g, (_, key: string) => (values[key] ?? '').replace(/[/\\]+/g, '-').replace(/[^\p{L}\p{N}._@-]+/gu, '-'));
+  return filled
+    .split(/[/\\]/)
+    .map((segment) => (segment === '..' || segment === '.' ? segment : segment.replace(/([-_. ])[-_. ]+/g, '$1').replace(/^[-_ ]+|[-_. ]+$/g, '')))
+    .join('/');
+}
+
+function checkOutput(relative: string, outputRoot: string, root: string, pointer: string, pattern: string, report: Report): BatchJob['output'] | undefined {
+  const absolute = path.resolve(outputRoot, relative);
+  if (!isInside(root, absolute) || !isInside(outputRoot, absolute)) {
+    report(pointer, 'error', `The output pattern ${pattern} gives "${relative}", which escapes the output folder: file names must stay inside it (no "..", no absolute paths).`);
+    return undefined;
+  }
+  const baseName = path.basename(absolute);
+  const problem = relative.split('/').map((segment) => fileNameProblem(segment)).find(Boolean);
+  if (problem || relative === '') {
+    report(pointer, 'error', `The output pattern ${pattern} gives an unusable file name: ${problem ?? 'it is empty.'}`);
+    return undefined;
+  }
+  return { folder: path.dirname(absolute), baseName, relative: slash(path.relative(outputRoot, absolute)) };
+}
+
+/** Which of `count` shards a job belongs to (0-based): a stable hash of its id. */
+export function shardOf(jobId: string, count: number): number {
+  const hash = createHash('sha256').update(jobId, 'utf8').digest();
+  return hash.readUInt32BE(0) % count;
+}
+
+export interface Shard {
+  /** 1-based, as written in `--shard 2/3`. */
+  readonly index: number;
+  readonly count: number;
+}
+
+export function parseShard(text: string): Shard {
+  const match = /^(\d+)\s*\/\s*(\d+)$/.exec(text.trim());
+  const index = match ? Number(match[1]) : NaN;
+  const count = match ? Number(match[2]) : NaN;
+  if (!match || !Number.isInteger(index) || !Number.isInteger(count) || count < 1 || index < 1 || index > count || count > 1000) {
+    throw new Error(`"${text}" is not a shard: use i/n with 1 <= i <= n, such as 1/3.`);
+  }
+  return { index, count };
+}
+
+export function jobsOfShard(jobs: readonly BatchJob[], shard: Shard | undefined): BatchJob[] {
+  if (!shard || shard.count === 1) return [...jobs];
+  return jobs.filter((job) => shardOf(job.id, shard.count) === shard.index - 1);
+}
+
+export type { BatchAssetSpec };
