@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
 import { ApiKeyStore } from './auth/apiKeyStore';
+import { registerBatch } from './batch/register';
 import { registerCommands } from './commands/registerCommands';
 import type { Services } from './services';
+import { registerStudio, type StudioHooks } from './studio/register';
 import { type UserInterface, windowUserInterface } from './ui';
 
 /** What the extension exports to other extensions and to its own integration tests. */
@@ -12,6 +14,8 @@ export interface FoundryMockupsApi {
   setUserInterface(ui: UserInterface | undefined): void;
   /** The folder of the extension's log file (`Foundry Mockups.log`), for checking what is logged. */
   readonly logUri: vscode.Uri;
+  /** For tests and the benchmark: the open Studio's messages, rejections and timings. */
+  readonly studio: StudioHooks;
 }
 
 export function activate(context: vscode.ExtensionContext): FoundryMockupsApi {
@@ -26,6 +30,8 @@ export function activate(context: vscode.ExtensionContext): FoundryMockupsApi {
     ui: windowUserInterface,
   };
   registerCommands(services);
+  registerBatch(services);
+  const studio = registerStudio(services);
 
   const activationMs = performance.now() - started;
   log.info(`Activated in ${activationMs.toFixed(1)} ms.`);
@@ -35,6 +41,7 @@ export function activate(context: vscode.ExtensionContext): FoundryMockupsApi {
       services.ui = ui ?? windowUserInterface;
     },
     logUri: context.logUri,
+    studio,
   };
 }
 

@@ -1,7 +1,13 @@
 import * as vscode from 'vscode';
 import type { Services } from '../services';
-import { notYetAvailable } from './notYetAvailable';
+import { StudioPanel } from '../studio/studioPanel';
 
-export function run(services: Services): Promise<undefined> {
-  return notYetAvailable(services, vscode.l10n.t('Open Studio'));
+/**
+ * Open Studio: the command palette opens (or reveals) the Studio; the explorer's Open in Studio on
+ * a png/jpeg opens it with that image selected for refining.
+ */
+export function run(services: Services, target?: unknown): undefined {
+  const openedAt = performance.now();
+  StudioPanel.show(services, { openedAt, ...(target instanceof vscode.Uri ? { select: target } : {}) });
+  return undefined;
 }

@@ -1,8 +1,11 @@
 /**
  * The Studio webview app (browser bundle dist/webview.js). It talks to the extension host only
- * through the typed protocol in src/studio/protocol.ts and starts with the ready handshake.
+ * through the typed protocol in src/studio/protocol.ts, starts with the ready handshake, and keeps
+ * what the user composed with setState so that a hidden or reloaded panel comes back as it was.
  */
-import type { HostToWebview, WebviewToHost } from '../studio/protocol';
+import type { CodeLanguage, Draft, FailureInfo, HistoryQuery, HostToWebview, MockupItem, WebviewToHost } from '../studio/protocol';
+import { afterPaint, append, formatMs, formatUsd, h, replace, segmented } from './dom';
+import { MaskEditor } from './maskEditor';
 
 interface VsCodeApi {
   postMessage(message: WebviewToHost): void;
@@ -11,14 +14,1086 @@ interface VsCodeApi {
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
-const vscode = acquireVsCodeApi();
+type Init = Extract<HostToWebview, { type: 'init' }>;
+type Planned = Extract<HostToWebview, { type: 'planned' }>;
 
-window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
-  const message = event.data;
-  if (message.type === 'init') {
-    const status = document.getElementById('status');
-    if (status) status.textContent = `Foundry Mockups ${message.version}`;
+interface Iterate {
+  item: MockupItem;
+  mode: 'refine' | 'inpaint';
+  prompt: string;
+  references: string[];
+  quality: Draft['quality'];
+  n: number;
+}
+
+interface Persisted {
+  version: 1;
+  draft: Draft;
+  view: 'create' | 'history';
+  results: MockupItem[];
+  iterate?: Iterate;
+  compare: string[];
+  sizeSearch: string;
+  historyQuery: HistoryQuery;
+  error?: FailureInfo;
+}
+
+interface Tile {
+  label: string;
+  state: 'waiting' | 'streaming' | 'done' | 'failed' | 'cancelled';
+  preview?: string;
+  key?: string;
+}
+interface JobView {
+  jobId: number;
+  mode: 'generate' | 'refine' | 'inpaint';
+  requests: string[];
+  variants: number;
+  tiles: Map<string, Tile>;
+  status: string;
+  started: number;
+  done: boolean;
+}
+
+const vscode = acquireVsCodeApi();
+const post = (message: WebviewToHost): void => vscode.postMessage(message);
+
+const DEFAULT_DRAFT: Draft = {
+  prompt: '',
+  locales: ['en'],
+  verbatim: {},
+  sizes: [],
+  quality: 'medium',
+  format: 'png',
+  background: 'auto',
+  n: 1,
+  fit: 'cover',
+  partialImages: 2,
+  folder: '',
+};
+
+const restored = vscode.getState() as Persisted | undefined;
+const state: Persisted =
+  restored?.version === 1
+    ? restored
+    : { version: 1, draft: { ...DEFAULT_DRAFT }, view: 'create', results: [], compare: [], sizeSearch: '', historyQuery: { text: '', size: '', locale: '', model: '' } };
+
+let init: Init | undefined;
+let planned: Planned | undefined;
+let planSeq = 0;
+let job: JobView | undefined;
+let history: Extract<HostToWebview, { type: 'history' }> | undefined;
+let workspaceImages: Array<{ file: string; uri: string }> | undefined;
+let showCompare = false;
+let code: { language: CodeLanguage; text: string } | undefined;
+let codeMenuFor: string | undefined;
+let mask: MaskEditor | undefined;
+let maskFor: string | undefined;
+let pickingReferences = false;
+let sentOpen = false;
+
+// ---- persistence and timers ----------------------------------------------------------------
+
+let saveTimer: number | undefined;
+function save(): void {
+  if (saveTimer !== undefined) return;
+  saveTimer = window.setTimeout(() => {
+    saveTimer = undefined;
+    vscode.setState({ ...state, results: state.results.slice(0, 60) });
+  }, 100);
+}
+
+let planTimer: number | undefined;
+function requestPlan(): void {
+  if (!init) return;
+  window.clearTimeout(planTimer);
+  planTimer = window.setTimeout(() => post({ type: 'plan', seq: ++planSeq, draft: draftToSend() }), 120);
+}
+
+let historyTimer: number | undefined;
+function requestHistory(): void {
+  window.clearTimeout(historyTimer);
+  historyTimer = window.setTimeout(() => post({ type: 'history', query: state.historyQuery }), 120);
+}
+
+function draftToSend(): Draft {
+  const d = state.draft;
+  return { ...d, folder: d.folder || init?.outputFolder || 'mockups', ...(d.format === 'jpeg' ? {} : { compression: undefined }) };
+}
+
+function setDraft(change: Partial<Draft>, rerender: Array<() => void> = []): void {
+  state.draft = { ...state.draft, ...change };
+  save();
+  requestPlan();
+  for (const r of rerender) r();
+  renderFooter();
+}
+
+// ---- skeleton --------------------------------------------------------------------------------
+
+const app = document.getElementById('app') as HTMLElement;
+const topbar = h('header', { class: 'topbar' });
+const live = h('div', { class: 'sr-only', 'aria-live': 'polite', id: 'live' });
+const notices = h('div', { class: 'notices', 'aria-live': 'polite' });
+const createView = h('div', { class: 'create', id: 'create-view', role: 'tabpanel', 'aria-labelledby': 'tab-create' });
+const historyView = h('section', { class: 'history', id: 'history-view', role: 'tabpanel', 'aria-labelledby': 'tab-history' });
+
+const compose = h('form', { class: 'compose', 'aria-label': 'Compose', onsubmit: (e: Event) => e.preventDefault() });
+const stage = h('main', { class: 'stage', 'aria-label': 'Results' });
+const templateSection = h('section', { class: 'block', 'aria-labelledby': 'h-template' });
+const promptSection = h('section', { class: 'block', 'aria-labelledby': 'h-prompt' });
+const styleSection = h('section', { class: 'block', 'aria-labelledby': 'h-style' });
+const localeSection = h('section', { class: 'block', 'aria-labelledby': 'h-locales' });
+const sizeSection = h('section', { class: 'block', 'aria-labelledby': 'h-sizes' });
+const optionSection = h('section', { class: 'block', 'aria-labelledby': 'h-options' });
+const sentSection = h('section', { class: 'block', 'aria-labelledby': 'h-sent' });
+const footer = h('div', { class: 'compose-footer' });
+append(compose, [templateSection, promptSection, styleSection, localeSection, sizeSection, optionSection, sentSection, footer]);
+
+const errorArea = h('div', { class: 'error-area' });
+const jobArea = h('section', { class: 'job-area', 'aria-label': 'Progress' });
+const iterateArea = h('section', { class: 'iterate-area', id: 'iterate', 'aria-label': 'Refine and inpaint' });
+const codeArea = h('section', { class: 'code-area', 'aria-label': 'Request as code' });
+const compareArea = h('section', { class: 'compare-area', 'aria-label': 'Compare variants' });
+const resultsArea = h('section', { class: 'results-area', 'aria-labelledby': 'h-results' });
+append(stage, [errorArea, jobArea, iterateArea, codeArea, compareArea, resultsArea]);
+append(createView, [compose, stage]);
+
+// Prompt and count: built once, so typing never loses focus.
+const promptInput = h('textarea', { id: 'prompt', rows: 5, 'data-key': 'prompt', 'aria-describedby': 'prompt-count', placeholder: 'Describe the screen, component or visual. With a template, add further instructions here.' });
+const promptCount = h('div', { id: 'prompt-count', class: 'count' });
+promptInput.value = state.draft.prompt;
+promptInput.addEventListener('input', () => {
+  setDraft({ prompt: promptInput.value });
+  renderCount();
+});
+promptInput.addEventListener('keydown', (e) => {
+  if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') {
+    e.preventDefault();
+    generate();
   }
 });
 
-vscode.postMessage({ type: 'ready' });
+// ---- rendering -------------------------------------------------------------------------------
+
+function renderAll(): void {
+  if (!init) return;
+  app.removeAttribute('aria-busy');
+  app.replaceChildren(topbar, createView, historyView, notices, live);
+  renderTopbar();
+  renderTemplate();
+  renderPrompt();
+  renderStyle();
+  renderLocales();
+  renderSizes();
+  renderOptions();
+  renderSent();
+  renderFooter();
+  renderError();
+  renderJob();
+  renderIterate();
+  renderCode();
+  renderCompare();
+  renderResults();
+  renderHistory();
+  showView();
+}
+
+function renderTopbar(): void {
+  if (!init) return;
+  const tab = (view: Persisted['view'], label: string): HTMLElement =>
+    h(
+      'button',
+      {
+        type: 'button',
+        role: 'tab',
+        id: `tab-${view}`,
+        'data-view': view,
+        'data-key': `tab-${view}`,
+        'aria-selected': String(state.view === view),
+        'aria-controls': `${view}-view`,
+        tabindex: state.view === view ? 0 : -1,
+        onclick: () => switchView(view),
+      },
+      label,
+    );
+  const tabs = h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Studio views' }, tab('create', 'Create'), tab('history', 'History'));
+  tabs.addEventListener('keydown', (e) => {
+    if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
+      e.preventDefault();
+      switchView(state.view === 'create' ? 'history' : 'create');
+    }
+  });
+  const connection = init.connected
+    ? h('span', { class: 'chip connection', title: 'Model and deployment' }, `${init.model} · ${init.deployment}`)
+    : h('span', { class: 'chip connection warn', role: 'status' }, `Not connected: ${init.connectionProblem ?? 'configure the connection'}`);
+  replace(topbar, h('h1', {}, 'Mockup Studio'), tabs, h('div', { class: 'spacer' }), connection);
+}
+
+function switchView(view: Persisted['view']): void {
+  state.view = view;
+  save();
+  renderTopbar();
+  showView();
+  if (view === 'history') requestHistory();
+  (document.getElementById(`tab-${view}`))?.focus();
+}
+
+function showView(): void {
+  createView.hidden = state.view !== 'create';
+  historyView.hidden = state.view !== 'history';
+}
+
+function heading(id: string, text: string, extra?: Node): HTMLElement {
+  return h('div', { class: 'block-head' }, h('h2', { id }, text), extra);
+}
+
+function renderTemplate(): void {
+  if (!init) return;
+  const current = state.draft.template?.id;
+  const choose = (id: string | undefined): void => {
+    const template = init?.templates.find((t) => t.id === id);
+    const kept = state.draft.template;
+    setDraft({ template: template ? { id: template.id, fields: kept && kept.id === id ? kept.fields : {} } : undefined }, [renderTemplate, renderPrompt]);
+  };
+  const chips = h(
+    'div',
+    { class: 'chips', role: 'group', 'aria-label': 'Mockup kind' },
+    h('button', { type: 'button', class: 'chip-button', 'data-template': '', 'data-key': 'template:none', 'aria-pressed': String(!current), onclick: () => choose(undefined) }, 'Free prompt'),
+    ...init.templates.map((t) =>
+      h('button', { type: 'button', class: 'chip-button', 'data-template': t.id, 'data-key': `template:${t.id}`, 'aria-pressed': String(current === t.id), title: t.description, onclick: () => choose(t.id) }, t.name),
+    ),
+  );
+  const template = init.templates.find((t) => t.id === current);
+  const fields = template
+    ? h(
+        'div',
+        { class: 'template-fields' },
+        h('p', { class: 'hint' }, template.description),
+        ...template.fields.map((f) => {
+          const input = h('input', { type: 'text', id: `field-${f.id}`, 'data-key': `field-${f.id}`, placeholder: f.example, value: state.draft.template?.fields[f.id] ?? '', 'aria-required': String(f.required) });
+          input.addEventListener('input', () => {
+            const fieldsNow = { ...(state.draft.template?.fields ?? {}), [f.id]: input.value };
+            if (state.draft.template) setDraft({ template: { id: state.draft.template.id, fields: fieldsNow } });
+          });
+          return h('label', { class: 'field', for: `field-${f.id}` }, h('span', { class: 'label' }, f.label, f.required ? h('span', { class: 'required', 'aria-hidden': 'true' }, ' *') : ''), input);
+        }),
+      )
+    : '';
+  replace(templateSection, heading('h-template', 'Template'), chips, fields);
+}
+
+function renderPrompt(): void {
+  replace(promptSection, heading('h-prompt', state.draft.template ? 'Further instructions' : 'Prompt'), promptInput, promptCount);
+  renderCount();
+}
+
+function renderCount(): void {
+  if (!init) return;
+  const typed = state.draft.prompt.length;
+  const sent = planned?.composed.length ? Math.max(...planned.composed.map((c) => c.sentChars)) : typed;
+  promptCount.className = `count${sent > init.limits.promptMax ? ' over' : sent > init.limits.promptWarn ? ' warn' : ''}`;
+  promptCount.textContent = `${typed.toLocaleString()} typed · ${sent.toLocaleString()} / ${init.limits.promptMax.toLocaleString()} sent${sent > init.limits.promptWarn && sent <= init.limits.promptMax ? ` (some deployments accept only ${init.limits.promptWarn.toLocaleString()})` : ''}`;
+}
+
+function renderStyle(): void {
+  if (!init) return;
+  const guide = init.styleGuide;
+  const body = !guide
+    ? h('p', { class: 'hint' }, 'No style guide. ', h('button', { type: 'button', class: 'link', onclick: () => post({ type: 'openStyleGuideSetting' }) }, 'Set foundryMockups.styleGuide'), ' to add brand colours, type and tone to every prompt.')
+    : guide.error
+      ? h('p', { class: 'problem', role: 'status' }, guide.error)
+      : h('details', { class: 'guide' }, h('summary', {}, `${guide.file} is added to every prompt`), h('p', { class: 'guide-text' }, guide.text ?? ''), ...guide.warnings.map((w) => h('p', { class: 'hint' }, w)));
+  replace(styleSection, heading('h-style', 'Style guide'), body);
+}
+
+function renderLocales(): void {
+  if (!init) return;
+  const selected = new Set(state.draft.locales);
+  const toggle = (tag: string): void => {
+    const locales = selected.has(tag) ? state.draft.locales.filter((t) => t !== tag) : [...state.draft.locales, tag];
+    setDraft({ locales }, [renderLocales]);
+  };
+  const chips = h(
+    'div',
+    { class: 'chips', role: 'group', 'aria-label': 'Languages of the visible text' },
+    ...init.locales.map((l) =>
+      h('button', { type: 'button', class: 'chip-button', 'data-locale': l.tag, 'data-key': `locale:${l.tag}`, 'aria-pressed': String(selected.has(l.tag)), title: l.englishName, lang: l.tag, onclick: () => toggle(l.tag) }, l.nativeName),
+    ),
+  );
+  const verbatim = state.draft.locales.map((tag) => {
+    const locale = init?.locales.find((l) => l.tag === tag);
+    const area = h('textarea', { rows: 2, id: `verbatim-${tag}`, 'data-key': `verbatim-${tag}`, dir: locale?.direction ?? 'auto', lang: tag, placeholder: 'One string per line, used word for word' });
+    area.value = (state.draft.verbatim[tag] ?? []).join('\n');
+    area.addEventListener('input', () =>
+      setDraft({
+        verbatim: {
+          ...state.draft.verbatim,
+          [tag]: area.value
+            .split('\n')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        },
+      }),
+    );
+    return h('label', { class: 'field', for: `verbatim-${tag}` }, h('span', { class: 'label' }, `Exact strings · ${locale?.englishName ?? tag}`), area);
+  });
+  const count = state.draft.locales.length;
+  replace(
+    localeSection,
+    heading('h-locales', 'Languages', h('span', { class: 'hint' }, count ? `${count} selected, one asset each` : 'none: no language instruction')),
+    chips,
+    verbatim.length ? h('details', { class: 'verbatim' }, h('summary', {}, 'Exact strings per language'), ...verbatim) : '',
+  );
+}
+
+function toggleSize(size: string): void {
+  const selected = state.draft.sizes;
+  const sizes = selected.includes(size) ? selected.filter((s) => s !== size) : [...selected, size].slice(0, init?.limits.maxSizes ?? 20);
+  setDraft({ sizes }, [renderSizes]);
+}
+
+function addCustomSize(): void {
+  const value = customSize.value.trim().replace(/\s+/g, '');
+  if (!value) return;
+  if (!state.draft.sizes.includes(value)) toggleSize(value);
+  customSize.value = '';
+}
+
+// Built once, so that a plan arriving while the user types does not clear them.
+const customSize = h('input', { type: 'text', id: 'custom-size', 'data-key': 'custom-size', placeholder: 'WxH or WxH@2x', 'aria-label': 'Custom size, such as 390x844@3x' });
+customSize.addEventListener('keydown', (e) => {
+  if (e.key === 'Enter') {
+    e.preventDefault();
+    addCustomSize();
+  }
+});
+const planList = h('ul', { class: 'plan-list', id: 'plan-list', 'aria-label': 'Chosen sizes and their plans' });
+
+/** The chosen sizes with their live plans: generation size, post-processing and warnings. */
+function renderPlanList(): void {
+  const selected = state.draft.sizes;
+  replace(
+    planList,
+    ...(selected.length ? selected : ['auto']).map((size) => {
+      const info = planned?.sizes.find((s) => s.size === size);
+      const preset = init?.presets.find((p) => p.id === size);
+      return h(
+        'li',
+        { class: `plan${info && !info.ok ? ' bad' : ''}`, 'data-size': size },
+        h(
+          'div',
+          { class: 'plan-head' },
+          h('strong', {}, preset ? preset.name : size),
+          h('span', { class: 'dim' }, info?.ok ? ` ${info.target}` : ''),
+          selected.length ? h('button', { type: 'button', class: 'icon', 'aria-label': `Remove ${size}`, 'data-key': `remove:${size}`, onclick: () => toggleSize(size) }, '×') : h('span', { class: 'dim' }, ' the service picks'),
+        ),
+        info ? h('div', { class: info.ok ? 'plan-text' : 'problem' }, info.ok ? info.explanation : info.target) : '',
+        ...(info?.warnings ?? []).map((w) => h('div', { class: 'warning' }, w)),
+      );
+    }),
+  );
+}
+
+function renderSizes(): void {
+  if (!init) return;
+  const selected = state.draft.sizes;
+  const search = h('input', { type: 'search', id: 'size-search', 'data-key': 'size-search', placeholder: 'Search presets: iphone, og, 1080...', value: state.sizeSearch, 'aria-label': 'Search size presets' });
+  search.addEventListener('input', () => {
+    state.sizeSearch = search.value;
+    save();
+    renderPresetList();
+  });
+  renderPlanList();
+  const list = h('div', { class: 'preset-list', id: 'preset-list', role: 'group', 'aria-label': 'Size presets' });
+  const renderPresetList = (): void => {
+    const words = state.sizeSearch.toLowerCase().split(/\s+/).filter(Boolean);
+    const matches = (init?.presets ?? []).filter((p) => words.every((w) => `${p.id} ${p.name} ${p.group} ${p.css} ${p.pixels}`.toLowerCase().includes(w)));
+    const groups = new Map<string, typeof matches>();
+    for (const p of matches) groups.set(p.group, [...(groups.get(p.group) ?? []), p]);
+    replace(
+      list,
+      ...[...groups.entries()].map(([group, presets]) =>
+        h(
+          'div',
+          { class: 'preset-group' },
+          h('div', { class: 'group-name' }, group),
+          ...presets.map((p) =>
+            h(
+              'button',
+              { type: 'button', class: 'preset', 'data-preset': p.id, 'data-key': `preset:${p.id}`, 'aria-pressed': String(selected.includes(p.id)), onclick: () => toggleSize(p.id) },
+              h('span', { class: 'preset-name' }, p.name),
+              h('span', { class: 'dim' }, `${p.css} · ${p.pixels}`),
+            ),
+          ),
+        ),
+      ),
+      matches.length ? '' : h('p', { class: 'hint' }, 'No preset matches. Add a custom size below.'),
+    );
+  };
+  renderPresetList();
+  replace(
+    sizeSection,
+    heading('h-sizes', 'Sizes', h('span', { class: 'hint' }, `${selected.length || 'auto'} chosen`)),
+    planList,
+    search,
+    list,
+    h('div', { class: 'row' }, customSize, h('button', { type: 'button', class: 'secondary', id: 'add-size', onclick: addCustomSize }, 'Add')),
+  );
+}
+
+function renderOptions(): void {
+  const d = state.draft;
+  const rerender = [renderOptions];
+  const compression = h('input', { type: 'number', id: 'compression', 'data-key': 'compression', min: 0, max: 100, value: d.compression ?? 85, disabled: d.format !== 'jpeg', 'aria-label': 'JPEG compression, 0 to 100' });
+  compression.addEventListener('change', () => {
+    const value = Math.max(0, Math.min(100, Math.round(Number(compression.value))));
+    setDraft({ compression: Number.isFinite(value) ? value : undefined });
+  });
+  const folder = h('input', { type: 'text', id: 'folder', 'data-key': 'folder', value: d.folder, placeholder: init?.outputFolder ?? 'mockups', 'aria-label': 'Output folder in the workspace' });
+  folder.addEventListener('input', () => {
+    state.draft = { ...state.draft, folder: folder.value.trim() };
+    save();
+  });
+  folder.addEventListener('change', () => setDraft({ folder: folder.value.trim() }));
+  replace(
+    optionSection,
+    heading('h-options', 'Options'),
+    h(
+      'div',
+      { class: 'options' },
+      segmented('Quality', 'quality', ['low', 'medium', 'high', 'auto'] as const, d.quality, (quality) => setDraft({ quality }, rerender)),
+      segmented('Variants', 'n', [1, 2, 3, 4] as const, d.n as 1 | 2 | 3 | 4, (n) => setDraft({ n }, rerender)),
+      segmented('Format', 'format', ['png', 'jpeg'] as const, d.format, (format) => setDraft({ format }, rerender)),
+      segmented('Background', 'background', ['auto', 'opaque', 'transparent'] as const, d.background, (background) => setDraft({ background }, rerender)),
+      segmented('Fit', 'fit', ['cover', 'contain', 'generated'] as const, d.fit, (fit) => setDraft({ fit }, rerender)),
+      segmented('Previews', 'partials', [0, 1, 2, 3] as const, d.partialImages as 0 | 1 | 2 | 3, (partialImages) => setDraft({ partialImages }, rerender)),
+      h('label', { class: 'field', for: 'compression' }, h('span', { class: 'label' }, 'Compression'), compression),
+      h('label', { class: 'field', for: 'folder' }, h('span', { class: 'label' }, 'Folder'), folder),
+    ),
+  );
+}
+
+function renderSent(): void {
+  const composed = planned?.composed ?? [];
+  const body = composed.length
+    ? composed.map((c) =>
+        h(
+          'div',
+          { class: 'sent' },
+          h('div', { class: 'sent-head' }, c.locale ? `${c.locale}` : 'Prompt', h('span', { class: 'dim' }, ` · ${c.sentChars.toLocaleString()} characters`)),
+          ...c.parts.map((p) => h('p', { class: `part part-${p.kind}` }, h('span', { class: 'part-kind' }, partName(p.kind)), p.text)),
+        ),
+      )
+    : [h('p', { class: 'hint' }, planned?.error ?? 'Write a prompt or fill in a template to see what is sent.')];
+  // Re-rendered on every plan: keep it open when the user opened it.
+  const details = h('details', { class: 'sent-details', open: sentOpen }, h('summary', { id: 'h-sent', 'data-key': 'h-sent' }, 'What is sent'), ...body);
+  details.addEventListener('toggle', () => (sentOpen = details.open));
+  replace(sentSection, details);
+}
+
+function partName(kind: string): string {
+  return { template: 'Template', text: 'Your text', styleGuide: 'Style guide', locale: 'Language' }[kind] ?? kind;
+}
+
+function renderFooter(): void {
+  const running = job && !job.done;
+  const estimate = planned
+    ? h('div', { class: 'estimate', id: 'estimate' }, h('strong', {}, `≈ ${formatUsd(planned.estimateUsd)}`), h('span', { class: 'dim' }, ` · ${planned.images} image(s) in ${planned.requests} request(s)`))
+    : h('div', { class: 'estimate', id: 'estimate' }, h('span', { class: 'dim' }, 'Estimating...'));
+  const empty = !state.draft.prompt.trim() && !Object.values(state.draft.template?.fields ?? {}).some((v) => v.trim());
+  const generateButton = h('button', { type: 'button', class: 'primary', id: 'generate', 'data-key': 'generate', disabled: empty || !!running, title: 'Generate (Ctrl+Enter)', onclick: generate }, running ? 'Generating...' : 'Generate');
+  const cancel = running ? h('button', { type: 'button', class: 'secondary', id: 'cancel', 'data-key': 'cancel', onclick: () => job && post({ type: 'cancel', jobId: job.jobId }) }, 'Cancel') : '';
+  replace(footer, estimate, h('div', { class: 'actions' }, cancel, generateButton));
+}
+
+function generate(): void {
+  if (!init || (job && !job.done)) return;
+  state.error = undefined;
+  renderError();
+  post({ type: 'generate', draft: draftToSend() });
+}
+
+function renderError(): void {
+  const e = state.error;
+  if (!e) {
+    errorArea.replaceChildren();
+    return;
+  }
+  replace(
+    errorArea,
+    h(
+      'div',
+      { class: 'error-banner', role: 'alert' },
+      h('div', { class: 'error-title' }, e.kind === 'cancelled' ? 'Cancelled' : 'The request failed'),
+      h('p', { class: 'error-message' }, e.message),
+      h('div', { class: 'dim' }, `Kind: ${e.kind}`, e.requestId ? ` · Request ID: ${e.requestId}` : ''),
+      h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', 'data-key': 'dismiss-error', onclick: () => ((state.error = undefined), save(), renderError()) }, 'Dismiss')),
+    ),
+  );
+}
+
+function tileKey(request: number, variant: number): string {
+  return `${request}:${variant}`;
+}
+
+function renderJob(): void {
+  if (!job) {
+    jobArea.replaceChildren();
+    return;
+  }
+  const j = job;
+  const rows = j.requests.map((label, request) =>
+    h(
+      'div',
+      { class: 'job-row' },
+      h('div', { class: 'job-label' }, label),
+      h(
+        'div',
+        { class: 'tiles' },
+        ...Array.from({ length: j.variants }, (_, v) => {
+          const tile = j.tiles.get(tileKey(request, v + 1)) ?? { label: `Variant ${v + 1}`, state: 'waiting' as const };
+          const img = tile.preview ? h('img', { class: 'partial', alt: `Preview of ${label}, variant ${v + 1}`, src: tile.preview, 'data-partial-key': tile.key ?? '' }) : h('div', { class: 'placeholder', 'aria-hidden': 'true' });
+          return h('figure', { class: `tile ${tile.state}`, 'data-state': tile.state, 'data-tile': tileKey(request, v + 1) }, img, h('figcaption', {}, `Variant ${v + 1} · ${tile.state === 'waiting' ? 'waiting' : tile.state === 'streaming' ? 'streaming' : tile.state}`));
+        }),
+      ),
+    ),
+  );
+  replace(
+    jobArea,
+    h('div', { class: 'job-head' }, h('h2', {}, j.mode === 'generate' ? 'Generating' : j.mode === 'refine' ? 'Refining' : 'Inpainting'), h('span', { class: 'dim job-status', role: 'status' }, j.status)),
+    ...rows,
+  );
+}
+
+function setTile(request: number, variant: number, change: Partial<Tile>): Tile {
+  if (!job) throw new Error('no job');
+  const key = tileKey(request, variant);
+  const tile = { ...(job.tiles.get(key) ?? { label: `Variant ${variant}`, state: 'waiting' as const }), ...change };
+  job.tiles.set(key, tile);
+  return tile;
+}
+
+/** Shows a streamed preview in its tile and acknowledges it once painted (for the display-time figure). */
+function showPartial(message: Extract<HostToWebview, { type: 'partial' }>): void {
+  if (!job || job.jobId !== message.jobId) return;
+  setTile(message.request, message.variant, { state: 'streaming', preview: message.dataUrl, key: message.key });
+  const figure = jobArea.querySelector<HTMLElement>(`[data-tile="${tileKey(message.request, message.variant)}"]`);
+  if (!figure) {
+    renderJob();
+  } else {
+    let img = figure.querySelector('img');
+    if (!img) {
+      img = h('img', { class: 'partial', alt: `Preview, variant ${message.variant}` });
+      figure.querySelector('.placeholder')?.replaceWith(img);
+    }
+    img.setAttribute('data-partial-key', message.key);
+    img.src = message.dataUrl;
+    figure.dataset.state = 'streaming';
+    figure.className = 'tile streaming';
+    const caption = figure.querySelector('figcaption');
+    if (caption) caption.textContent = `Variant ${message.variant} · preview ${message.index + 1}`;
+  }
+  const img = jobArea.querySelector<HTMLImageElement>(`[data-tile="${tileKey(message.request, message.variant)}"] img`);
+  const ack = (): void => afterPaint(() => post({ type: 'partialShown', key: message.key }));
+  if (img?.complete) ack();
+  else img?.addEventListener('load', ack, { once: true });
+}
+
+function renderIterate(): void {
+  const it = state.iterate;
+  if (!it) {
+    iterateArea.replaceChildren();
+    mask = undefined;
+    maskFor = undefined;
+    return;
+  }
+  const item = it.item;
+  const image = h('img', { class: 'iterate-image', src: item.uri, alt: `The image to ${it.mode}: ${item.name}` });
+  const canvasWrap = h('div', { class: 'canvas-wrap' }, image);
+  let maskTools: HTMLElement | string = '';
+  if (it.mode === 'inpaint') {
+    const start = (w: number, hh: number): void => {
+      if (!mask || maskFor !== item.file || mask.imageElement !== image) {
+        mask = new MaskEditor(image, w, hh, () => renderSendState());
+        maskFor = item.file;
+      }
+      canvasWrap.appendChild(mask.canvasElement);
+      toolsSlot.replaceChildren(mask.element);
+    };
+    const toolsSlot = h('div', { class: 'tools-slot' });
+    maskTools = toolsSlot;
+    if (item.width && item.height) start(item.width, item.height);
+    else image.addEventListener('load', () => start(image.naturalWidth, image.naturalHeight), { once: true });
+  } else {
+    mask = undefined;
+    maskFor = undefined;
+  }
+  const chain = item.chain.length
+    ? h(
+        'ol',
+        { class: 'chain', 'aria-label': 'Steps that led to this image' },
+        ...item.chain.map((step, i) => h('li', { class: step.file === item.file ? 'current' : '' }, h('span', { class: 'step-kind' }, i === 0 ? 'Generated' : 'Edited'), h('span', { class: 'step-prompt', title: step.file }, step.prompt || step.file))),
+      )
+    : '';
+  const editPrompt = h('textarea', { id: 'edit-prompt', 'data-key': 'edit-prompt', rows: 3, placeholder: it.mode === 'inpaint' ? 'What should the painted area show?' : 'What should change? (for example: make the primary button green)', 'aria-label': 'Edit prompt' });
+  editPrompt.value = it.prompt;
+  editPrompt.addEventListener('input', () => {
+    it.prompt = editPrompt.value;
+    save();
+    renderSendState();
+  });
+  const refs = h(
+    'div',
+    { class: 'references' },
+    h('span', { class: 'label' }, 'Reference images'),
+    ...it.references.map((r) => h('span', { class: 'chip' }, r.split('/').pop() ?? r, h('button', { type: 'button', class: 'icon', 'aria-label': `Remove reference ${r}`, onclick: () => ((it.references = it.references.filter((x) => x !== r)), save(), renderIterate()) }, '×'))),
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'secondary',
+        id: 'pick-references',
+        'data-key': 'pick-references',
+        'aria-expanded': String(pickingReferences),
+        onclick: () => {
+          pickingReferences = !pickingReferences;
+          if (pickingReferences) post({ type: 'listImages' });
+          renderIterate();
+        },
+      },
+      pickingReferences ? 'Done' : 'Add from workspace',
+    ),
+  );
+  const picker =
+    pickingReferences && workspaceImages
+      ? h(
+          'div',
+          { class: 'picker', role: 'group', 'aria-label': 'Workspace images' },
+          ...workspaceImages
+            .filter((w) => w.file !== item.file)
+            .map((w) =>
+              h(
+                'button',
+                {
+                  type: 'button',
+                  class: 'pick',
+                  'data-key': `ref:${w.file}`,
+                  'aria-pressed': String(it.references.includes(w.file)),
+                  onclick: () => {
+                    it.references = it.references.includes(w.file) ? it.references.filter((x) => x !== w.file) : [...it.references, w.file].slice(0, 15);
+                    save();
+                    renderIterate();
+                  },
+                },
+                h('img', { src: w.uri, alt: '', loading: 'lazy' }),
+                h('span', {}, w.file),
+              ),
+            ),
+        )
+      : '';
+  const send = h('button', { type: 'button', class: 'primary', id: 'send-edit', 'data-key': 'send-edit', onclick: () => void sendEdit() }, it.mode === 'inpaint' ? 'Inpaint' : 'Refine');
+  const modes = segmented('Mode', 'mode', ['refine', 'inpaint'] as const, it.mode, (mode) => ((it.mode = mode), save(), renderIterate()), (m) => (m === 'refine' ? 'Refine' : 'Inpaint'));
+  replace(
+    iterateArea,
+    h(
+      'div',
+      { class: 'panel' },
+      h('div', { class: 'panel-head' }, h('h2', {}, `${it.mode === 'inpaint' ? 'Inpaint' : 'Refine'} ${item.name}`), h('span', { class: 'dim' }, item.sizeLabel), h('div', { class: 'spacer' }), h('button', { type: 'button', class: 'icon', 'aria-label': 'Close refine', 'data-key': 'close-iterate', onclick: closeIterate }, '×')),
+      chain,
+      h(
+        'div',
+        { class: 'iterate-body' },
+        h('div', { class: 'iterate-visual' }, canvasWrap, maskTools),
+        h(
+          'div',
+          { class: 'iterate-form' },
+          modes,
+          h('label', { class: 'field', for: 'edit-prompt' }, h('span', { class: 'label' }, 'Prompt'), editPrompt),
+          refs,
+          picker,
+          segmented('Quality', 'edit-quality', ['low', 'medium', 'high', 'auto'] as const, it.quality, (q) => ((it.quality = q), save(), renderIterate())),
+          segmented('Variants', 'edit-n', [1, 2, 3, 4] as const, it.n as 1 | 2 | 3 | 4, (n) => ((it.n = n), save(), renderIterate())),
+          h('div', { class: 'actions' }, h('span', { class: 'dim', id: 'send-hint' }), send),
+        ),
+      ),
+    ),
+  );
+  renderSendState();
+}
+
+function renderSendState(): void {
+  const it = state.iterate;
+  const send = document.getElementById('send-edit') as HTMLButtonElement | null;
+  const hint = document.getElementById('send-hint');
+  if (!it || !send || !hint) return;
+  const painted = mask?.paintedCount() ?? 0;
+  const problem = !it.prompt.trim() ? 'Describe the change.' : it.mode === 'inpaint' && painted === 0 ? 'Paint the area to repaint.' : job && !job.done ? 'Wait for the running request.' : '';
+  send.disabled = problem !== '';
+  hint.textContent = problem;
+}
+
+async function sendEdit(): Promise<void> {
+  const it = state.iterate;
+  if (!it || (job && !job.done)) return;
+  state.error = undefined;
+  renderError();
+  const maskData = it.mode === 'inpaint' && mask ? await mask.toBase64Png() : undefined;
+  post({ type: 'edit', mode: it.mode, image: it.item.file, prompt: it.prompt, references: it.references, ...(maskData ? { mask: maskData } : {}), quality: it.quality, n: it.n, partialImages: state.draft.partialImages });
+}
+
+function openIterate(item: MockupItem, mode: 'refine' | 'inpaint'): void {
+  state.iterate = { item, mode, prompt: state.iterate?.item.file === item.file ? state.iterate.prompt : '', references: [], quality: state.draft.quality, n: 1 };
+  state.view = 'create';
+  save();
+  renderTopbar();
+  showView();
+  renderIterate();
+  iterateArea.scrollIntoView({ block: 'start' });
+  (document.getElementById('edit-prompt'))?.focus();
+}
+
+function closeIterate(): void {
+  state.iterate = undefined;
+  save();
+  renderIterate();
+}
+
+function renderCode(): void {
+  if (!code) {
+    codeArea.replaceChildren();
+    return;
+  }
+  replace(
+    codeArea,
+    h(
+      'div',
+      { class: 'panel' },
+      h('div', { class: 'panel-head' }, h('h2', {}, `Request as ${languageName(code.language)}`), h('span', { class: 'dim' }, 'copied to the clipboard · the key is read from AZURE_OPENAI_API_KEY'), h('div', { class: 'spacer' }), h('button', { type: 'button', class: 'icon', 'aria-label': 'Close code', 'data-key': 'close-code', onclick: () => ((code = undefined), renderCode()) }, '×')),
+      h('pre', { class: 'code', tabindex: 0, id: 'code-text' }, code.text),
+    ),
+  );
+}
+
+function languageName(language: CodeLanguage): string {
+  return { curl: 'curl', typescript: 'TypeScript', python: 'Python', csharp: 'C#' }[language];
+}
+
+function renderCompare(): void {
+  const items = state.compare.map((f) => state.results.find((r) => r.file === f)).filter((r): r is MockupItem => !!r);
+  if (!showCompare || items.length < 2) {
+    compareArea.replaceChildren();
+    return;
+  }
+  replace(
+    compareArea,
+    h(
+      'div',
+      { class: 'panel' },
+      h('div', { class: 'panel-head' }, h('h2', {}, `Compare ${items.length} images`), h('div', { class: 'spacer' }), h('button', { type: 'button', class: 'icon', 'aria-label': 'Close comparison', 'data-key': 'close-compare', onclick: () => ((showCompare = false), renderCompare()) }, '×')),
+      h('div', { class: 'compare' }, ...items.map((item) => h('figure', {}, h('img', { src: item.uri, alt: item.name }), h('figcaption', {}, h('strong', {}, item.name), h('span', { class: 'dim' }, ` ${item.sizeLabel}${item.locale ? ` · ${item.locale}` : ''}`))))),
+    ),
+  );
+}
+
+function card(item: MockupItem, where: 'results' | 'history'): HTMLElement {
+  const stats = [
+    item.sizeLabel,
+    item.locale,
+    item.tokens !== undefined ? `${item.tokens.toLocaleString()} tokens` : undefined,
+    item.costUsd !== undefined ? formatUsd(item.costUsd) : undefined,
+    item.durationMs !== undefined ? formatMs(item.durationMs) : undefined,
+  ].filter(Boolean);
+  const action = (name: string, label: string, fn: () => void, extra: Record<string, string> = {}): HTMLElement => h('button', { type: 'button', class: 'action', 'data-action': name, 'data-key': `${where}:${name}:${item.file}`, 'aria-label': `${label}: ${item.name}`, onclick: fn, ...extra }, label);
+  const compared = state.compare.includes(item.file);
+  const actions =
+    where === 'results'
+      ? [
+          action('refine', 'Refine', () => openIterate(item, 'refine')),
+          action('inpaint', 'Inpaint', () => openIterate(item, 'inpaint')),
+          action(
+            'compare',
+            compared ? 'Comparing' : 'Compare',
+            () => {
+              state.compare = compared ? state.compare.filter((f) => f !== item.file) : [...state.compare, item.file].slice(-4);
+              showCompare = state.compare.length >= 2;
+              save();
+              renderResults();
+              renderCompare();
+            },
+            { 'aria-pressed': String(compared) },
+          ),
+          action('regenerate', 'Regenerate', () => regenerate(item)),
+          action('copy-prompt', 'Copy prompt', () => post({ type: 'copyPrompt', file: item.file })),
+          action('reveal', 'Reveal', () => post({ type: 'reveal', file: item.file })),
+          action('code', 'Code', () => ((codeMenuFor = codeMenuFor === item.file ? undefined : item.file), renderResults()), { 'aria-expanded': String(codeMenuFor === item.file) }),
+        ]
+      : [action('open', 'Open', () => post({ type: 'select', file: item.file })), action('reuse', 'Reuse settings', () => reuse(item)), action('reveal', 'Reveal', () => post({ type: 'reveal', file: item.file }))];
+  const menu =
+    where === 'results' && codeMenuFor === item.file
+      ? h(
+          'div',
+          { class: 'code-menu', role: 'group', 'aria-label': 'Copy the request as code' },
+          ...(['curl', 'typescript', 'python', 'csharp'] as const).map((language) =>
+            h('button', { type: 'button', class: 'action', 'data-language': language, 'data-key': `code:${language}:${item.file}`, onclick: () => ((codeMenuFor = undefined), post({ type: 'copyCode', file: item.file, language }), renderResults()) }, languageName(language)),
+          ),
+        )
+      : '';
+  return h(
+    'article',
+    { class: 'card', 'data-file': item.file, 'aria-label': item.name },
+    h('button', { type: 'button', class: 'thumb', 'aria-label': `Open ${item.name}`, onclick: () => post({ type: 'openFile', file: item.file }) }, h('img', { src: item.uri, alt: item.promptTyped ? `Mockup: ${item.promptTyped.slice(0, 120)}` : item.name, loading: 'lazy' })),
+    h(
+      'div',
+      { class: 'card-body' },
+      h('div', { class: 'card-title', title: item.file }, item.name),
+      h('div', { class: 'stats' }, stats.join(' · ')),
+      item.requestId ? h('div', { class: 'dim request-id', title: 'Service request ID' }, `Request ${item.requestId}`) : '',
+      item.promptTyped ? h('p', { class: 'card-prompt' }, item.promptTyped) : '',
+      item.chain.length > 1 ? h('div', { class: 'dim' }, `${item.chain.length - 1} edit step(s)`) : '',
+      h('div', { class: 'card-actions' }, ...actions),
+      menu,
+    ),
+  );
+}
+
+function renderResults(): void {
+  const items = state.results;
+  replace(
+    resultsArea,
+    h(
+      'div',
+      { class: 'block-head' },
+      h('h2', { id: 'h-results' }, 'Results'),
+      h('span', { class: 'hint' }, items.length ? `${items.length} image(s) this session` : ''),
+      state.compare.length >= 2 && !showCompare ? h('button', { type: 'button', class: 'secondary', onclick: () => ((showCompare = true), renderCompare()) }, `Compare ${state.compare.length}`) : '',
+    ),
+    items.length ? h('div', { class: 'grid results' }, ...items.map((i) => card(i, 'results'))) : h('div', { class: 'empty' }, h('p', {}, 'Compose on the left and press Generate. Images land in the workspace, each with a sidecar describing it.')),
+  );
+}
+
+function regenerate(item: MockupItem): void {
+  if (!item.reuse) return;
+  applyReuse(item);
+  generate();
+}
+
+function applyReuse(item: MockupItem): void {
+  const r = item.reuse ?? {};
+  state.draft = {
+    ...state.draft,
+    prompt: r.prompt ?? state.draft.prompt,
+    template: r.template,
+    locales: r.locales ?? [],
+    sizes: r.sizes ?? state.draft.sizes,
+    quality: r.quality ?? state.draft.quality,
+    format: r.format ?? state.draft.format,
+    background: r.background ?? 'auto',
+    n: r.n ?? 1,
+    fit: r.fit ?? state.draft.fit,
+    ...(r.compression !== undefined ? { compression: r.compression } : {}),
+  };
+  promptInput.value = state.draft.prompt;
+  save();
+  requestPlan();
+  renderTemplate();
+  renderPrompt();
+  renderLocales();
+  renderSizes();
+  renderOptions();
+  renderFooter();
+}
+
+function reuse(item: MockupItem): void {
+  applyReuse(item);
+  switchView('create');
+  notice('info', `Loaded the settings of ${item.name}.`);
+  promptInput.focus();
+}
+
+function renderHistory(): void {
+  const q = state.historyQuery;
+  const search = h('input', { type: 'search', id: 'history-search', 'data-key': 'history-search', placeholder: 'Search prompts and file names', value: q.text, 'aria-label': 'Search history by prompt' });
+  search.addEventListener('input', () => {
+    state.historyQuery = { ...state.historyQuery, text: search.value };
+    save();
+    requestHistory();
+  });
+  const facet = (label: string, key: 'size' | 'locale' | 'model', values: readonly string[]): HTMLElement =>
+    h(
+      'div',
+      { class: 'facet' },
+      h('span', { class: 'label' }, label),
+      h(
+        'div',
+        { class: 'chips', role: 'group', 'aria-label': `Filter by ${label.toLowerCase()}` },
+        ...['', ...values].map((v) =>
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'chip-button',
+              'data-filter': `${key}:${v}`,
+              'data-key': `filter:${key}:${v}`,
+              'aria-pressed': String(q[key] === v),
+              onclick: () => {
+                state.historyQuery = { ...state.historyQuery, [key]: v };
+                save();
+                requestHistory();
+                renderHistory();
+              },
+            },
+            v || 'All',
+          ),
+        ),
+      ),
+    );
+  const facets = history?.facets ?? { sizes: [], locales: [], models: [] };
+  const entries = history?.entries ?? [];
+  replace(
+    historyView,
+    h('div', { class: 'history-head' }, h('h2', {}, 'History'), h('span', { class: 'hint', role: 'status', id: 'history-count' }, history ? `${entries.length} of ${history.total} mockup(s)` : 'Reading sidecars...')),
+    search,
+    h('div', { class: 'facets' }, facet('Size', 'size', facets.sizes), facet('Language', 'locale', facets.locales), facet('Model', 'model', facets.models)),
+    entries.length ? h('div', { class: 'grid history-grid' }, ...entries.map((e) => card(e, 'history'))) : h('div', { class: 'empty' }, h('p', {}, history ? 'No mockup matches.' : '')),
+  );
+}
+
+function notice(level: 'info' | 'error', message: string): void {
+  const el = h('div', { class: `notice ${level}`, role: level === 'error' ? 'alert' : 'status' }, message);
+  notices.appendChild(el);
+  // At most three at a time: a burst (for example of refused requests) must not cover the Studio.
+  while (notices.childElementCount > 3) notices.firstElementChild?.remove();
+  setTimeout(() => el.remove(), 4000);
+}
+
+// ---- messages from the host ----------------------------------------------------------------
+
+window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
+  const message = event.data;
+  switch (message.type) {
+    case 'init': {
+      const first = !init;
+      init = message;
+      renderAll();
+      requestPlan();
+      if (state.view === 'history') requestHistory();
+      if (first) afterPaint(() => post({ type: 'painted' }));
+      return;
+    }
+    case 'planned':
+      if (message.seq !== planSeq) return;
+      planned = message;
+      renderPlanList();
+      renderSent();
+      renderCount();
+      renderFooter();
+      return;
+    case 'jobStarted':
+      job = { jobId: message.jobId, mode: message.mode, requests: [...message.requests], variants: message.variants, tiles: new Map(), status: 'Sending...', started: performance.now(), done: false };
+      live.textContent = `${message.mode === 'generate' ? 'Generating' : 'Editing'}: ${message.requests.length} request(s).`;
+      renderJob();
+      renderFooter();
+      renderSendState();
+      return;
+    case 'progress':
+      if (!job || job.jobId !== message.jobId) return;
+      job.status = `${message.request + 1}/${job.requests.length}: ${message.message}`;
+      if ((job.tiles.get(tileKey(message.request, message.variant))?.state ?? 'waiting') === 'waiting') setTile(message.request, message.variant, { state: 'streaming' });
+      {
+        const status = jobArea.querySelector('.job-status');
+        if (status) status.textContent = job.status;
+        else renderJob();
+      }
+      return;
+    case 'partial':
+      showPartial(message);
+      return;
+    case 'result':
+      if (job && job.jobId === message.jobId) {
+        for (let v = 1; v <= job.variants; v++) setTile(message.request, v, { state: 'done' });
+        renderJob();
+      }
+      state.results = [...message.items, ...state.results].slice(0, 60);
+      if (state.iterate && message.items[0] && job?.mode !== 'generate') state.iterate = { ...state.iterate, item: message.items[0], prompt: '' };
+      save();
+      renderResults();
+      if (job?.mode !== 'generate') renderIterate();
+      live.textContent = `${message.items.length} image(s) saved.`;
+      return;
+    case 'jobFailed':
+      state.error = message.error;
+      if (job && job.jobId === message.jobId) {
+        job.done = true;
+        for (const tile of job.tiles.values()) if (tile.state !== 'done') tile.state = 'failed';
+        job.status = 'Failed';
+      }
+      save();
+      renderError();
+      renderJob();
+      renderFooter();
+      renderSendState();
+      live.textContent = `Failed: ${message.error.message}`;
+      return;
+    case 'jobDone':
+      if (job && job.jobId === message.jobId) {
+        job.done = true;
+        job.status = message.cancelled
+          ? 'Cancelled; nothing more was written.'
+          : `Done: ${message.written} image(s) in ${formatMs(performance.now() - job.started)}${message.costUsd !== undefined ? `, ${formatUsd(message.costUsd)}` : ''}.`;
+        if (message.cancelled) for (const tile of job.tiles.values()) if (tile.state !== 'done') tile.state = 'cancelled';
+        if (message.cancelled) for (let r = 0; r < job.requests.length; r++) for (let v = 1; v <= job.variants; v++) if (!job.tiles.has(tileKey(r, v))) setTile(r, v, { state: 'cancelled' });
+      }
+      renderJob();
+      renderFooter();
+      renderSendState();
+      live.textContent = job?.status ?? '';
+      if (state.view === 'history') requestHistory();
+      return;
+    case 'images':
+      workspaceImages = [...message.items];
+      renderIterate();
+      return;
+    case 'history':
+      history = message;
+      renderHistory();
+      return;
+    case 'selected':
+      openIterate(message.item, message.focus);
+      return;
+    case 'code':
+      code = { language: message.language, text: message.text };
+      renderCode();
+      codeArea.scrollIntoView({ block: 'nearest' });
+      return;
+    case 'notice':
+      notice(message.level, message.message);
+      return;
+    case 'rejected':
+      notice('error', `The Studio refused a request: ${message.error}`);
+      return;
+  }
+});
+
+window.addEventListener('keydown', (e) => {
+  if (e.key !== 'Escape') return;
+  if (codeMenuFor) {
+    codeMenuFor = undefined;
+    renderResults();
+  } else if (code) {
+    code = undefined;
+    renderCode();
+  } else if (showCompare) {
+    showCompare = false;
+    renderCompare();
+  } else if (pickingReferences) {
+    pickingReferences = false;
+    renderIterate();
+  } else if (job && !job.done) {
+    post({ type: 'cancel', jobId: job.jobId });
+  }
+});
+
+window.addEventListener('error', (e) => post({ type: 'log', level: 'error', message: `${e.message} at ${e.filename}:${e.lineno}`.slice(0, 4000) }));
+
+post({ type: 'ready' });

@@ -27,7 +27,8 @@ export interface BridgeOptions {
 
 /** The frame that holds a webview's content, inside the workbench's webview iframe. */
 export function webviewFrame(page: Page): FrameLocator {
-  return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+  // The visible webview: other editors (a Markdown preview, a hidden panel) keep theirs in the page.
+  return page.locator('iframe.webview.ready').filter({ visible: true }).first().contentFrame().frameLocator('#active-frame');
 }
 
 export async function startBridge(options: BridgeOptions): Promise<Bridge> {
@@ -115,6 +116,9 @@ async function perform(page: Page, request: BridgeRequest, artifactsDir: string)
       return { ok: true };
     case 'type':
       await page.keyboard.type(request.text);
+      return { ok: true };
+    case 'fill':
+      await locate(page, request.frame, request.selector).fill(request.text, { timeout: request.timeoutMs });
       return { ok: true };
     case 'click':
       await locate(page, request.frame, request.selector).click({ button: request.button, timeout: request.timeoutMs });

@@ -10,6 +10,8 @@ export type BridgeWaitState = 'attached' | 'detached' | 'visible' | 'hidden';
 export type BridgeRequest =
   | { action: 'press'; key: string }
   | { action: 'type'; text: string }
+  /** Replaces the value of an input or textarea at once (Playwright's fill: no keystrokes to lose). */
+  | { action: 'fill'; selector: string; frame: BridgeFrame; text: string; timeoutMs: number }
   | { action: 'click'; selector: string; frame: BridgeFrame; button: 'left' | 'right'; timeoutMs: number }
   | { action: 'waitFor'; selector: string; frame: BridgeFrame; state: BridgeWaitState; timeoutMs: number }
   | { action: 'text'; selector: string; frame: BridgeFrame; timeoutMs: number }
@@ -53,6 +55,9 @@ export function parseBridgeRequest(input: unknown): BridgeRequest {
     case 'type':
       only(body, ['action', 'text']);
       return { action, text: requiredString(body, 'text', MAX_TEXT_LENGTH, true) };
+    case 'fill':
+      only(body, ['action', 'selector', 'frame', 'text', 'timeoutMs']);
+      return { action, ...located(body), text: requiredString(body, 'text', MAX_TEXT_LENGTH, true) };
     case 'click': {
       only(body, ['action', 'selector', 'frame', 'button', 'timeoutMs']);
       const button = optionalEnum(body, 'button', ['left', 'right'] as const) ?? 'left';
@@ -81,7 +86,7 @@ export function parseBridgeRequest(input: unknown): BridgeRequest {
     }
     default:
       throw new BridgeRequestError(
-        `unknown action ${JSON.stringify(action)}; use press, type, click, waitFor, text, texts or screenshot`,
+        `unknown action ${JSON.stringify(action)}; use press, type, fill, click, waitFor, text, texts or screenshot`,
       );
   }
 }

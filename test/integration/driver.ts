@@ -24,6 +24,11 @@ export class PageDriver {
     await this.send({ action: 'type', text });
   }
 
+  /** Sets the value of an input or textarea in one step and fires its input event. */
+  async fill(selector: string, text: string, options: LocateOptions = {}): Promise<void> {
+    await this.send({ action: 'fill', selector, ...located(options), text });
+  }
+
   async click(selector: string, options: LocateOptions = {}): Promise<void> {
     await this.send({ action: 'click', selector, ...located(options), button: 'left' });
   }

@@ -168,6 +168,14 @@ describe('offline test host', () => {
       });
       assert.deepEqual(parseBridgeRequest({ action: 'screenshot', name: 'studio' }), { action: 'screenshot', name: 'studio', fullPage: true });
       assert.deepEqual(parseBridgeRequest({ action: 'type', text: '' }), { action: 'type', text: '' });
+      assert.deepEqual(parseBridgeRequest({ action: 'fill', selector: '#mask-x', frame: 'webview', text: '10' }), {
+        action: 'fill',
+        selector: '#mask-x',
+        frame: 'webview',
+        text: '10',
+        timeoutMs: 10_000,
+      });
+      assert.throws(() => parseBridgeRequest({ action: 'fill', selector: '#x' }), /text/);
     });
 
     it('refuses malformed requests with a reason', () => {

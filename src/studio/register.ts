@@ -1,0 +1,26 @@
+import * as vscode from 'vscode';
+import type { Services } from '../services';
+import { STUDIO_VIEW_TYPE } from './protocol';
+import { type StudioProbe, StudioPanel } from './studioPanel';
+
+/** What the extension's API exposes of the Studio, for its integration tests and benchmark. */
+export interface StudioHooks {
+  /** The open Studio panel, if any. */
+  current(): StudioProbe | undefined;
+}
+
+/**
+ * Registers what the Studio needs at activation: the serializer that brings the panel back after
+ * a window reload. The open command (src/commands/openStudio.ts) creates it on demand.
+ */
+export function registerStudio(services: Services): StudioHooks {
+  services.context.subscriptions.push(
+    vscode.window.registerWebviewPanelSerializer(STUDIO_VIEW_TYPE, {
+      deserializeWebviewPanel: (panel: vscode.WebviewPanel) => {
+        StudioPanel.revive(services, panel);
+        return Promise.resolve();
+      },
+    }),
+  );
+  return { current: () => StudioPanel.current };
+}

@@ -1,0 +1,404 @@
+// The Studio in the real VS Code host (code-server + headless Chromium) against the Foundry
+// emulator: compose, generate with streamed previews, refine, inpaint with a painted mask, history,
+// hostile messages, request as code, state across hide/show, and screenshots in three themes.
+import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import sharp from 'sharp';
+import * as vscode from 'vscode';
+import type { FoundryMockupsApi } from '../../src/extension';
+import type { StudioProbe } from '../../src/studio/studioPanel';
+import type { Draft, HostToWebview, WebviewToHost } from '../../src/studio/protocol';
+import { type Emulator, startEmulator } from '../emulator/server';
+import { type PageDriver, pageDriver } from './driver';
+import { activateExtension, RecordingUi } from './testUi';
+
+const W = { frame: 'webview' as const, timeoutMs: 20_000 };
+const FOLDER = 'mockups/studio';
+
+function root(): string {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder);
+  return folder.uri.fsPath;
+}
+
+/** Waits until the text of `selector` in the webview matches. */
+async function untilText(d: PageDriver, selector: string, pattern: RegExp): Promise<void> {
+  let last = '';
+  await until(`${selector} to match ${String(pattern)}`, async () => {
+    last = await d.text(selector, W);
+    return pattern.test(last);
+  }, 15_000).catch((error: Error) => {
+    throw new Error(`${error.message}; it reads "${last}"`);
+  });
+}
+
+async function until<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const value = await fn();
+    if (value) return value;
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function postedOf<T extends HostToWebview['type']>(probe: StudioProbe, type: T, after = 0): Array<Extract<HostToWebview, { type: T }>> {
+  return probe.posted.slice(after).filter((m): m is Extract<HostToWebview, { type: T }> => m.type === type);
+}
+
+function receivedOf<T extends WebviewToHost['type']>(probe: StudioProbe, type: T): Array<Extract<WebviewToHost, { type: T }>> {
+  return probe.received.filter((m): m is Extract<WebviewToHost, { type: T }> => m.type === type);
+}
+
+/** Waits for the job started after `mark` to end; returns how it ended. */
+async function jobEnd(probe: StudioProbe, mark: number): Promise<HostToWebview> {
+  return until('the job to end', () => probe.posted.slice(mark).find((m) => m.type === 'jobDone' || m.type === 'jobFailed'), 60_000);
+}
+
+/**
+ * Replaces the text of a webview input in one step (no keystrokes to lose on a loaded machine)
+ * and, with `check` (what the host received), waits until the host has it.
+ */
+async function fill(d: PageDriver, selector: string, text: string, check?: () => boolean): Promise<void> {
+  await d.fill(selector, text, W);
+  if (check) await until(`"${text}" in ${selector} to reach the host`, () => check(), 10_000);
+}
+
+describe('The Studio (real VS Code host, Chromium, Foundry emulator)', function () {
+  this.timeout(180_000);
+  let api: FoundryMockupsApi;
+  let emulator: Emulator;
+  let d: PageDriver;
+  let probe: StudioProbe;
+  const ui = new RecordingUi();
+
+  before(async function () {
+    const driver = pageDriver();
+    if (!driver) throw new Error('the Studio tests need the offline host with its page driver (npm run test:integration)');
+    d = driver;
+    api = await activateExtension(vscode);
+    api.setUserInterface(ui);
+    emulator = await startEmulator({ apiKey: 'studio-emulator-key-0123456789abcdef', streamIntervalMs: 120 });
+    await vscode.commands.executeCommand('foundryMockups.configureConnection', { endpoint: emulator.endpoint, deployment: emulator.deployment, model: 'gpt-image-2', apiMode: 'v1', auth: 'apiKey' });
+    await vscode.commands.executeCommand('foundryMockups.setApiKey', emulator.apiKey);
+    await vscode.workspace.getConfiguration('foundryMockups').update('confirmAboveUsd', 100, vscode.ConfigurationTarget.Global);
+    await fs.mkdir(path.join(root(), 'design'), { recursive: true });
+    await fs.writeFile(path.join(root(), 'design', 'style.json'), JSON.stringify({ brand: 'Beanery', colors: { primary: '#6F4E37' }, typography: 'Inter', tone: 'warm and friendly' }));
+    await vscode.workspace.getConfiguration('foundryMockups').update('styleGuide', 'design/style.json', vscode.ConfigurationTarget.Workspace);
+  });
+
+  after(async () => {
+    api.setUserInterface(undefined);
+    await vscode.workspace.getConfiguration('foundryMockups').update('styleGuide', undefined, vscode.ConfigurationTarget.Workspace);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await emulator.close();
+  });
+
+  it('opens from the command with a ready handshake and paints the composer', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('foundryMockups.openStudio');
+    probe = await until('the Studio panel', () => api.studio.current());
+    await d.waitFor('#prompt', W);
+    await until('the first paint', () => probe.metrics.openToPaintMs !== undefined);
+    assert.equal(probe.received[0]?.type, 'ready', 'the webview starts with the ready handshake');
+    const init = postedOf(probe, 'init')[0];
+    assert.ok(init, 'the host answers ready with init');
+    assert.equal(init.styleGuide?.file, 'design/style.json');
+    const templates = await d.texts('[data-template]', W);
+    for (const name of ['Mobile app screen', 'Web page', 'Dashboard', 'Component sheet', 'Onboarding flow', 'Marketing banner', 'Storyboard panel']) assert.ok(templates.some((t) => t.includes(name)), `template ${name}`);
+    const locales = await d.texts('[data-locale]', W);
+    for (const native of ['English', '日本語', '한국어', '简体中文', 'हिन्दी', 'বাংলা', 'العربية', 'Español', 'Deutsch', 'Français']) assert.ok(locales.includes(native), `locale ${native}`);
+  });
+
+  it('composes with a template, locales and a custom size, streams previews and saves every asset', async () => {
+    await d.click('[data-template="mobile-screen"]', W);
+    const lastDraft = (): Draft | undefined => receivedOf(probe, 'plan').at(-1)?.draft;
+    await fill(d, '#field-app', 'a coffee ordering app', () => lastDraft()?.template?.fields.app === 'a coffee ordering app');
+    await fill(d, '#field-screen', 'checkout', () => lastDraft()?.template?.fields.screen === 'checkout');
+    await fill(d, '#prompt', 'Show a loyalty badge.', () => lastDraft()?.prompt === 'Show a loyalty badge.');
+    await d.click('[data-locale="ja"]', W);
+    await fill(d, '#custom-size', '600x200');
+    await d.press('Enter');
+    await d.click('[data-key="quality:low"]', W);
+    await fill(d, '#folder', FOLDER);
+    await d.press('Tab');
+    // The live plan and estimate for the whole request.
+    await until('the plan of 600x200', async () => (await d.texts('#plan-list li', W)).some((t) => /600x200/.test(t) && /Generate/i.test(t)));
+    await until('the estimate', async () => /2 image\(s\) in 2 request\(s\)/.test(await d.text('#estimate', W)));
+    // What is sent, part by part: the template, the text, the style guide and the language.
+    await d.click('#h-sent', W);
+    await until('the style guide among the parts sent', async () => (await d.texts('.part', W)).some((t) => /Style guide/.test(t) && /Beanery/.test(t)));
+
+    const mark = probe.posted.length;
+    await d.click('#generate', W);
+    await d.waitFor('.tile img.partial', W);
+    const end = await jobEnd(probe, mark);
+    assert.equal(end.type, 'jobDone', JSON.stringify(end));
+    assert.ok(postedOf(probe, 'partial', mark).length >= 2, 'partial previews were forwarded');
+    await until('a partial preview displayed', () => probe.metrics.partialToDisplayMs.length > 0);
+
+    const files = (await fs.readdir(path.join(root(), FOLDER))).sort();
+    const images = files.filter((f) => f.endsWith('.png') && !f.includes('.original.'));
+    assert.equal(images.length, 2, files.join(', '));
+    assert.ok(images.some((f) => f.includes('-ja')) && images.some((f) => f.includes('-en')), `one asset per locale: ${images.join(', ')}`);
+    for (const image of images) {
+      const info = await sharp(path.join(root(), FOLDER, image)).metadata();
+      assert.equal(`${info.width}x${info.height}`, '600x200', 'exact size');
+      const sidecar = JSON.parse(await fs.readFile(path.join(root(), FOLDER, `${image}.mockup.json`), 'utf8')) as { prompt: { sent: string; locale: string; template: { id: string }; styleGuide: string } };
+      assert.equal(sidecar.prompt.template.id, 'mobile-screen');
+      assert.equal(sidecar.prompt.styleGuide, 'design/style.json');
+      assert.match(sidecar.prompt.sent, /Beanery/);
+      assert.match(sidecar.prompt.sent, sidecar.prompt.locale === 'ja' ? /Japanese/ : /English/);
+    }
+    assert.equal(emulator.requests.length, 2);
+    assert.ok(emulator.requests.every((r) => r.body?.stream === true && r.body.partial_images === 2));
+    const cards = await d.texts('.results .card', W);
+    assert.equal(cards.length, 2);
+    for (const text of cards) {
+      assert.match(text, /600x200/);
+      assert.match(text, /tokens/);
+      assert.match(text, /\$\d/);
+      assert.match(text, /Request /);
+    }
+  });
+
+  it('shows a failure with its typed message and keeps what was composed', async () => {
+    emulator.inject({ type: 'safety', shape: 'promptBlocked' });
+    let mark = probe.posted.length;
+    await d.click('#generate', W);
+    const end = await jobEnd(probe, mark);
+    assert.equal(end.type, 'jobFailed');
+    await d.waitFor('.error-banner', W);
+    const banner = await d.text('.error-banner', W);
+    assert.match(banner, /safety/i);
+    assert.match(banner, /Kind: safety/);
+    // Generate again: the same composition is sent, and it succeeds.
+    mark = probe.posted.length;
+    await d.click('#generate', W);
+    assert.equal((await jobEnd(probe, mark)).type, 'jobDone');
+    const [first, second] = receivedOf(probe, 'generate').slice(-2).map((m) => m.draft);
+    const keep = (draft: Draft): unknown => ({ prompt: draft.prompt, template: draft.template, locales: draft.locales, sizes: draft.sizes, quality: draft.quality, folder: draft.folder });
+    assert.deepEqual(keep(second), keep(first));
+    assert.equal(second.prompt, 'Show a loyalty badge.');
+  });
+
+  it('refines a result with a new prompt and shows and records the chain', async () => {
+    const parent = (await d.texts('.results .card .card-title', W))[0];
+    await d.click('.results .card [data-action="refine"]', W);
+    await fill(d, '#edit-prompt', 'Make the pay button green');
+    await untilText(d, '#send-hint', /^$/);
+    const mark = probe.posted.length;
+    await d.click('#send-edit', W);
+    assert.equal((await jobEnd(probe, mark)).type, 'jobDone');
+    const result = postedOf(probe, 'result', mark)[0];
+    assert.ok(result, 'a result');
+    const item = result.items[0];
+    assert.match(item.name, /-refined\.png$/);
+    assert.deepEqual(
+      item.chain.map((s) => s.operation),
+      ['generate', 'edit'],
+    );
+    const sidecar = JSON.parse(await fs.readFile(path.join(root(), `${item.file}.mockup.json`), 'utf8')) as { request: { operation: string }; lineage: { parent: { file: string } } };
+    assert.equal(sidecar.request.operation, 'edit');
+    assert.equal(sidecar.lineage.parent.file, `${FOLDER}/${parent}`);
+    await until('the chain in the Studio', async () => (await d.texts('.chain li', W)).length === 2);
+    const edit = emulator.requests.at(-1);
+    assert.equal(edit?.operation, 'edits');
+    assert.equal(edit?.body?.prompt, 'Make the pay button green');
+  });
+
+  it('inpaints with a painted mask whose transparent pixels are exactly the painted ones', async () => {
+    await d.click('[data-key="mode:inpaint"]', W);
+    await d.waitFor('canvas.mask-canvas', W);
+    // A dab with the pointer, then undone.
+    await d.click('canvas.mask-canvas', W);
+    await untilText(d, '.mask-status', /pixels painted/);
+    await d.click('[data-action="undo"]', W);
+    await untilText(d, '.mask-status', /Nothing painted/);
+    // An area with the keyboard fields, an erased hole, undo and redo of the hole.
+    await fill(d, '#mask-x', '10');
+    await fill(d, '#mask-y', '20');
+    await fill(d, '#mask-w', '100');
+    await fill(d, '#mask-h', '50');
+    await d.click('[data-action="paint-area"]', W);
+    await untilText(d, '.mask-status', /5,000 pixels painted/);
+    await d.click('[data-action="eraser"]', W);
+    await fill(d, '#mask-x', '30');
+    await fill(d, '#mask-y', '30');
+    await fill(d, '#mask-w', '10');
+    await fill(d, '#mask-h', '10');
+    await d.click('[data-action="paint-area"]', W);
+    await untilText(d, '.mask-status', /4,900 pixels painted/);
+    await d.click('[data-action="undo"]', W);
+    await untilText(d, '.mask-status', /5,000 pixels painted/);
+    await d.click('[data-action="redo"]', W);
+    await untilText(d, '.mask-status', /4,900 pixels painted/);
+    await d.screenshot('studio-inpaint-mask');
+
+    await fill(d, '#edit-prompt', 'A round promo badge');
+    const mark = probe.posted.length;
+    const before = emulator.requests.length;
+    await d.click('#send-edit', W);
+    assert.equal((await jobEnd(probe, mark)).type, 'jobDone');
+    const request = emulator.requests.slice(before).find((r) => r.operation === 'edits');
+    const maskPart = request?.files.find((f) => f.field === 'mask');
+    assert.ok(maskPart, 'the edit carries a mask');
+    const imagePart = request?.files.find((f) => f.field === 'image');
+    const imageMeta = await sharp(imagePart?.bytes).metadata();
+    const { data, info } = await sharp(maskPart.bytes).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    assert.equal(`${info.width}x${info.height}`, `${imageMeta.width}x${imageMeta.height}`, 'the mask has the image size');
+    assert.equal(`${info.width}x${info.height}`, '600x200');
+    let wrong = 0;
+    let transparent = 0;
+    for (let y = 0; y < info.height; y++) {
+      for (let x = 0; x < info.width; x++) {
+        const alpha = data[(y * info.width + x) * info.channels + 3];
+        const painted = x >= 10 && x < 110 && y >= 20 && y < 70 && !(x >= 30 && x < 40 && y >= 30 && y < 40);
+        if (alpha === 0) transparent++;
+        if ((alpha === 0) !== painted || (alpha !== 0 && alpha !== 255)) wrong++;
+      }
+    }
+    assert.equal(transparent, 4900);
+    assert.equal(wrong, 0, 'transparent pixels are exactly the painted region');
+    const result = postedOf(probe, 'result', mark)[0].items[0];
+    const sidecar = JSON.parse(await fs.readFile(path.join(root(), `${result.file}.mockup.json`), 'utf8')) as { lineage: { mask: { file: string } } };
+    assert.match(sidecar.lineage.mask.file, /-mask\.png$/);
+    await fs.access(path.join(root(), sidecar.lineage.mask.file));
+    assert.equal(result.chain.length, 3, 'generate → refine → inpaint');
+  });
+
+  it('copies the request as code without any secret', async () => {
+    await d.click('.results .card [data-action="code"]', W);
+    await d.click('[data-language="python"]', W);
+    await d.waitFor('#code-text', W);
+    const code = await d.text('#code-text', W);
+    assert.match(code, /AZURE_OPENAI_API_KEY/);
+    assert.match(code, /requests\.post/);
+    assert.ok(!code.includes(emulator.apiKey), 'no key in the code');
+    for (const language of ['curl', 'typescript', 'csharp'] as const) {
+      const mark = probe.posted.length;
+      await probe.receive({ type: 'copyCode', file: postedOf(probe, 'result').at(-1)?.items[0].file, language });
+      const posted = postedOf(probe, 'code', mark)[0];
+      assert.ok(posted && !posted.text.includes(emulator.apiKey) && posted.text.includes('AZURE_OPENAI_API_KEY'), language);
+    }
+    await d.press('Escape');
+  });
+
+  it('browses the history from the sidecars, filters it, opens an image and reuses its settings', async () => {
+    await d.click('[data-view="history"]', W);
+    await d.waitFor('.history-grid .card', W);
+    await fill(d, '#history-search', 'loyalty');
+    await d.click('[data-filter="locale:ja"]', W);
+    await until('the filtered history', async () => {
+      const stats = await d.texts('#history-view .card .stats', W);
+      return stats.length > 0 && stats.every((s) => /\bja\b/.test(s)) && /of \d+ mockup/.test(await d.text('#history-count', W));
+    });
+    const history = postedOf(probe, 'history').at(-1);
+    assert.ok(history && history.entries.length >= 1 && history.entries.every((e) => e.locale === 'ja' && /loyalty/i.test(e.promptTyped ?? '')));
+    assert.ok(history.facets.locales.includes('en') && history.facets.locales.includes('ja'));
+    await d.click('#history-view .card [data-action="reuse"]', W);
+    await d.waitFor('#create-view #prompt', W);
+    const plan = await until('a plan with the reused settings', () => receivedOf(probe, 'plan').at(-1)?.draft.locales.join() === 'ja' && receivedOf(probe, 'plan').at(-1));
+    assert.deepEqual(plan.draft.sizes, ['600x200']);
+    assert.equal(plan.draft.template?.id, 'mobile-screen');
+    assert.equal(plan.draft.template?.fields.app, 'a coffee ordering app');
+    assert.equal(plan.draft.prompt, 'Show a loyalty badge.');
+    assert.equal(plan.draft.quality, 'low');
+  });
+
+  it('opens an image from the explorer context command with it selected for refining', async () => {
+    const file = postedOf(probe, 'result')[0].items[0].file;
+    await vscode.commands.executeCommand('foundryMockups.openStudio', vscode.Uri.file(path.join(root(), file)));
+    await until('the selection', () => postedOf(probe, 'selected').some((m) => m.item.file === file));
+    await until('the refine panel', async () => (await d.text('#iterate h2', W)).toLowerCase().includes(path.basename(file).toLowerCase()));
+  });
+
+  it('keeps the composition when the panel is hidden and shown again', async () => {
+    const readies = receivedOf(probe, 'ready').length;
+    await vscode.commands.executeCommand('workbench.action.files.newUntitledFile');
+    await until('the Studio hidden', () => !probe.panel.visible);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await until('the webview again', () => receivedOf(probe, 'ready').length > readies);
+    await d.waitFor('#prompt', W);
+    const plan = await until('a plan after the reload', () => receivedOf(probe, 'plan').at(-1));
+    assert.equal(plan.draft.prompt, 'Show a loyalty badge.');
+    assert.deepEqual(plan.draft.locales, ['ja']);
+  });
+
+  it('rejects malformed and hostile messages from the webview', async () => {
+    const valid: Draft = { prompt: 'x', locales: [], verbatim: {}, sizes: ['1024x1024'], quality: 'low', format: 'png', background: 'auto', n: 1, fit: 'cover', partialImages: 0, folder: FOLDER };
+    const outside = path.join(root(), '..', 'outside.png');
+    let deep: unknown = {};
+    for (let i = 0; i < 50; i++) deep = { a: deep };
+    const hostile: unknown[] = [
+      null,
+      'ready',
+      [],
+      { type: 'nope' },
+      { type: 'generate' },
+      { type: 'generate', draft: { ...valid, folder: '../../escape' } },
+      { type: 'generate', draft: { ...valid, folder: '/etc' } },
+      { type: 'generate', draft: { ...valid, n: 1000 } },
+      { type: 'generate', draft: { ...valid, quality: 'ultra' } },
+      { type: 'generate', draft: { ...valid, sizes: 'all' } },
+      { type: 'generate', draft: { ...valid, prompt: 'p'.repeat(40_000) } },
+      { type: 'generate', draft: { ...valid, extra: true } },
+      { type: 'plan', seq: '1', draft: valid },
+      { type: 'openFile', file: '/etc/passwd' },
+      { type: 'reveal', file: '../../../etc' },
+      { type: 'copyCode', file: outside, language: 'curl' },
+      { type: 'copyCode', file: `${FOLDER}/a.png`, language: 'cobol' },
+      { type: 'select', file: 'a'.repeat(5000) },
+      { type: 'edit', mode: 'inpaint', image: outside, prompt: 'x', references: [], mask: 'AAAA', quality: 'low', n: 1, partialImages: 0 },
+      { type: 'edit', mode: 'refine', image: `${FOLDER}/a.png`, prompt: 'x', references: ['../../x.png'], quality: 'low', n: 1, partialImages: 0 },
+      { type: 'edit', mode: 'inpaint', image: `${FOLDER}/a.png`, prompt: 'x', references: [], mask: 'A'.repeat(7 * 1024 * 1024), quality: 'low', n: 1, partialImages: 0 },
+      { type: 'edit', mode: 'inpaint', image: `${FOLDER}/a.png`, prompt: 'x', references: [], mask: '<script>', quality: 'low', n: 1, partialImages: 0 },
+      { type: 'log', level: 'debug', message: 1 },
+      { type: 'history', query: { text: 'x'.repeat(600), size: '', locale: '', model: '' } },
+      { type: 'partialShown', key: 'k'.repeat(10_000) },
+      { type: 'cancel', jobId: -1 },
+      { type: 'log', level: 'info', message: 'x', payload: 'y'.repeat(1_000_000) },
+      deep,
+    ];
+    const rejectedBefore = probe.rejected.length;
+    const requestsBefore = emulator.requests.length;
+    for (const message of hostile) await probe.receive(message);
+    assert.equal(probe.rejected.length - rejectedBefore, hostile.length, probe.rejected.slice(rejectedBefore).join('\n'));
+    const reasons = probe.rejected.slice(rejectedBefore).join('\n');
+    assert.match(reasons, /outside the workspace/);
+    assert.match(reasons, /at most/);
+    assert.equal(emulator.requests.length, requestsBefore, 'nothing was sent to the service');
+    await assert.rejects(fs.access(path.join(root(), '..', 'escape')));
+    // A valid message still works afterwards.
+    const mark = probe.posted.length;
+    await probe.receive({ type: 'plan', seq: 999_999, draft: valid });
+    assert.ok(postedOf(probe, 'planned', mark).some((m) => m.seq === 999_999));
+  });
+
+  it('looks right in a light, a dark and a high-contrast theme (screenshots)', async () => {
+    const config = vscode.workspace.getConfiguration('workbench');
+    const original = config.inspect<string>('colorTheme')?.globalValue;
+    await vscode.commands.executeCommand('workbench.action.closeOtherEditors');
+    await vscode.commands.executeCommand('workbench.action.closePanel');
+    await vscode.commands.executeCommand('workbench.action.closeSidebar');
+    await new Promise((r) => setTimeout(r, 4500)); // notices from earlier tests fade out
+    try {
+      for (const [theme, name] of [
+        ['Default Light Modern', 'studio-light'],
+        ['Default Dark Modern', 'studio-dark'],
+        ['Default High Contrast', 'studio-high-contrast'],
+      ] as const) {
+        await config.update('colorTheme', theme, vscode.ConfigurationTarget.Global);
+        await until(`the ${theme} theme`, () => (theme.includes('High') ? vscode.window.activeColorTheme.kind === vscode.ColorThemeKind.HighContrast : theme.includes('Light') ? vscode.window.activeColorTheme.kind === vscode.ColorThemeKind.Light : vscode.window.activeColorTheme.kind === vscode.ColorThemeKind.Dark), 10_000);
+        await new Promise((r) => setTimeout(r, 800));
+        await d.waitFor('#prompt', W);
+        const file = await d.screenshot(name);
+        assert.ok((await fs.stat(file)).size > 10_000, `${name} saved`);
+      }
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.toggleSidebarVisibility');
+      await config.update('colorTheme', original, vscode.ConfigurationTarget.Global);
+    }
+  });
+});

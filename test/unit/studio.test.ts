@@ -1,0 +1,182 @@
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import sharp from 'sharp';
+import { filterHistory, historyFacets, lineageChain, parseHistoryEntry } from '../../src/core/studio/history';
+import { maskProblem } from '../../src/core/studio/mask';
+import { MaskModel } from '../../src/core/studio/maskModel';
+import { assertNoSecret, type CodeLanguage, requestAsCode, type RequestSpec, requestUrl } from '../../src/core/studio/requestCode';
+import { type Draft, jsonSizeWithin, MAX_MESSAGE_CHARS, parseWebviewMessage } from '../../src/studio/protocol';
+
+const ROOT = '/work/space';
+const context = {
+  resolvePath: (p: string): string => {
+    const absolute = path.resolve(ROOT, p);
+    if (absolute !== ROOT && !absolute.startsWith(`${ROOT}/`)) throw new Error(`${p} is outside the workspace folder`);
+    return absolute;
+  },
+};
+const draft: Draft = { prompt: 'A login screen', locales: ['en', 'ja'], verbatim: { ja: ['ログイン'] }, sizes: ['390x844@3x', 'og-image'], quality: 'low', format: 'png', background: 'auto', n: 2, fit: 'cover', partialImages: 2, folder: 'mockups' };
+
+describe('Studio protocol: every message from the webview is checked', () => {
+  it('accepts a well-formed generate and resolves its folder inside the workspace', () => {
+    const parsed = parseWebviewMessage({ type: 'generate', draft }, context);
+    assert.ok(parsed.ok);
+    assert.equal(parsed.value.type === 'generate' && parsed.value.draft.folder, `${ROOT}/mockups`);
+  });
+
+  it('rejects paths that lead outside the workspace, wherever they are', () => {
+    for (const message of [
+      { type: 'generate', draft: { ...draft, folder: '../elsewhere' } },
+      { type: 'openFile', file: '/etc/passwd' },
+      { type: 'edit', mode: 'refine', image: 'a.png', prompt: 'x', references: ['../../b.png'], quality: 'low', n: 1, partialImages: 0 },
+    ]) {
+      const parsed = parseWebviewMessage(message, context);
+      assert.ok(!parsed.ok && /outside the workspace/.test(parsed.error), JSON.stringify(parsed));
+    }
+  });
+
+  it('rejects wrong types, unknown fields, out-of-range numbers and unknown message types', () => {
+    const bad: unknown[] = [
+      null,
+      42,
+      [],
+      { type: 'launchMissiles' },
+      { type: 'generate', draft: { ...draft, n: 0 } },
+      { type: 'generate', draft: { ...draft, quality: 'best' } },
+      { type: 'generate', draft: { ...draft, sizes: [1] } },
+      { type: 'generate', draft: { ...draft, locales: ['not a tag'] } },
+      { type: 'generate', draft: { ...draft, template: { id: 'x', fields: { __proto__x: 'y' } } } },
+      { type: 'generate', draft, extra: 1 },
+      { type: 'cancel', jobId: 1.5 },
+      { type: 'copyCode', file: 'a.png', language: 'cobol' },
+      { type: 'edit', mode: 'inpaint', image: 'a.png', prompt: 'x', references: [], quality: 'low', n: 1, partialImages: 0 },
+      { type: 'edit', mode: 'inpaint', image: 'a.png', prompt: 'x', references: [], mask: 'not base64!', quality: 'low', n: 1, partialImages: 0 },
+    ];
+    for (const message of bad) assert.equal(parseWebviewMessage(message, context).ok, false, JSON.stringify(message));
+  });
+
+  it('caps sizes: huge payloads and deep nesting are refused without building their JSON', () => {
+    assert.equal(parseWebviewMessage({ type: 'log', level: 'info', message: 'x'.repeat(MAX_MESSAGE_CHARS + 1) }, context).ok, false);
+    assert.equal(parseWebviewMessage({ type: 'log', level: 'info', message: 'x'.repeat(300_000) }, context).ok, false, 'only edits may be large');
+    let deep: unknown = {};
+    for (let i = 0; i < 100; i++) deep = { a: deep };
+    assert.equal(parseWebviewMessage({ type: 'ready', deep }, context).ok, false);
+    assert.ok((jsonSizeWithin({ a: 'xx', b: [1, null] }, 100) ?? 0) >= JSON.stringify({ a: 'xx', b: [1, null] }).length, 'never under the real size');
+    assert.equal(jsonSizeWithin({ a: 'x'.repeat(200) }, 100), undefined);
+    const mask = 'A'.repeat(1_000_000);
+    assert.ok(parseWebviewMessage({ type: 'edit', mode: 'inpaint', image: 'a.png', prompt: 'x', references: [], mask, quality: 'low', n: 1, partialImages: 0 }, context).ok, 'a 750 KB mask is fine');
+  });
+});
+
+describe('Studio mask model and mask check', () => {
+  it('paints pixel-exact areas and discs, erases, inverts, undoes and redoes', () => {
+    const mask = new MaskModel(40, 30);
+    mask.checkpoint();
+    mask.rect(5, 5, 10, 4);
+    assert.equal(mask.paintedCount(), 40);
+    mask.checkpoint();
+    mask.rect(6, 6, 2, 2, true);
+    assert.equal(mask.paintedCount(), 36);
+    assert.ok(mask.undo());
+    assert.equal(mask.paintedCount(), 40);
+    assert.ok(mask.redo());
+    assert.equal(mask.paintedCount(), 36);
+    mask.checkpoint();
+    mask.invert();
+    assert.equal(mask.paintedCount(), 40 * 30 - 36);
+    mask.clear();
+    mask.dab(20, 15, 4);
+    assert.ok(mask.isPainted(19, 14) && mask.isPainted(20, 15) && !mask.isPainted(17, 15));
+    mask.rect(-10, -10, 1000, 12);
+    assert.ok(mask.isPainted(0, 0) && mask.isPainted(39, 1) && !mask.isPainted(0, 2), 'clipped to the image');
+  });
+
+  it('exports painted pixels as alpha 0 and all others as alpha 255', () => {
+    const mask = new MaskModel(4, 2);
+    mask.rect(1, 0, 2, 1);
+    const rgba = mask.toRgba();
+    assert.deepEqual([...Array(8).keys()].map((i) => rgba[i * 4 + 3]), [255, 0, 0, 255, 255, 255, 255, 255]);
+  });
+
+  it('accepts only a PNG with alpha of exactly the image size', async () => {
+    const png = async (w: number, hgt: number, channels: 3 | 4): Promise<Uint8Array> => sharp({ create: { width: w, height: hgt, channels, background: { r: 255, g: 255, b: 255, alpha: 1 } } }).png().toBuffer();
+    assert.equal(maskProblem(await png(60, 20, 4), { width: 60, height: 20 }), undefined);
+    assert.match(maskProblem(await png(60, 21, 4), { width: 60, height: 20 }) ?? '', /same size/);
+    assert.match(maskProblem(await png(60, 20, 3), { width: 60, height: 20 }) ?? '', /alpha/);
+    assert.match(maskProblem(await sharp({ create: { width: 60, height: 20, channels: 3, background: 'white' } }).jpeg().toBuffer(), { width: 60, height: 20 }) ?? '', /PNG/);
+    assert.match(maskProblem(new Uint8Array(4 * 1024 * 1024), { width: 60, height: 20 }) ?? '', /under/);
+  });
+});
+
+describe('Studio request as code', () => {
+  const spec: RequestSpec = { endpoint: 'https://res.openai.azure.com', deployment: 'gpt-image-2', apiMode: 'v1', operation: 'generate', prompt: "Bob's \"café\" screen", size: '1184x2544', quality: 'low', n: 1, outputFormat: 'png' };
+  const languages: CodeLanguage[] = ['curl', 'typescript', 'python', 'csharp'];
+
+  it('builds the URL of both API forms', () => {
+    assert.equal(requestUrl(spec), 'https://res.openai.azure.com/openai/v1/images/generations');
+    assert.equal(requestUrl({ ...spec, apiMode: 'dated', operation: 'edit', apiVersion: '2025-04-01-preview' }), 'https://res.openai.azure.com/openai/deployments/gpt-image-2/images/edits?api-version=2025-04-01-preview');
+  });
+
+  it('reads the key from the environment in every language, and never holds a secret', () => {
+    for (const language of languages) {
+      for (const operation of ['generate', 'edit'] as const) {
+        const code = requestAsCode(language, { ...spec, operation, images: ['mockups/a.png'], mask: 'mockups/a-mask.png' });
+        assert.match(code, /AZURE_OPENAI_API_KEY/, language);
+        assert.ok(code.includes('gpt-image-2') && code.includes('1184x2544'), language);
+        if (operation === 'edit') assert.ok(code.includes('mockups/a-mask.png'), `${language} sends the mask`);
+        assert.doesNotThrow(() => assertNoSecret(code, ['sk-secret-0123456789']));
+      }
+    }
+    assert.throws(() => assertNoSecret('curl -H "api-key: sk-secret-0123456789"', ['sk-secret-0123456789']), /secret/);
+  });
+
+  it('quotes the prompt so that the shell and each language read it unchanged', () => {
+    const curl = requestAsCode('curl', spec);
+    assert.ok(curl.includes(`'\\''`), 'single quotes are escaped for the shell');
+    const ts = requestAsCode('typescript', spec);
+    assert.ok(ts.includes(JSON.stringify(spec.prompt)));
+  });
+});
+
+describe('Studio history from sidecars', () => {
+  const sidecar = (over: Record<string, unknown>): string =>
+    JSON.stringify({
+      schemaVersion: 1,
+      createdAt: '2026-01-01T00:00:00Z',
+      prompt: { typed: 'Checkout for a coffee app', sent: 'Checkout for a coffee app. All visible text in Japanese', locale: 'ja' },
+      service: { model: 'gpt-image-2', requestId: 'req-1', durationMs: 1200 },
+      request: { operation: 'generate', size: '1184x2544', quality: 'low', n: 1, outputFormat: 'png' },
+      target: { width: 1170, height: 2532, cssWidth: 390, cssHeight: 844, density: 3, fit: 'cover' },
+      output: { file: 'checkout.png', width: 1170, height: 2532, sha256: 'x' },
+      usage: { totalTokens: 1234 },
+      cost: { usd: 0.012, currency: 'USD', basis: 'usage' },
+      ...over,
+    });
+
+  it('reads an entry with the settings to reuse, and refuses what is not a sidecar', () => {
+    const entry = parseHistoryEntry(sidecar({}), 'mockups/checkout.png.mockup.json');
+    assert.ok(entry);
+    assert.equal(entry.file, 'mockups/checkout.png');
+    assert.equal(entry.sizeLabel, '1170x2532');
+    assert.equal(entry.tokens, 1234);
+    assert.deepEqual(entry.reuse.sizes, ['390x844@3x']);
+    assert.deepEqual(entry.reuse.locales, ['ja']);
+    assert.equal(parseHistoryEntry('{', 'x.mockup.json'), undefined);
+    assert.equal(parseHistoryEntry(sidecar({ schemaVersion: 2 }), 'x.mockup.json'), undefined);
+    assert.equal(parseHistoryEntry(sidecar({ output: { file: '../../etc/passwd', sha256: 'x' } }), 'x.mockup.json'), undefined, 'an output outside the sidecar folder');
+  });
+
+  it('searches by prompt, filters by size, locale and model, newest first, and follows lineage', () => {
+    const a = parseHistoryEntry(sidecar({}), 'm/checkout.png.mockup.json');
+    const b = parseHistoryEntry(sidecar({ createdAt: '2026-02-01T00:00:00Z', prompt: { typed: 'Make it green', sent: 'Make it green' }, request: { operation: 'edit', size: '1024x1024' }, output: { file: 'checkout-refined.png', width: 1024, height: 1024, sha256: 'y' }, lineage: { parent: { file: 'm/checkout.png', sha256: 'x' } } }), 'm/checkout-refined.png.mockup.json');
+    assert.ok(a && b);
+    assert.deepEqual(filterHistory([a, b], {}).map((e) => e.file), ['m/checkout-refined.png', 'm/checkout.png']);
+    assert.deepEqual(filterHistory([a, b], { text: 'coffee checkout' }).map((e) => e.file), ['m/checkout.png']);
+    assert.deepEqual(filterHistory([a, b], { size: '1024x1024' }).map((e) => e.file), ['m/checkout-refined.png']);
+    assert.deepEqual(filterHistory([a, b], { locale: 'ja' }).map((e) => e.file), ['m/checkout.png']);
+    assert.deepEqual(filterHistory([a, b], { model: 'gpt-image-1' }), []);
+    assert.deepEqual(historyFacets([a, b]), { sizes: ['1024x1024', '1170x2532'], locales: ['ja'], models: ['gpt-image-2'] });
+    const chain = lineageChain('m/checkout-refined.png', new Map([a, b].map((e) => [e.file, e])));
+    assert.deepEqual(chain.map((s) => `${s.operation}:${s.prompt}`), ['generate:Checkout for a coffee app', 'edit:Make it green']);
+  });
+});
