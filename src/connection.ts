@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { NoCredentialsError, resolveCredentials } from './auth/credentials';
-import { type ConnectionSettings, endpointHost, parseConnectionSettings, type SettingProblem } from './core/connection';
-import { createFoundryClient, type FoundryClient } from './core/foundry';
+import { type ConnectionSettings, connectionInfo, createClientFor, endpointHost, parseConnectionSettings, type SettingProblem } from './core/connection';
+import type { FoundryClient } from './core/foundry';
 import type { ConnectionInfo } from './core/mockups';
 import { type Pricing, resolvePricing } from './core/pricing';
 import type { Services } from './services';
@@ -35,8 +35,10 @@ export function readConnectionSettings(): { settings: ConnectionSettings } | { p
  * A client for the configured connection. When the connection is not configured, or no
  * credentials are found, it offers to fix that (Configure Connection, Sign In, Set API Key)
  * instead of failing silently, and throws NotConnectedError so that the command stops.
+ * Batch runs pass `maxRetries: 0`: their scheduler paces 429s and retries transient failures for
+ * all workers at once (src/core/batch/scheduler.ts).
  */
-export async function connect(services: Services): Promise<ReadyConnection> {
+export async function connect(services: Services, options: { readonly maxRetries?: number } = {}): Promise<ReadyConnection> {
   const read = readConnectionSettings();
   if ('problems' in read) {
     const message = vscode.l10n.t('Foundry Mockups is not connected yet: {0}', read.problems[0].message);
@@ -58,29 +60,12 @@ export async function connect(services: Services): Promise<ReadyConnection> {
   }
   services.log.info(`Connecting to ${endpointHost(settings.endpoint)} (${settings.apiMode}), deployment ${settings.deployment} (${settings.model}), with ${credentials.description}.`);
   const config = vscode.workspace.getConfiguration('foundryMockups');
-  const timeoutSeconds = config.get<number>('requestTimeoutSeconds', 300);
-  const client = createFoundryClient({
-    endpoint: settings.endpoint,
-    deployment: settings.deployment,
-    model: settings.model,
-    apiMode: settings.apiMode,
-    ...(settings.apiVersion ? { apiVersion: settings.apiVersion } : {}),
-    auth: credentials.auth,
-    timeoutMs: Math.max(1, timeoutSeconds) * 1000,
+  const client = createClientFor(settings, credentials.auth, {
+    timeoutMs: Math.max(1, config.get<number>('requestTimeoutSeconds', 300)) * 1000,
+    ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
     logger: services.log,
   });
-  return {
-    settings,
-    client,
-    info: {
-      deployment: settings.deployment,
-      model: settings.model,
-      endpointHost: endpointHost(settings.endpoint),
-      apiMode: settings.apiMode,
-      ...(settings.apiVersion ? { apiVersion: settings.apiVersion } : {}),
-    },
-    pricing: resolvePricing(settings.model, config.get('pricing')),
-  };
+  return { settings, client, info: connectionInfo(settings), pricing: resolvePricing(settings.model, config.get('pricing')) };
 }
 
 /** Shows a message with actions that run commands, without waiting for the user. */

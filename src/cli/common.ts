@@ -9,8 +9,8 @@ import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import packageJson from '../../package.json';
 import { parseBatch, formatBatchProblem, hasErrors, type ParsedBatch } from '../core/batch';
-import { type ConnectionSettings, endpointHost, parseConnectionSettings } from '../core/connection';
-import { createFoundryClient, type FoundryClient } from '../core/foundry';
+import { type ConnectionSettings, connectionInfo, createClientFor, parseConnectionSettings } from '../core/connection';
+import type { FoundryClient } from '../core/foundry';
 import type { ConnectionInfo } from '../core/mockups';
 import { type Pricing, resolvePricing } from '../core/pricing';
 import { DESIGN_SYSTEM_FILE, formatProblem, loadPresetCatalogue, type PresetCatalogue } from '../core/sizes/designSystem';
@@ -86,16 +86,6 @@ export function connectionSettings(values: Values, io: CliIO): ConnectionSetting
   return parsed.settings;
 }
 
-export function connectionInfo(settings: ConnectionSettings): ConnectionInfo {
-  return {
-    deployment: settings.deployment,
-    model: settings.model,
-    endpointHost: endpointHost(settings.endpoint),
-    apiMode: settings.apiMode,
-    ...(settings.apiVersion ? { apiVersion: settings.apiVersion } : {}),
-  };
-}
-
 /**
  * A client for the connection. `maxRetries`: 0 for batch runs (the scheduler is the one retry
  * layer), the client's default for single requests.
@@ -117,16 +107,7 @@ export async function connect(values: Values, io: CliIO, maxRetries?: number): P
     auth = { kind: 'token' as const, getToken: tokenGetter(credential, settings.scope) };
     description = 'DefaultAzureCredential';
   }
-  const client = createFoundryClient({
-    endpoint: settings.endpoint,
-    deployment: settings.deployment,
-    model: settings.model,
-    apiMode: settings.apiMode,
-    ...(settings.apiVersion ? { apiVersion: settings.apiVersion } : {}),
-    auth,
-    timeoutMs: timeoutSeconds * 1000,
-    ...(maxRetries !== undefined ? { maxRetries } : {}),
-  });
+  const client = createClientFor(settings, auth, { timeoutMs: timeoutSeconds * 1000, ...(maxRetries !== undefined ? { maxRetries } : {}) });
   return { settings, info: connectionInfo(settings), pricing: resolvePricing(settings.model), client, description };
 }
 

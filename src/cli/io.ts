@@ -1,3 +1,4 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 /** What a CLI command may touch: output streams and the working folder (injected by tests). */
 export interface CliIO {
   readonly stdout: (text: string) => void;
@@ -29,4 +30,18 @@ export interface CliCommand {
   /** The full help text. */
   readonly usage: string;
   run(args: readonly string[], io: CliIO): Promise<number>;
+}
+
+type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
+
+/**
+ * Parses a command's arguments strictly: unknown flags, missing values and (unless allowed)
+ * positionals are usage errors that point to the command's --help.
+ */
+export function parseCommandArgs<T extends OptionsConfig>(command: string, args: readonly string[], options: T, allowPositionals = true) {
+  try {
+    return parseArgs({ args: [...args], allowPositionals, strict: true, options });
+  } catch (error) {
+    throw new UsageError(`${error instanceof Error ? error.message : String(error)}\nRun "foundry-mockups ${command} --help" for the options.`);
+  }
 }

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { connectForBatch } from '../batch/connection';
 import { chooseBatchFile, parseBatchFile } from '../batch/load';
 import { estimateBatch, findDoneJobs, runBatch, summaryLine, type RunReport } from '../core/batch';
 import { formatUsd } from '../core/pricing';
+import { connect } from '../connection';
 import type { Services } from '../services';
 import { showFailure } from './shared/failure';
 import { withCancellableProgress } from './shared/progress';
@@ -34,7 +34,7 @@ export async function run(services: Services, arg?: unknown): Promise<RunBatchRe
       return undefined;
     }
     const batch = parsed.batch;
-    const connection = await connectForBatch(services);
+    const connection = await connect(services, { maxRetries: 0 });
     const config = vscode.workspace.getConfiguration('foundryMockups');
 
     // Ask before spending more than the user's threshold on what is not done yet.

@@ -3,7 +3,9 @@
  * that name the setting and the fix. Shared by the extension (settings) and the CLI (flags and
  * environment).
  */
-import { normalizeEndpoint } from './foundry/client';
+import { createFoundryClient, normalizeEndpoint } from './foundry/client';
+import type { FoundryAuth, FoundryClient, FoundryLogger } from './foundry/types';
+import type { ConnectionInfo } from './mockups';
 import { isModelFamily, type ModelFamily } from './sizes/rules';
 
 export type AuthChoice = 'auto' | 'microsoft' | 'azureIdentity' | 'apiKey';
@@ -129,4 +131,37 @@ export function endpointHost(endpoint: string): string {
 
 function show(value: unknown): string {
   return JSON.stringify(value) ?? String(value);
+}
+
+/** What sidecars and logs record of a connection: never the key or token, only the host. */
+export function connectionInfo(settings: ConnectionSettings): ConnectionInfo {
+  return {
+    deployment: settings.deployment,
+    model: settings.model,
+    endpointHost: endpointHost(settings.endpoint),
+    apiMode: settings.apiMode,
+    ...(settings.apiVersion ? { apiVersion: settings.apiVersion } : {}),
+  };
+}
+
+export interface ClientOptions {
+  readonly timeoutMs: number;
+  /** 0 for batch runs, whose scheduler is the one retry layer; the client's default otherwise. */
+  readonly maxRetries?: number;
+  readonly logger?: FoundryLogger;
+}
+
+/** The Foundry client of checked settings, shared by the extension and the CLI. */
+export function createClientFor(settings: ConnectionSettings, auth: FoundryAuth, options: ClientOptions): FoundryClient {
+  return createFoundryClient({
+    endpoint: settings.endpoint,
+    deployment: settings.deployment,
+    model: settings.model,
+    apiMode: settings.apiMode,
+    ...(settings.apiVersion ? { apiVersion: settings.apiVersion } : {}),
+    auth,
+    timeoutMs: options.timeoutMs,
+    ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
 }

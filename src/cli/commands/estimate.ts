@@ -1,9 +1,9 @@
 /** `foundry-mockups estimate <batch file>`: the plan of every job and the cost, with zero requests. */
-import { parseArgs } from 'node:util';
 import { estimateBatch, findDoneJobs, jobsOfShard, renderEstimateText } from '../../core/batch';
 import { resolvePricing } from '../../core/pricing';
-import { CONNECTION_HELP, CONNECTION_OPTIONS, connectionInfo, connectionSettings, loadBatchFile, modelFrom, readCatalogue } from '../common';
-import { type CliCommand, type CliIO, EXIT_OK, UsageError } from '../io';
+import { connectionInfo } from '../../core/connection';
+import { CONNECTION_HELP, CONNECTION_OPTIONS, connectionSettings, loadBatchFile, modelFrom, readCatalogue } from '../common';
+import { type CliCommand, type CliIO, EXIT_OK, UsageError, parseCommandArgs } from '../io';
 import { parseShardFlag } from './run';
 
 const USAGE = `Usage: foundry-mockups estimate <batch file> [options]
@@ -30,23 +30,13 @@ export const estimateCommand: CliCommand = {
   summary: 'Show the plan and estimated cost of a batch file (sends nothing)',
   usage: USAGE,
   async run(args: readonly string[], io: CliIO): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: [...args],
-        allowPositionals: true,
-        strict: true,
-        options: {
-          ...CONNECTION_OPTIONS,
-          shard: { type: 'string' },
-          presets: { type: 'string' },
-          json: { type: 'boolean', default: false },
-          help: { type: 'boolean', short: 'h', default: false },
-        },
-      });
-    } catch (error) {
-      throw new UsageError(`${error instanceof Error ? error.message : String(error)}\nRun "foundry-mockups estimate --help" for the options.`);
-    }
+    const parsed = parseCommandArgs('estimate', args, {
+      ...CONNECTION_OPTIONS,
+      shard: { type: 'string' },
+      presets: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    });
     const { values, positionals } = parsed;
     if (values.help) {
       io.stdout(USAGE);

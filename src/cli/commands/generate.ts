@@ -1,6 +1,5 @@
 /** `foundry-mockups generate --prompt ... --size ...`: one prompt, one or more sizes, into a folder. */
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { isInside } from '../../core/assets/paths';
 import { FoundryError, type Background, type Quality } from '../../core/foundry';
 import type { ImageFormat } from '../../core/image';
@@ -10,7 +9,7 @@ import { formatUsd } from '../../core/pricing';
 import { planSize } from '../../core/sizes/planner';
 import { isFit, parseTarget, TargetError } from '../../core/sizes/target';
 import { CONNECTION_HELP, CONNECTION_OPTIONS, connect, readCatalogue, TOOL_VERSION } from '../common';
-import { type CliCommand, type CliIO, EXIT_FAILURE, EXIT_OK, UsageError } from '../io';
+import { type CliCommand, type CliIO, EXIT_FAILURE, EXIT_OK, UsageError, parseCommandArgs } from '../io';
 
 const USAGE = `Usage: foundry-mockups generate --prompt <text> --size <size> [--size <size>...] [options]
 
@@ -47,32 +46,22 @@ export const generateCommand: CliCommand = {
   summary: 'Generate one prompt at one or more sizes into a folder',
   usage: USAGE,
   async run(args: readonly string[], io: CliIO): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: [...args],
-        allowPositionals: false,
-        strict: true,
-        options: {
-          ...CONNECTION_OPTIONS,
-          prompt: { type: 'string' },
-          size: { type: 'string', multiple: true },
-          out: { type: 'string' },
-          name: { type: 'string' },
-          locale: { type: 'string' },
-          quality: { type: 'string' },
-          n: { type: 'string' },
-          format: { type: 'string' },
-          background: { type: 'string' },
-          fit: { type: 'string' },
-          presets: { type: 'string' },
-          json: { type: 'boolean', default: false },
-          help: { type: 'boolean', short: 'h', default: false },
-        },
-      });
-    } catch (error) {
-      throw new UsageError(`${error instanceof Error ? error.message : String(error)}\nRun "foundry-mockups generate --help" for the options.`);
-    }
+    const parsed = parseCommandArgs('generate', args, {
+      ...CONNECTION_OPTIONS,
+      prompt: { type: 'string' },
+      size: { type: 'string', multiple: true },
+      out: { type: 'string' },
+      name: { type: 'string' },
+      locale: { type: 'string' },
+      quality: { type: 'string' },
+      n: { type: 'string' },
+      format: { type: 'string' },
+      background: { type: 'string' },
+      fit: { type: 'string' },
+      presets: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    }, false);
     const { values } = parsed;
     if (values.help) {
       io.stdout(USAGE);

@@ -5,8 +5,7 @@ import { DESIGN_SYSTEM_FILE, formatProblem, loadPresetCatalogue, type PresetCata
 import { planSize } from '../../core/sizes/planner';
 import { isModelFamily, MODEL_FAMILIES, type ModelFamily } from '../../core/sizes/rules';
 import { FITS, isFit, parseTarget, TargetError } from '../../core/sizes/target';
-import { parseArgs } from 'node:util';
-import { type CliCommand, type CliIO, EXIT_OK, UsageError } from '../io';
+import { type CliCommand, type CliIO, EXIT_OK, UsageError, parseCommandArgs } from '../io';
 
 const USAGE = `Usage: foundry-mockups plan <target> [options]
 
@@ -32,24 +31,14 @@ export const planCommand: CliCommand = {
   summary: 'Show the generation size and post-processing for a target size or preset',
   usage: USAGE,
   async run(args: readonly string[], io: CliIO): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: [...args],
-        allowPositionals: true,
-        strict: true,
-        options: {
-          model: { type: 'string' },
-          fit: { type: 'string' },
-          'pad-color': { type: 'string' },
-          presets: { type: 'string' },
-          json: { type: 'boolean', default: false },
-          help: { type: 'boolean', short: 'h', default: false },
-        },
-      });
-    } catch (error) {
-      throw new UsageError(`${error instanceof Error ? error.message : String(error)}\nRun "foundry-mockups plan --help" for the options.`);
-    }
+    const parsed = parseCommandArgs('plan', args, {
+      model: { type: 'string' },
+      fit: { type: 'string' },
+      'pad-color': { type: 'string' },
+      presets: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    });
     const { values, positionals } = parsed;
     if (values.help) {
       io.stdout(USAGE);

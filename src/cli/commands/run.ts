@@ -1,10 +1,9 @@
 /** `foundry-mockups run <batch file>`: generates a batch, resumable, within the rate limit. */
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { parseShard, runBatch, summaryLine, type Shard } from '../../core/batch';
 import { formatUsd } from '../../core/pricing';
 import { CONNECTION_HELP, CONNECTION_OPTIONS, connect, loadBatchFile, ProgressPrinter, readCatalogue, TOOL_VERSION } from '../common';
-import { type CliCommand, type CliIO, EXIT_FAILURE, EXIT_OK, UsageError } from '../io';
+import { type CliCommand, type CliIO, EXIT_FAILURE, EXIT_OK, UsageError, parseCommandArgs } from '../io';
 
 const USAGE = `Usage: foundry-mockups run <batch file> [options]
 
@@ -47,24 +46,14 @@ export const runCommand: CliCommand = {
   summary: 'Generate every job of a batch file (resumable; skips what is done)',
   usage: USAGE,
   async run(args: readonly string[], io: CliIO): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: [...args],
-        allowPositionals: true,
-        strict: true,
-        options: {
-          ...CONNECTION_OPTIONS,
-          concurrency: { type: 'string' },
-          shard: { type: 'string' },
-          presets: { type: 'string' },
-          json: { type: 'boolean', default: false },
-          help: { type: 'boolean', short: 'h', default: false },
-        },
-      });
-    } catch (error) {
-      throw new UsageError(`${error instanceof Error ? error.message : String(error)}\nRun "foundry-mockups run --help" for the options.`);
-    }
+    const parsed = parseCommandArgs('run', args, {
+      ...CONNECTION_OPTIONS,
+      concurrency: { type: 'string' },
+      shard: { type: 'string' },
+      presets: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    });
     const { values, positionals } = parsed;
     if (values.help) {
       io.stdout(USAGE);
