@@ -6,6 +6,8 @@
  * host's `resolvePath` (injected, so this file stays free of `vscode` and runs in plain Node).
  */
 
+import type { HistoryEntry } from '../core/studio/history';
+
 export const STUDIO_VIEW_TYPE = 'foundryMockups.studio';
 
 export type Quality = 'low' | 'medium' | 'high' | 'auto';
@@ -123,26 +125,9 @@ export interface ChainStep {
   readonly prompt: string;
 }
 /** One image of the workspace with what its sidecar says about it. */
-export interface MockupItem {
-  /** Workspace-relative path of the image. */
-  readonly file: string;
+export interface MockupItem extends Omit<HistoryEntry, 'sidecarFile' | 'parentFile' | 'reuse'> {
   /** webview URI of the image (asWebviewUri). */
   readonly uri: string;
-  readonly name: string;
-  readonly width?: number;
-  readonly height?: number;
-  /** `1170x2532`, with the preset id when one was used. */
-  readonly sizeLabel: string;
-  readonly locale?: string;
-  readonly model?: string;
-  readonly tokens?: number;
-  readonly costUsd?: number;
-  readonly durationMs?: number;
-  readonly requestId?: string;
-  readonly promptTyped?: string;
-  readonly promptSent?: string;
-  readonly createdAt?: string;
-  readonly operation?: 'generate' | 'edit';
   /** From the first generation to this image (this image last). */
   readonly chain: readonly ChainStep[];
   /** The settings to compose the same request again. */

@@ -16,7 +16,7 @@ const QUICK_INPUT_BOX = `${QUICK_INPUT} .quick-input-box input`;
 const ROWS = `${QUICK_INPUT} .quick-input-list .monaco-list-row`;
 
 /** Moves the quick pick's focus down with the keyboard to the row containing `text`, and checks it with Space. */
-async function checkRow(driver: NonNullable<ReturnType<typeof pageDriver>>, text: string): Promise<void> {
+async function checkRow(driver: Driver, text: string): Promise<void> {
   for (let i = 0; i < 8; i++) {
     await driver.press('ArrowDown');
     const focused = await driver.text(`${ROWS}.focused`);
@@ -27,6 +27,39 @@ async function checkRow(driver: NonNullable<ReturnType<typeof pageDriver>>, text
     }
   }
   throw new Error(`no quick pick row with "${text}" reached with the arrow keys`);
+}
+
+type Driver = NonNullable<ReturnType<typeof pageDriver>>;
+
+/**
+ * Answers the Generate Mockup quick inputs with the keyboard: the prompt, one preset (filtered,
+ * reached with the arrow keys and checked with Space), low quality, one variant, and the folder
+ * when the flow asks for one.
+ */
+async function answerGenerateFlow(driver: Driver, answers: { prompt: string; preset: string; folder?: string; screenshot?: string }): Promise<void> {
+  const step = (title: RegExp): Promise<void> => driver.waitFor(`${QUICK_INPUT} .quick-input-title >> text=${String(title)}`);
+  await step(/prompt/);
+  await driver.press('Control+A');
+  await driver.type(answers.prompt);
+  await driver.press('Enter');
+  await step(/sizes/);
+  await driver.type(answers.preset);
+  await driver.waitFor(`${ROWS}[aria-label*="${answers.preset}"]`);
+  await checkRow(driver, answers.preset);
+  if (answers.screenshot) await driver.screenshot(answers.screenshot);
+  await driver.press('Enter');
+  await step(/quality/);
+  await driver.type('low');
+  await driver.press('Enter');
+  await step(/variants/);
+  await driver.type('1');
+  await driver.press('Enter');
+  if (answers.folder !== undefined) {
+    await step(/folder/);
+    await driver.press('Control+A');
+    await driver.type(answers.folder);
+    await driver.press('Enter');
+  }
 }
 
 async function waitForFiles(folder: string, predicate: (files: string[]) => boolean, what: string): Promise<string[]> {
@@ -71,35 +104,7 @@ describe('Generate Mockup in the workbench UI (Chromium)', function () {
     await driver.waitFor(`${ROWS}[aria-label*="Generate Mockup..."]`);
     await driver.press('Enter');
 
-    // 1/5 prompt
-    await driver.waitFor(`${QUICK_INPUT} .quick-input-title >> text=/prompt/`);
-    await driver.press('Control+A');
-    await driver.type('Settings screen with dark mode toggle');
-    await driver.press('Enter');
-
-    // 2/5 sizes: filter to a preset, toggle it with the keyboard, accept
-    await driver.waitFor(`${QUICK_INPUT} .quick-input-title >> text=/sizes/`);
-    await driver.type('og-image');
-    await driver.waitFor(`${ROWS}[aria-label*="og-image"]`);
-    await checkRow(driver, 'og-image');
-    await driver.screenshot('generate-palette-sizes');
-    await driver.press('Enter');
-
-    // 3/5 quality
-    await driver.waitFor(`${QUICK_INPUT} .quick-input-title >> text=/quality/`);
-    await driver.type('low');
-    await driver.press('Enter');
-
-    // 4/5 variants
-    await driver.waitFor(`${QUICK_INPUT} .quick-input-title >> text=/variants/`);
-    await driver.type('1');
-    await driver.press('Enter');
-
-    // 5/5 folder
-    await driver.waitFor(`${QUICK_INPUT} .quick-input-title >> text=/folder/`);
-    await driver.press('Control+A');
-    await driver.type(folder);
-    await driver.press('Enter');
+    await answerGenerateFlow(driver, { prompt: 'Settings screen with dark mode toggle', preset: 'og-image', folder, screenshot: 'generate-palette-sizes' });
 
     const files = await waitForFiles(path.join(root, folder), (f) => f.some((n) => n.endsWith('.mockup.json')), 'the sidecar');
     assert.deepEqual(files, [
@@ -128,21 +133,7 @@ describe('Generate Mockup in the workbench UI (Chromium)', function () {
     await driver.screenshot('generate-here-context-menu');
     await driver.click(item);
 
-    await driver.waitFor(`${QUICK_INPUT} .quick-input-title >> text=/prompt/`);
-    await driver.press('Control+A');
-    await driver.type('Empty inbox illustration');
-    await driver.press('Enter');
-    await driver.waitFor(`${QUICK_INPUT} .quick-input-title >> text=/sizes/`);
-    await driver.type('instagram-square');
-    await driver.waitFor(`${ROWS}[aria-label*="instagram-square"]`);
-    await checkRow(driver, 'instagram-square');
-    await driver.press('Enter');
-    await driver.waitFor(`${QUICK_INPUT} .quick-input-title >> text=/quality/`);
-    await driver.type('low');
-    await driver.press('Enter');
-    await driver.waitFor(`${QUICK_INPUT} .quick-input-title >> text=/variants/`);
-    await driver.type('1');
-    await driver.press('Enter');
+    await answerGenerateFlow(driver, { prompt: 'Empty inbox illustration', preset: 'instagram-square' });
 
     const files = await waitForFiles(path.join(root, folder), (f) => f.some((n) => n.endsWith('.mockup.json')), 'the sidecar');
     assert.ok(files.includes('empty-inbox-illustration-instagram-square.png'), JSON.stringify(files));
