@@ -52,6 +52,8 @@ export function registerBatch(services: Services): void {
     watcher.onDidChange((uri) => check(uri, EDIT_DELAY_MS)),
     watcher.onDidDelete((uri) => void diagnostics?.then((d) => d.delete(uri))),
   );
+  // Batch files already open when the extension activated (the one that activated it, through
+  // onLanguage:json, among them): their open event came before the listener.
   for (const document of vscode.workspace.textDocuments) check(document.uri);
   // Batch files that are not open still get their problems listed (workspaceContains activation).
   void vscode.workspace.findFiles('**/*.mockups.json', '**/node_modules/**', 200).then(

@@ -188,7 +188,7 @@ export async function createMockups(request: MockupRequest, context: MockupConte
     const height = entry.applied?.height ?? entry.output?.height ?? entry.image.height;
     const target = request.plan.target;
     const base = request.baseName !== undefined ? (variants > 1 ? `${request.baseName}-v${index + 1}` : request.baseName) : assetBaseName({
-      prompt: request.promptTyped,
+      prompt: namingText(request),
       ...(request.name !== undefined ? { name: request.name } : {}),
       width: target === 'auto' ? (width ?? 0) : target.width,
       height: target === 'auto' ? (height ?? 0) : target.height,
@@ -239,6 +239,15 @@ export async function createMockups(request: MockupRequest, context: MockupConte
     ...(costUsd !== undefined ? { costUsd } : {}),
     warnings: [...request.plan.warnings, ...result.warnings],
   };
+}
+
+/**
+ * The text a file name is made from: a template's own fields (a template's prompt starts with the
+ * same boilerplate for every asset, "A high-fidelity mobile app UI mockup of..."), else the prompt.
+ */
+export function namingText(request: Pick<MockupRequest, 'promptTyped' | 'template'>): string {
+  const fields = request.template ? Object.values(request.template.fields).filter((v) => v.trim()) : [];
+  return fields.length > 0 ? fields.join(' ') : request.promptTyped;
 }
 
 interface SidecarParts {

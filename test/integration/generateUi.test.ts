@@ -158,4 +158,33 @@ describe('Generate Mockup in the workbench UI (Chromium)', function () {
     await vscode.commands.executeCommand('notifications.hideList');
     assert.deepEqual(await fs.readdir(path.join(root, folder)).catch(() => []), [], 'nothing was written');
   });
+
+  it("offers Refine Image... and Open Studio on an image's context menu, and opens the Studio with it selected", async () => {
+    assert.ok(driver);
+    await vscode.commands.executeCommand('notifications.clearAll');
+    await vscode.commands.executeCommand('workbench.view.explorer');
+    await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(path.join(root, 'designs', 'empty-inbox-illustration-instagram-square.png')));
+    const row = '.explorer-folders-view .monaco-list-row[aria-label="empty-inbox-illustration-instagram-square.png"]';
+    await driver.waitFor(row, { timeoutMs: 20_000 });
+    await driver.rightClick(row);
+    await driver.waitFor('.context-view .action-item >> text="Refine Image..."');
+    const open = '.context-view .action-item >> text="Open Studio"';
+    await driver.waitFor(open);
+    await driver.screenshot('image-context-menu');
+    await driver.click(open);
+    const selected = await waitUntil(() =>
+      api.studio.current()?.posted.find((m) => m.type === 'selected' && m.item.file === 'designs/empty-inbox-illustration-instagram-square.png'),
+    );
+    assert.ok(selected, 'the Studio opened with the image selected for refining');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
 });
+
+async function waitUntil<T>(probe: () => T | undefined): Promise<T | undefined> {
+  for (let i = 0; i < 200; i++) {
+    const value = probe();
+    if (value) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return undefined;
+}

@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import Ajv from 'ajv';
 import { createFoundryClient, FoundryError, type FoundryClient } from '../../src/core/foundry';
 import { readImageInfo } from '../../src/core/image';
-import { createMockups, type MockupContext, type MockupRequest } from '../../src/core/mockups';
+import { slugFromPrompt } from '../../src/core/assets/naming';
+import { createMockups, type MockupContext, type MockupRequest, namingText } from '../../src/core/mockups';
 import { DEFAULT_PRICING } from '../../src/core/pricing';
 import { planSize } from '../../src/core/sizes/planner';
 import { cssTarget, pixelTarget } from '../../src/core/sizes/target';
@@ -123,5 +124,13 @@ describe('creating mockups (client -> plan -> files)', function () {
     assert.equal(lineage?.parent?.file, 'mockups/parent.png');
     assert.equal(outcome.mockups[0].sidecar.request.operation, 'edit');
     assert.equal(emulator.requests.at(-1)?.path, '/openai/v1/images/edits');
+  });
+});
+
+describe('asset names from templates', () => {
+  it("uses the template's fields, not its boilerplate", () => {
+    const request = { promptTyped: 'A high-fidelity mobile app UI mockup of the checkout screen of a coffee ordering app', template: { id: 'mobile-screen', fields: { app: 'a coffee ordering app', screen: 'checkout' } } };
+    assert.equal(slugFromPrompt(namingText(request)), 'coffee-ordering-app-checkout');
+    assert.equal(namingText({ promptTyped: 'Login screen' }), 'Login screen');
   });
 });
