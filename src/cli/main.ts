@@ -8,11 +8,12 @@ import { type CliIO, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './io'
 export const TOOL = 'foundry-mockups';
 
 function help(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
   return [
     `Usage: ${TOOL} <command> [options]`,
     '',
     'Commands:',
-    ...COMMANDS.map((c) => `  ${c.name}  ${c.summary}`),
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     `Run "${TOOL} <command> --help" for a command's options.`,
   ].join('\n');

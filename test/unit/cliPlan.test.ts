@@ -67,7 +67,8 @@ describe('CLI: plan', () => {
   });
 
   it('prints help with exit 0', async () => {
-    assert.match((await run(['--help'])).out, /plan {2}Show the generation size/);
+    assert.match((await run(['--help'])).out, /^ {2}plan {6}Show the generation size/m);
+    assert.match((await run(['--help'])).out, /^ {2}estimate {2}Show the plan and estimated cost/m);
     assert.match((await run(['plan', '--help'])).out, /--fit <fit>/);
   });
 
