@@ -7,6 +7,8 @@ import { type StudioProbe, StudioPanel } from './studioPanel';
 export interface StudioHooks {
   /** The open Studio panel, if any. */
   current(): StudioProbe | undefined;
+  /** What the serializer does with the panel VS Code hands back after a window reload (tests call it directly). */
+  revive(panel: vscode.WebviewPanel): StudioProbe;
 }
 
 /**
@@ -14,13 +16,14 @@ export interface StudioHooks {
  * a window reload. The open command (src/commands/openStudio.ts) creates it on demand.
  */
 export function registerStudio(services: Services): StudioHooks {
+  const revive = (panel: vscode.WebviewPanel): StudioProbe => StudioPanel.revive(services, panel);
   services.context.subscriptions.push(
     vscode.window.registerWebviewPanelSerializer(STUDIO_VIEW_TYPE, {
       deserializeWebviewPanel: (panel: vscode.WebviewPanel) => {
-        StudioPanel.revive(services, panel);
+        revive(panel);
         return Promise.resolve();
       },
     }),
   );
-  return { current: () => StudioPanel.current };
+  return { current: () => StudioPanel.current, revive };
 }

@@ -6,6 +6,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import sharp from 'sharp';
 import * as vscode from 'vscode';
+import { STUDIO_VIEW_TYPE } from '../../src/studio/protocol';
 import type { FoundryMockupsApi } from '../../src/extension';
 import type { StudioProbe } from '../../src/studio/studioPanel';
 import type { Draft, HostToWebview, WebviewToHost } from '../../src/studio/protocol';
@@ -324,6 +325,19 @@ describe('The Studio (real VS Code host, Chromium, Foundry emulator)', function 
     const plan = await until('a plan after the reload', () => receivedOf(probe, 'plan').at(-1));
     assert.equal(plan.draft.prompt, 'Show a loyalty badge.');
     assert.deepEqual(plan.draft.locales, ['ja']);
+  });
+
+  it('comes back in a panel handed over after a window reload (the serializer)', async () => {
+    // After a reload VS Code creates a bare panel of the Studio's view type and hands it to the
+    // registered serializer; a reload itself would end this test run, so the test does the same.
+    const bare = vscode.window.createWebviewPanel(STUDIO_VIEW_TYPE, 'Mockup Studio', vscode.ViewColumn.Active, {});
+    const revived = api.studio.revive(bare);
+    assert.equal(api.studio.current(), revived, 'the revived panel is the Studio');
+    assert.equal(revived.panel, bare);
+    await until('the ready handshake of the revived panel', () => revived.received.some((m) => m.type === 'ready'));
+    await d.waitFor('#prompt', W);
+    assert.ok(bare.webview.options.enableScripts, "the Studio's webview options are restored");
+    probe = revived;
   });
 
   it('rejects malformed and hostile messages from the webview', async () => {
