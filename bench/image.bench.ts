@@ -8,7 +8,7 @@
 import sharp from 'sharp';
 import { applyPlan, shutdownImageEngine } from '../src/core/image/index';
 import { loadVips } from '../src/core/image/engine';
-import { renderSyntheticImage } from '../src/core/image/synthetic';
+import { renderSyntheticImage } from '../test/fixtures/syntheticImage';
 import { planSize, planSteps, type PlanStep, type SizePlan } from '../src/core/sizes/planner';
 
 const RUNS = 7;

@@ -11,7 +11,7 @@ import {
   resizeImage,
 } from '../../src/core/image/index';
 import { loadVips } from '../../src/core/image/engine';
-import { renderSyntheticImage } from '../../src/core/image/synthetic';
+import { renderSyntheticImage } from '../fixtures/syntheticImage';
 import { planSize } from '../../src/core/sizes/planner';
 
 async function pixelAt(bytes: Uint8Array, x: number, y: number): Promise<number[]> {
