@@ -9,7 +9,7 @@ const { name, version } = JSON.parse(readFileSync('package.json', 'utf8'));
 const out = `${name}-${version}.vsix`;
 const vsce = require.resolve('@vscode/vsce/vsce');
 
-execFileSync(process.execPath, [vsce, 'package', '--no-update-package-json', '--allow-missing-repository', '--out', out], { stdio: 'inherit' });
+execFileSync(process.execPath, [vsce, 'package', '--no-update-package-json', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', out], { stdio: 'inherit' });
 const listing = execFileSync(process.execPath, [vsce, 'ls', '--no-dependencies'], { encoding: 'utf8' });
 console.log(`\nFiles packaged (besides node_modules/wasm-vips):\n${listing}`);
 const bytes = statSync(out).size;
