@@ -49,7 +49,7 @@ export async function connect(services: Services, options: { readonly maxRetries
   const { settings } = read;
   let credentials;
   try {
-    credentials = await resolveCredentials(settings, services.apiKeys);
+    credentials = await resolveCredentials(settings, services.apiKeys, services.ui);
   } catch (error) {
     if (error instanceof NoCredentialsError) {
       services.log.warn(error.message);

@@ -14,6 +14,8 @@ export interface UserInterface {
   showInputBox(options: vscode.InputBoxOptions): Thenable<string | undefined>;
   pickOne<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Thenable<T | undefined>;
   pickMany<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Thenable<readonly T[] | undefined>;
+  /** A session of VS Code's authentication provider (interactive: may show the sign-in and consent UI). */
+  getSession(providerId: string, scopes: readonly string[], interactive: boolean): Thenable<vscode.AuthenticationSession | undefined>;
 }
 
 export const windowUserInterface: UserInterface = {
@@ -24,4 +26,5 @@ export const windowUserInterface: UserInterface = {
   showInputBox: (options) => vscode.window.showInputBox(options),
   pickOne: (items, options) => vscode.window.showQuickPick(items, { ...options, canPickMany: false }),
   pickMany: (items, options) => vscode.window.showQuickPick(items, { ...options, canPickMany: true }),
+  getSession: (providerId, scopes, interactive) => vscode.authentication.getSession(providerId, scopes, interactive ? { createIfNone: true } : { silent: true }),
 };

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ConnectionSettings } from '../core/connection';
 import type { FoundryAuth } from '../core/foundry';
+import type { UserInterface } from '../ui';
 import type { ApiKeyStore } from './apiKeyStore';
 import { createAzureIdentityCredential, tokenGetter } from './azureIdentity';
 
@@ -15,11 +16,11 @@ export function sessionScopes(settings: Pick<ConnectionSettings, 'scope' | 'tena
 }
 
 /** A token getter backed by VS Code's Microsoft account; `interactive` may show the sign-in flow. */
-function microsoftTokenGetter(settings: ConnectionSettings, interactive: boolean): FoundryAuth {
+function microsoftTokenGetter(settings: ConnectionSettings, ui: UserInterface, interactive: boolean): FoundryAuth {
   return {
     kind: 'token',
     getToken: async () => {
-      const session = await vscode.authentication.getSession(microsoftProviderId(), sessionScopes(settings), interactive ? { createIfNone: true } : { silent: true });
+      const session = await ui.getSession(microsoftProviderId(), sessionScopes(settings), interactive);
       if (!session) throw new NoCredentialsError('You are not signed in to a Microsoft account in VS Code: run "Mockups: Sign In".');
       return session.accessToken;
     },
@@ -45,7 +46,7 @@ export interface CredentialResolution {
  * credentials through @azure/identity, else a stored API key; NoCredentialsError when none is
  * there, so that the caller can offer the choices.
  */
-export async function resolveCredentials(settings: ConnectionSettings, apiKeys: ApiKeyStore): Promise<CredentialResolution> {
+export async function resolveCredentials(settings: ConnectionSettings, apiKeys: ApiKeyStore, ui: UserInterface): Promise<CredentialResolution> {
   switch (settings.auth) {
     case 'apiKey': {
       const key = await storedOrEnvironmentKey(apiKeys);
@@ -53,24 +54,23 @@ export async function resolveCredentials(settings: ConnectionSettings, apiKeys: 
       return { auth: { kind: 'apiKey', apiKey: key.apiKey }, description: key.description };
     }
     case 'microsoft':
-      return { auth: microsoftTokenGetter(settings, true), description: `Microsoft account (${microsoftProviderId()})` };
+      return { auth: microsoftTokenGetter(settings, ui, true), description: `Microsoft account (${microsoftProviderId()})` };
     case 'azureIdentity': {
       const credential = await createAzureIdentityCredential('default', settings.tenant);
       return { auth: { kind: 'token', getToken: tokenGetter(credential, settings.scope) }, description: 'DefaultAzureCredential' };
     }
     case 'auto':
-      return resolveAutomatically(settings, apiKeys);
+      return resolveAutomatically(settings, apiKeys, ui);
   }
 }
 
-async function resolveAutomatically(settings: ConnectionSettings, apiKeys: ApiKeyStore): Promise<CredentialResolution> {
-  const session = await vscode.authentication
-    .getSession(microsoftProviderId(), sessionScopes(settings), { silent: true })
+async function resolveAutomatically(settings: ConnectionSettings, apiKeys: ApiKeyStore, ui: UserInterface): Promise<CredentialResolution> {
+  const session = await Promise.resolve(ui.getSession(microsoftProviderId(), sessionScopes(settings), false))
     .then(
       (s) => s,
       () => undefined,
     );
-  if (session) return { auth: microsoftTokenGetter(settings, false), description: `Microsoft account ${session.account.label}` };
+  if (session) return { auth: microsoftTokenGetter(settings, ui, false), description: `Microsoft account ${session.account.label}` };
 
   try {
     const credential = await createAzureIdentityCredential('developer', settings.tenant);

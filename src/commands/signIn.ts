@@ -34,7 +34,8 @@ export async function run(services: Services): Promise<boolean> {
       case 'apiKey':
         return (await vscode.commands.executeCommand<boolean>('foundryMockups.setApiKey')) === true;
       case 'microsoft': {
-        const session = await vscode.authentication.getSession(microsoftProviderId(), sessionScopes({ scope, ...(tenant ? { tenant } : {}) }), { createIfNone: true });
+        const session = await services.ui.getSession(microsoftProviderId(), sessionScopes({ scope, ...(tenant ? { tenant } : {}) }), true);
+        if (!session) return false;
         services.log.info(`Signed in with the Microsoft account ${session.account.label}.`);
         void services.ui.showInformationMessage(vscode.l10n.t('Foundry Mockups: signed in as {0}.', session.account.label));
         return true;

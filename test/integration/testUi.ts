@@ -26,6 +26,15 @@ export class RecordingUi implements UserInterface {
   private readonly confirmAnswers: boolean[] = [];
   /** Answers the next message's action, by label. */
   messageAnswer: ((message: string, items: readonly string[]) => string | undefined) | undefined;
+  /** Session requests made to VS Code's authentication API, in order. */
+  readonly sessionRequests: Array<{ providerId: string; scopes: readonly string[]; interactive: boolean }> = [];
+  /**
+   * The account a sign-in gives (VS Code asks for the user's consent, which a test cannot give).
+   * Undefined: no one signs in, and an interactive request fails fast.
+   */
+  account: { label: string; accessToken: string } | undefined;
+  /** Whether the account is signed in already (a silent request finds its session). */
+  signedIn = false;
 
   /** Queues the answer of the next input box (undefined = the user pressed Escape). */
   answerInput(value: string | undefined): this {
@@ -49,6 +58,16 @@ export class RecordingUi implements UserInterface {
   answerConfirm(value: boolean): this {
     this.confirmAnswers.push(value);
     return this;
+  }
+
+  getSession(providerId: string, scopes: readonly string[], interactive: boolean): Thenable<vscode.AuthenticationSession | undefined> {
+    this.sessionRequests.push({ providerId, scopes, interactive });
+    if (interactive) {
+      if (!this.account) return Promise.reject(new Error(`Unexpected sign-in in a test: ${providerId} ${scopes.join(' ')}`));
+      this.signedIn = true;
+    }
+    if (!this.signedIn || !this.account) return Promise.resolve(undefined);
+    return Promise.resolve({ id: 'test-session', accessToken: this.account.accessToken, account: { id: 'test-account', label: this.account.label }, scopes });
   }
 
   confirm(message: string, detail: string): Thenable<boolean> {
