@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import { type AddressInfo } from 'node:net';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
-import { BridgeRequestError, MAX_REQUEST_BYTES, parseBridgeRequest, type BridgeFrame, type BridgeRequest, type BridgeResponse } from './bridgeProtocol';
+import { BridgeRequestError, MAX_REQUEST_BYTES, parseBridgeRequest, type BridgeRequest, type BridgeResponse } from './bridgeProtocol';
 import { LOOPBACK, screenshotPath } from './config';
 
 export interface Bridge {
@@ -25,10 +25,31 @@ export interface BridgeOptions {
   onAction?: (request: BridgeRequest, result: BridgeResponse) => void;
 }
 
-/** The frame that holds a webview's content, inside the workbench's webview iframe. */
-export function webviewFrame(page: Page): FrameLocator {
-  // The visible webview: other editors (a Markdown preview, a hidden panel) keep theirs in the page.
-  return page.locator('iframe.webview.ready').filter({ visible: true }).first().contentFrame().frameLocator('#active-frame');
+const WEBVIEW_IFRAMES = 'iframe.webview.ready';
+
+/** The frame that holds the content of the `index`-th webview, inside the workbench's webview iframe. */
+export function webviewFrame(page: Page, index = 0): FrameLocator {
+  return page.locator(WEBVIEW_IFRAMES).nth(index).contentFrame().frameLocator('#active-frame');
+}
+
+/**
+ * The elements matching `selector` in the webview that holds them. The workbench keeps the
+ * iframes of other webviews in the page (a Markdown preview, a panel still being disposed, for
+ * seconds after its editor closed), so the webviews are searched, newest first, until one holds
+ * the selector or `waitMs` pass; then the newest is returned and the action reports its own
+ * timeout.
+ */
+async function locateInWebviews(page: Page, selector: string, waitMs: number): Promise<Locator> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const count = await page.locator(WEBVIEW_IFRAMES).count();
+    for (let i = count - 1; i >= 0; i--) {
+      const candidate = webviewFrame(page, i).locator(selector);
+      if ((await candidate.count().catch(() => 0)) > 0) return candidate;
+    }
+    if (Date.now() >= deadline) return webviewFrame(page, Math.max(0, count - 1)).locator(selector);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 export async function startBridge(options: BridgeOptions): Promise<Bridge> {
@@ -110,6 +131,11 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
 }
 
 async function perform(page: Page, request: BridgeRequest, artifactsDir: string): Promise<BridgeResponse> {
+  // One deadline for the whole action: finding the right webview spends part of the timeout.
+  const deadline = Date.now() + ('timeoutMs' in request ? request.timeoutMs : 0);
+  const left = (): number => Math.max(1, deadline - Date.now());
+  const find = async (located: Extract<BridgeRequest, { selector: string }>, waitForMatch = true): Promise<Locator> =>
+    located.frame === 'webview' ? locateInWebviews(page, located.selector, waitForMatch ? left() : 0) : page.locator(located.selector);
   switch (request.action) {
     case 'press':
       await page.keyboard.press(request.key);
@@ -118,21 +144,24 @@ async function perform(page: Page, request: BridgeRequest, artifactsDir: string)
       await page.keyboard.type(request.text);
       return { ok: true };
     case 'fill':
-      await locate(page, request.frame, request.selector).fill(request.text, { timeout: request.timeoutMs });
+      await (await find(request)).first().fill(request.text, { timeout: left() });
       return { ok: true };
     case 'click':
-      await locate(page, request.frame, request.selector).click({ button: request.button, timeout: request.timeoutMs });
+      await (await find(request)).first().click({ button: request.button, timeout: left() });
       return { ok: true };
-    case 'waitFor':
-      await locate(page, request.frame, request.selector).waitFor({ state: request.state, timeout: request.timeoutMs });
+    case 'waitFor': {
+      // Waiting for something to go away must not first wait for it to appear.
+      const appears = request.state === 'visible' || request.state === 'attached';
+      await (await find(request, appears)).first().waitFor({ state: request.state, timeout: left() });
       return { ok: true };
+    }
     case 'text': {
-      const text = await locate(page, request.frame, request.selector).innerText({ timeout: request.timeoutMs });
+      const text = await (await find(request)).first().innerText({ timeout: left() });
       return { ok: true, text };
     }
     case 'texts': {
-      const all = locateAll(page, request.frame, request.selector);
-      await all.first().waitFor({ state: 'attached', timeout: request.timeoutMs });
+      const all = await find(request);
+      await all.first().waitFor({ state: 'attached', timeout: left() });
       return { ok: true, texts: await all.allInnerTexts() };
     }
     case 'screenshot': {
@@ -142,14 +171,6 @@ async function perform(page: Page, request: BridgeRequest, artifactsDir: string)
       return { ok: true, path: file };
     }
   }
-}
-
-function locateAll(page: Page, frame: BridgeFrame, selector: string): Locator {
-  return frame === 'webview' ? webviewFrame(page).locator(selector) : page.locator(selector);
-}
-
-function locate(page: Page, frame: BridgeFrame, selector: string): Locator {
-  return locateAll(page, frame, selector).first();
 }
 
 function readBody(req: http.IncomingMessage): Promise<string> {
