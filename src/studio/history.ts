@@ -78,9 +78,8 @@ export class HistoryIndex {
   }
 }
 
-/** A history entry (or a bare image) as the webview shows it. */
-export function toItem(webview: vscode.Webview, absoluteImage: string, entry: HistoryEntry | undefined, chain: MockupItem['chain']): MockupItem {
-  const uri = webview.asWebviewUri(vscode.Uri.file(absoluteImage)).toString();
+/** A history entry (or a bare image) as the webview shows it; `uri` is the image's webview URI. */
+export function toItem(uri: string, absoluteImage: string, entry: HistoryEntry | undefined, chain: MockupItem['chain']): MockupItem {
   if (!entry) {
     return { file: workspaceRelative(absoluteImage), uri, name: path.basename(absoluteImage), sizeLabel: '', chain, described: false };
   }

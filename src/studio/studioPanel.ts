@@ -14,6 +14,7 @@ import { formatSize, isModelFamily, type ModelFamily } from '../core/sizes/rules
 import { pixelTarget } from '../core/sizes/target';
 import { filterHistory, historyFacets } from '../core/studio/history';
 import { decodeBase64, maskProblem } from '../core/studio/mask';
+import { isCovered, withFoldersOf } from '../core/studio/resourceRoots';
 import { assertNoSecret, requestAsCode, type RequestSpec } from '../core/studio/requestCode';
 import { planAll } from '../commands/shared/generation';
 import { loadPresets } from '../presetSource';
@@ -37,6 +38,7 @@ import {
 /** Partial images larger than this (as a data URL) are not forwarded to the webview. */
 export const MAX_PARTIAL_DATA_URL_CHARS = 16 * 1024 * 1024;
 const STYLE_GUIDE_SETTING = 'styleGuide';
+const IMAGE_GLOB = '**/*.{png,jpg,jpeg,PNG,JPG,JPEG}';
 
 /** What tests and the benchmark can observe of the open Studio (see FoundryMockupsApi.studio). */
 export interface StudioProbe {
@@ -87,7 +89,7 @@ export class StudioPanel implements StudioProbe {
       if (options.select) void existing.selectImage(options.select.fsPath, 'refine');
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(STUDIO_VIEW_TYPE, vscode.l10n.t('Mockup Studio'), vscode.ViewColumn.Active, StudioPanel.webviewOptions(services));
+    const panel = vscode.window.createWebviewPanel(STUDIO_VIEW_TYPE, vscode.l10n.t('Mockup Studio'), vscode.ViewColumn.Active, StudioPanel.webviewOptions(services, []));
     const studio = new StudioPanel(services, panel, options.openedAt);
     if (options.select) void studio.selectImage(options.select.fsPath, 'refine');
     return studio;
@@ -96,18 +98,57 @@ export class StudioPanel implements StudioProbe {
   /** Restores the panel VS Code kept across a window reload (the WebviewPanelSerializer). */
   static revive(services: Services, panel: vscode.WebviewPanel): StudioPanel {
     StudioPanel.current?.panel.dispose();
-    panel.webview.options = StudioPanel.webviewOptions(services);
+    panel.webview.options = StudioPanel.webviewOptions(services, []);
     return new StudioPanel(services, panel, undefined);
   }
 
-  /** Scripts only; resources only from the extension's dist and media folders and the workspace folders, whose images are shown. */
-  static webviewOptions(services: Services): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+  /**
+   * Scripts only; resources only from the extension's dist and media folders and `folders`: the
+   * workspace folders that hold the images the Studio shows (see `allowFoldersOf`), never the
+   * whole workspace, so its other files stay out of the webview's reach.
+   */
+  static webviewOptions(services: Services, folders: readonly string[]): vscode.WebviewOptions & vscode.WebviewPanelOptions {
     const ext = services.context.extensionUri;
     return {
       enableScripts: true,
       enableCommandUris: false,
-      localResourceRoots: [vscode.Uri.joinPath(ext, 'dist'), vscode.Uri.joinPath(ext, 'media'), ...(vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri)],
+      localResourceRoots: [vscode.Uri.joinPath(ext, 'dist'), vscode.Uri.joinPath(ext, 'media'), ...folders.map((folder) => vscode.Uri.file(folder))],
     };
+  }
+
+  /** The workspace folders the webview may load images from. */
+  private imageFolders: string[] = [];
+
+  /**
+   * Lets the webview load `files`: their folders are added to its resource roots when they are not
+   * covered yet. Changing the roots reloads the webview's content (VS Code has no other way), so it
+   * happens only for a folder that was not there when the Studio opened; the app restores its
+   * state and says ready again, and messages wait for that.
+   */
+  private allowFoldersOf(files: readonly string[]): void {
+    if (files.every((file) => isCovered(this.imageFolders, file))) return;
+    this.imageFolders = withFoldersOf(this.imageFolders, files);
+    this.services.log.info(`Studio: images may now load from ${this.imageFolders.map((f) => workspaceRelative(f) || '.').join(', ')}.`);
+    this.ready = false;
+    this.panel.webview.options = StudioPanel.webviewOptions(this.services, this.imageFolders);
+  }
+
+  /** The webview URI of a workspace image, its folder allowed first. */
+  private imageUri(absolute: string): string {
+    this.allowFoldersOf([absolute]);
+    return this.panel.webview.asWebviewUri(vscode.Uri.file(absolute)).toString();
+  }
+
+  /** The folders of the workspace's images and the output folder, found before the Studio's page loads. */
+  private async initialFolders(): Promise<string[]> {
+    const images = await vscode.workspace.findFiles(IMAGE_GLOB, '**/node_modules/**', 2000);
+    let output: string[] = [];
+    try {
+      output = [path.join(resolveWorkspacePath(vscode.workspace.getConfiguration('foundryMockups').get<string>('outputFolder', 'mockups') || 'mockups').absolute, 'x.png')];
+    } catch {
+      // no workspace folder, or an output folder outside it: nothing to allow
+    }
+    return withFoldersOf([], [...images.map((uri) => uri.fsPath), ...output]);
   }
 
   private constructor(
@@ -118,7 +159,19 @@ export class StudioPanel implements StudioProbe {
     StudioPanel.current = this;
     this.openedAt = openedAt;
     panel.iconPath = vscode.Uri.joinPath(services.context.extensionUri, 'media', 'icon.png');
-    panel.webview.html = this.html();
+    // The resource roots are settled before the page loads: changing them later reloads it.
+    void this.initialFolders().then(
+      (folders) => {
+        if (this.disposed) return;
+        this.imageFolders = folders;
+        panel.webview.options = StudioPanel.webviewOptions(services, folders);
+        panel.webview.html = this.html();
+      },
+      (error: unknown) => {
+        services.log.warn(`Studio: could not list the workspace's images: ${String(error)}`);
+        if (!this.disposed) panel.webview.html = this.html();
+      },
+    );
     this.disposables.push(
       panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
       panel.onDidChangeViewState(() => {
@@ -241,7 +294,7 @@ export class StudioPanel implements StudioProbe {
             chain.unshift({ file: step.file, operation: step.operation ?? 'generate', prompt: step.promptTyped ?? '' });
             at = step.parentFile;
           }
-          return toItem(this.panel.webview, workspaceAbsolute(e.file), e, chain);
+          return toItem(this.imageUri(workspaceAbsolute(e.file)), workspaceAbsolute(e.file), e, chain);
         });
         this.post({ type: 'history', entries: items, total: entries.length, facets: historyFacets(entries) });
         return;
@@ -542,7 +595,7 @@ export class StudioPanel implements StudioProbe {
 
   private async itemOf(mockup: WrittenMockup): Promise<MockupItem> {
     const entry = await this.history.entryOf(mockup.file);
-    return toItem(this.panel.webview, mockup.file, entry, await this.history.chainOf(mockup.file));
+    return toItem(this.imageUri(mockup.file), mockup.file, entry, await this.history.chainOf(mockup.file));
   }
 
   private fail(jobId: number, error: unknown): void {
@@ -563,7 +616,7 @@ export class StudioPanel implements StudioProbe {
     const absolute = resolveWorkspacePath(file).absolute;
     if (!/\.(png|jpe?g)$/i.test(absolute)) throw new Error(vscode.l10n.t('{0} is not a PNG or JPEG image.', path.basename(absolute)));
     const entry = await this.history.entryOf(absolute);
-    let item = toItem(this.panel.webview, absolute, entry, await this.history.chainOf(absolute));
+    let item = toItem(this.imageUri(absolute), absolute, entry, await this.history.chainOf(absolute));
     if (!entry) {
       const bytes = await vscode.workspace.fs.readFile(vscode.Uri.file(absolute));
       const info = readImageInfo(bytes);
@@ -573,10 +626,12 @@ export class StudioPanel implements StudioProbe {
   }
 
   private async workspaceImages(): Promise<Array<{ file: string; uri: string }>> {
-    const found = await vscode.workspace.findFiles('**/*.{png,jpg,jpeg,PNG,JPG,JPEG}', '**/node_modules/**', 500);
+    const found = (await vscode.workspace.findFiles(IMAGE_GLOB, '**/node_modules/**', 500)).filter(
+      (uri) => !/\.original\.(png|jpe?g)$/i.test(uri.fsPath) && !/-mask(-\d+)?\.png$/i.test(uri.fsPath),
+    );
+    this.allowFoldersOf(found.map((uri) => uri.fsPath));
     return found
-      .filter((uri) => !/\.original\.(png|jpe?g)$/i.test(uri.fsPath) && !/-mask(-\d+)?\.png$/i.test(uri.fsPath))
-      .map((uri) => ({ file: workspaceRelative(uri.fsPath), uri: this.panel.webview.asWebviewUri(uri).toString() }))
+      .map((uri) => ({ file: workspaceRelative(uri.fsPath), uri: this.imageUri(uri.fsPath) }))
       .sort((a, b) => a.file.localeCompare(b.file));
   }
 

@@ -345,6 +345,33 @@ describe('The Studio (real VS Code host, Chromium, Foundry emulator)', function 
     probe = revived;
   });
 
+  it('lets the webview load only the extension\'s files and the folders of the images it shows', () => {
+    const roots = (probe.panel.webview.options.localResourceRoots ?? []).map((uri) => uri.fsPath);
+    const inside = (file: string): boolean => roots.some((root) => file === root || file.startsWith(`${root}${path.sep}`));
+    const extension = vscode.extensions.getExtension('foundry-mockups.foundry-mockups')?.extensionUri.fsPath ?? '';
+    assert.ok(inside(path.join(extension, 'dist', 'webview.js')) && inside(path.join(extension, 'media', 'studio.css')));
+    assert.ok(!inside(path.join(extension, 'package.json')), 'the rest of the extension is out of reach');
+    assert.ok(inside(path.join(root(), FOLDER, 'x.png')), 'the folder of the generated images');
+    assert.ok(!inside(path.join(root(), 'README.md')), 'a file at the workspace root is out of reach');
+    assert.ok(!inside(path.join(root(), 'design', 'style.json')), 'the style guide is read by the host, not the webview');
+    assert.ok(!inside(path.join(root(), '.vscode', 'settings.json')));
+  });
+
+  it('allows a folder it did not know when an image from it is shown, and keeps working', async () => {
+    const source = (await fs.readdir(path.join(root(), FOLDER))).find((f) => f.endsWith('.png') && !f.includes('.original.'));
+    assert.ok(source, 'an image generated earlier');
+    const target = path.join(root(), 'elsewhere', 'moved.png');
+    await fs.mkdir(path.dirname(target), { recursive: true });
+    await fs.copyFile(path.join(root(), FOLDER, source), target);
+    const readies = receivedOf(probe, 'ready').length;
+    await vscode.commands.executeCommand('foundryMockups.openStudio', vscode.Uri.file(target));
+    const allowed = (): boolean => (probe.panel.webview.options.localResourceRoots ?? []).some((uri) => uri.fsPath === path.dirname(target));
+    await until('the new folder to be allowed', () => allowed());
+    await until('the webview to reload with the new roots', () => receivedOf(probe, 'ready').length > readies);
+    await until('the image selected after the reload', () => postedOf(probe, 'selected').some((m) => m.item.file === 'elsewhere/moved.png'));
+    await until('the refine panel', async () => (await d.text('#iterate h2', W)).toLowerCase().includes('moved.png'));
+  });
+
   it('rejects malformed and hostile messages from the webview', async () => {
     const valid: Draft = { prompt: 'x', locales: [], verbatim: {}, sizes: ['1024x1024'], quality: 'low', format: 'png', background: 'auto', n: 1, fit: 'cover', partialImages: 0, folder: FOLDER };
     const outside = path.join(root(), '..', 'outside.png');

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { isCovered, withFoldersOf } from '../../src/core/studio/resourceRoots';
 import * as path from 'node:path';
 import sharp from 'sharp';
 import { filterHistory, historyFacets, lineageChain, parseHistoryEntry } from '../../src/core/studio/history';
@@ -178,5 +179,18 @@ describe('Studio history from sidecars', () => {
     assert.deepEqual(historyFacets([a, b]), { sizes: ['1024x1024', '1170x2532'], locales: ['ja'], models: ['gpt-image-2'] });
     const chain = lineageChain('m/checkout-refined.png', new Map([a, b].map((e) => [e.file, e])));
     assert.deepEqual(chain.map((s) => `${s.operation}:${s.prompt}`), ['generate:Checkout for a coffee app', 'edit:Make it green']);
+  });
+});
+
+describe('Studio resource roots', () => {
+  it('allows the folders of the images shown, collapsed under their parents, and nothing else', () => {
+    const roots = withFoldersOf([], ['/ws/mockups/a.png', '/ws/mockups/campaign/b.png', '/ws/designs/c.jpg', '/ws/mockups/d.png']);
+    assert.deepEqual(roots, ['/ws/designs', '/ws/mockups']);
+    assert.ok(isCovered(roots, '/ws/mockups/campaign/b.png'));
+    assert.ok(!isCovered(roots, '/ws/.env'), 'a file at the workspace root is out of reach');
+    assert.ok(!isCovered(roots, '/ws/src/secret.ts'));
+    assert.ok(!isCovered(roots, '/ws/mockups-old/x.png'), 'a sibling with the same prefix is not covered');
+    assert.deepEqual(withFoldersOf(roots, ['/ws/mockups/e.png']), roots, 'an image in an allowed folder adds nothing');
+    assert.deepEqual(withFoldersOf(roots, ['/ws/new/f.png']), ['/ws/new', '/ws/designs', '/ws/mockups'].sort((a, b) => a.length - b.length || a.localeCompare(b)));
   });
 });
