@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { removeStaleTempFiles } from './atomicWrite';
-import { SIDECAR_SUFFIX } from './sidecar';
+import { SIDECAR_SUFFIX, sidecarsIn } from './sidecar';
 
 interface RecordedFile {
   readonly file?: unknown;
@@ -30,22 +30,9 @@ interface SidecarShape {
  * removed paths.
  */
 export async function removeIncompleteGroups(dir: string, olderThanMs = 60_000): Promise<string[]> {
-  let entries: string[];
-  try {
-    entries = await fs.readdir(dir);
-  } catch {
-    return [];
-  }
   const removed: string[] = [];
-  for (const entry of entries) {
-    if (!entry.endsWith(SIDECAR_SUFFIX) || entry.startsWith('.')) continue;
-    const sidecarFile = path.join(dir, entry);
-    let sidecar: SidecarShape;
-    try {
-      sidecar = JSON.parse(await fs.readFile(sidecarFile, 'utf8')) as SidecarShape;
-    } catch {
-      continue; // not ours or not readable: leave it alone
-    }
+  for await (const { entry, file: sidecarFile, data } of sidecarsIn(dir)) {
+    const sidecar = data as SidecarShape | null;
     if (sidecar?.tool?.name !== 'foundry-mockups' || typeof sidecar.output?.file !== 'string') continue;
     if (`${sidecar.output.file}${SIDECAR_SUFFIX}` !== entry) continue; // a sidecar always sits beside its own image
     if (await exists(path.join(dir, path.basename(sidecar.output.file)))) continue; // complete

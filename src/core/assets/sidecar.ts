@@ -4,6 +4,8 @@
  * It never holds a key, a token or any other secret: only the endpoint's host name.
  */
 import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import type { PlanStep } from '../sizes/planner';
 
 export const SIDECAR_SCHEMA_VERSION = 1;
@@ -137,4 +139,28 @@ export function stableStringify(value: unknown): string {
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
+}
+
+/**
+ * Every sidecar in `dir` that parses as JSON, with its file name and path: hidden files and
+ * unreadable or damaged sidecars are passed over (they prove nothing). A missing folder has none.
+ */
+export async function* sidecarsIn(dir: string): AsyncGenerator<{ readonly entry: string; readonly file: string; readonly data: unknown }> {
+  let entries: string[];
+  try {
+    entries = await fs.readdir(dir);
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    if (!entry.endsWith(SIDECAR_SUFFIX) || entry.startsWith('.')) continue;
+    const file = path.join(dir, entry);
+    let data: unknown;
+    try {
+      data = JSON.parse(await fs.readFile(file, 'utf8')) as unknown;
+    } catch {
+      continue;
+    }
+    yield { entry, file, data };
+  }
 }

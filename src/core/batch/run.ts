@@ -17,7 +17,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { removeIncompleteGroups } from '../assets/groups';
-import { SIDECAR_SUFFIX, type Sidecar } from '../assets/sidecar';
+import { type Sidecar, sidecarsIn } from '../assets/sidecar';
 import type { FoundryClient } from '../foundry';
 import { FoundryError } from '../foundry';
 import { type ConnectionInfo, createMockups, type InputFile, type MockupRequest, requestFingerprint } from '../mockups';
@@ -92,14 +92,6 @@ interface DoneEntry {
   readonly original?: string;
 }
 
-async function readdirOrEmpty(dir: string): Promise<string[]> {
-  try {
-    return await fs.readdir(dir);
-  } catch {
-    return [];
-  }
-}
-
 /**
  * Removes what a killed run left behind in the folders these jobs write into: temporary files and
  * incomplete groups (see removeIncompleteGroups). Returns the removed paths.
@@ -117,15 +109,9 @@ export async function tidyOutputFolders(jobs: readonly BatchJob[]): Promise<stri
 export async function indexDoneJobs(folders: Iterable<string>): Promise<Map<string, DoneEntry>> {
   const done = new Map<string, DoneEntry>();
   for (const folder of new Set(folders)) {
-    for (const entry of await readdirOrEmpty(folder)) {
-      if (!entry.endsWith(SIDECAR_SUFFIX) || entry.startsWith('.')) continue;
-      const sidecarFile = path.join(folder, entry);
-      let sidecar: Sidecar;
-      try {
-        sidecar = JSON.parse(await fs.readFile(sidecarFile, 'utf8')) as Sidecar;
-      } catch {
-        continue; // not ours, or damaged: not a proof that a job is done
-      }
+    // Not ours, or damaged: not a proof that a job is done.
+    for await (const { file: sidecarFile, data } of sidecarsIn(folder)) {
+      const sidecar = data as Sidecar | null;
       if (typeof sidecar?.fingerprint !== 'string' || typeof sidecar.output?.file !== 'string') continue;
       const file = path.join(folder, sidecar.output.file);
       try {
