@@ -4,6 +4,7 @@ import { estimateBatch, findDoneJobs, runBatch, summaryLine, type RunReport } fr
 import { formatUsd } from '../core/pricing';
 import { connect } from '../connection';
 import type { Services } from '../services';
+import { confirmSpend } from './shared/confirmSpend';
 import { showFailure } from './shared/failure';
 import { withCancellableProgress } from './shared/progress';
 
@@ -40,15 +41,14 @@ export async function run(services: Services, arg?: unknown): Promise<RunBatchRe
     // Ask before spending more than the user's threshold on what is not done yet.
     const done = await findDoneJobs(batch.jobs, batch, connection.info);
     const estimate = estimateBatch(batch.jobs, connection.settings.model, connection.pricing, new Set(done.keys()));
-    const threshold = config.get<number>('confirmAboveUsd', 1);
-    if (estimate.toSend > 0 && estimate.toSendUsd > threshold) {
-      const confirmed = await services.ui.confirm(
-        vscode.l10n.t('This batch is estimated to cost about {0}.', formatUsd(estimate.toSendUsd)),
-        vscode.l10n.t('{0} of {1} job(s) to send ({2} already done). Your limit for asking is {3} (setting foundryMockups.confirmAboveUsd).', estimate.toSend, estimate.jobs, estimate.jobs - estimate.toSend, formatUsd(threshold)),
-        vscode.l10n.t('Run Batch'),
-      );
-      if (!confirmed) return undefined;
-    }
+    const confirmed = await confirmSpend(
+      services,
+      estimate.toSendUsd,
+      vscode.l10n.t('This batch is estimated to cost about {0}.', formatUsd(estimate.toSendUsd)),
+      vscode.l10n.t('{0} of {1} job(s) to send ({2} already done).', estimate.toSend, estimate.jobs, estimate.jobs - estimate.toSend),
+      vscode.l10n.t('Run Batch'),
+    );
+    if (!confirmed) return undefined;
 
     const concurrency = config.get<number>('batch.concurrency', 2);
     const packageVersion = (services.context.extension.packageJSON as { version?: unknown }).version;

@@ -16,6 +16,7 @@ import { filterHistory, historyFacets } from '../core/studio/history';
 import { decodeBase64, maskProblem } from '../core/studio/mask';
 import { isCovered, withFoldersOf } from '../core/studio/resourceRoots';
 import { assertNoSecret, requestAsCode, type RequestSpec } from '../core/studio/requestCode';
+import { confirmSpend } from '../commands/shared/confirmSpend';
 import { planAll } from '../commands/shared/generation';
 import { loadPresets } from '../presetSource';
 import type { Services } from '../services';
@@ -435,16 +436,6 @@ export class StudioPanel implements StudioProbe {
     return { type: 'planned', seq, sizes: infos, composed, requests, images: requests * draft.n, estimateUsd, ...(error ? { error } : {}) };
   }
 
-  private async confirmCost(estimate: number, what: string): Promise<boolean> {
-    const threshold = vscode.workspace.getConfiguration('foundryMockups').get<number>('confirmAboveUsd', 1);
-    if (estimate <= threshold) return true;
-    return this.services.ui.confirm(
-      vscode.l10n.t('This request is estimated to cost about {0}.', formatUsd(estimate)),
-      vscode.l10n.t('{0}. Your limit for asking is {1} (setting foundryMockups.confirmAboveUsd).', what, formatUsd(threshold)),
-      vscode.l10n.t('Generate'),
-    );
-  }
-
   private startJob(): { jobId: number; signal: AbortSignal } {
     const jobId = ++this.jobSeq;
     const controller = new AbortController();
@@ -488,7 +479,14 @@ export class StudioPanel implements StudioProbe {
         (sum, r) => sum + estimateCost({ model: connection.settings.model, size: r.plan.generation, quality: draft.quality, n: draft.n, promptChars: r.promptSent.length, partialImages: draft.partialImages }, connection.pricing).usd,
         0,
       );
-      if (!(await this.confirmCost(estimate, vscode.l10n.t('{0} request(s) x {1} variant(s) at {2} quality', requests.length, draft.n, draft.quality)))) {
+      const confirmed = await confirmSpend(
+        this.services,
+        estimate,
+        vscode.l10n.t('This request is estimated to cost about {0}.', formatUsd(estimate)),
+        vscode.l10n.t('{0} request(s) x {1} variant(s) at {2} quality.', requests.length, draft.n, draft.quality),
+        vscode.l10n.t('Generate'),
+      );
+      if (!confirmed) {
         this.post({ type: 'jobDone', jobId, cancelled: true, written: 0 });
         return;
       }
@@ -541,7 +539,14 @@ export class StudioPanel implements StudioProbe {
       };
       const pricing = connection.pricing;
       const estimate = estimateCost({ model: connection.settings.model, size: plan.generation, quality: message.quality, n: message.n, promptChars: message.prompt.length, partialImages: message.partialImages, inputImagePixels: [info.width * info.height] }, pricing).usd;
-      if (!(await this.confirmCost(estimate, vscode.l10n.t('An edit of {0}, {1} variant(s)', image.file, message.n)))) {
+      const confirmed = await confirmSpend(
+        this.services,
+        estimate,
+        vscode.l10n.t('This request is estimated to cost about {0}.', formatUsd(estimate)),
+        vscode.l10n.t('An edit of {0}, {1} variant(s).', image.file, message.n),
+        vscode.l10n.t('Generate'),
+      );
+      if (!confirmed) {
         this.post({ type: 'jobDone', jobId, cancelled: true, written: 0 });
         return;
       }

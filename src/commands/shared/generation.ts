@@ -12,6 +12,7 @@ import { type Fit, parseTarget } from '../../core/sizes/target';
 import { loadPresets } from '../../presetSource';
 import type { Services } from '../../services';
 import { resolveWorkspacePath } from '../../workspace';
+import { confirmSpend } from './confirmSpend';
 import { showFailure } from './failure';
 import { withCancellableProgress } from './progress';
 
@@ -72,16 +73,14 @@ export async function executeGenerate(services: Services, options: GenerateOptio
     const where = resolveWorkspacePath(options.folder ?? outputFolderSetting());
 
     const estimate = estimateUsd(plans, options, connection);
-    const threshold = vscode.workspace.getConfiguration('foundryMockups').get<number>('confirmAboveUsd', 1);
-    if (estimate > threshold) {
-      const go = vscode.l10n.t('Generate');
-      const confirmed = await services.ui.confirm(
-        vscode.l10n.t('This request is estimated to cost about {0}.', formatUsd(estimate)),
-        vscode.l10n.t('{0} size(s) x {1} variant(s) at {2} quality. Your limit for asking is {3} (setting foundryMockups.confirmAboveUsd).', plans.length, options.n ?? 1, options.quality ?? 'auto', formatUsd(threshold)),
-        go,
-      );
-      if (!confirmed) return [];
-    }
+    const confirmed = await confirmSpend(
+      services,
+      estimate,
+      vscode.l10n.t('This request is estimated to cost about {0}.', formatUsd(estimate)),
+      vscode.l10n.t('{0} size(s) x {1} variant(s) at {2} quality.', plans.length, options.n ?? 1, options.quality ?? 'auto'),
+      vscode.l10n.t('Generate'),
+    );
+    if (!confirmed) return [];
 
     await services.context.workspaceState.update(LAST_CHOICES, { prompt: options.prompt, sizes, quality: options.quality, n: options.n, folder: options.folder ?? where.relative } satisfies LastChoices);
     const written = await runRequests(services, connection, plans.map((plan) => toRequest(options, plan, where.absolute, plans.length)), vscode.l10n.t('Generating mockups'));
