@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { isInside, PathOutsideRootError, resolveInside } from './core/assets/paths';
+import { isOriginalFileName } from './core/image/naming';
 
 export interface WorkspacePath {
   readonly folder: vscode.WorkspaceFolder;
@@ -23,4 +24,16 @@ export function resolveWorkspacePath(requested: string): WorkspacePath {
   if (!folder) throw new PathOutsideRootError(requested, folders[0].uri.fsPath);
   const absolute = resolveInside(folder.uri.fsPath, requested);
   return { folder, absolute, relative: path.relative(folder.uri.fsPath, absolute).split(path.sep).join('/') };
+}
+
+/** png and jpeg files of the workspace, in any case of extension. */
+export const IMAGE_GLOB = '**/*.{png,jpg,jpeg,PNG,JPG,JPEG}';
+
+/**
+ * The workspace's png and jpeg images (outside node_modules, at most `limit`), without the
+ * service originals kept beside exact-size images (`*.original.png`): the images a user picks.
+ */
+export async function findWorkspaceImages(limit: number): Promise<vscode.Uri[]> {
+  const found = await vscode.workspace.findFiles(IMAGE_GLOB, '**/node_modules/**', limit);
+  return found.filter((uri) => !isOriginalFileName(uri.fsPath));
 }

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { connect } from '../connection';
+import { editStem } from '../core/assets/naming';
 import { readImageInfo } from '../core/image';
 import type { InputFile, MockupRequest } from '../core/mockups';
 import { parseRefineOptions, type RefineOptions } from '../core/options';
@@ -8,7 +9,7 @@ import { planSize } from '../core/sizes/planner';
 import { pixelTarget } from '../core/sizes/target';
 import { loadPresets } from '../presetSource';
 import type { Services } from '../services';
-import { resolveWorkspacePath, type WorkspacePath } from '../workspace';
+import { findWorkspaceImages, resolveWorkspacePath, type WorkspacePath } from '../workspace';
 import { planAll, runRequests } from './shared/generation';
 import { showFailure } from './shared/failure';
 
@@ -54,7 +55,7 @@ async function refine(services: Services, options: RefineOptions, rejectOnFailur
     const plans = options.sizes
       ? planAll(options.sizes, await loadPresets(services), connection.settings.model)
       : [planSize(pixelTarget(info.width, info.height), connection.settings.model)];
-    const stem = path.basename(image.absolute).replace(/\.[^.]+$/, '').replace(/\.original$/, '');
+    const stem = editStem(image.absolute);
     const requests: MockupRequest[] = plans.map((plan) => ({
       promptTyped: options.prompt,
       promptSent: options.prompt,
@@ -94,9 +95,8 @@ interface ImageItem extends vscode.QuickPickItem {
 }
 
 async function workspaceImages(exclude?: vscode.Uri): Promise<ImageItem[]> {
-  const found = await vscode.workspace.findFiles('**/*.{png,jpg,jpeg,PNG,JPG,JPEG}', '**/node_modules/**', 500);
-  return found
-    .filter((uri) => uri.fsPath !== exclude?.fsPath && !/\.original\.(png|jpe?g)$/i.test(uri.fsPath))
+  return (await findWorkspaceImages(500))
+    .filter((uri) => uri.fsPath !== exclude?.fsPath)
     .sort((a, b) => a.fsPath.localeCompare(b.fsPath))
     .map((uri) => ({ label: path.basename(uri.fsPath), description: vscode.workspace.asRelativePath(uri), uri }));
 }

@@ -15,12 +15,13 @@ import { pixelTarget } from '../core/sizes/target';
 import { filterHistory, historyFacets } from '../core/studio/history';
 import { decodeBase64, maskProblem } from '../core/studio/mask';
 import { isCovered, withFoldersOf } from '../core/studio/resourceRoots';
+import { editStem } from '../core/assets/naming';
 import { assertNoSecret, requestAsCode, type RequestSpec } from '../core/studio/requestCode';
 import { confirmSpend } from '../commands/shared/confirmSpend';
 import { planAll } from '../commands/shared/generation';
 import { loadPresets } from '../presetSource';
 import type { Services } from '../services';
-import { resolveWorkspacePath } from '../workspace';
+import { findWorkspaceImages, IMAGE_GLOB, resolveWorkspacePath } from '../workspace';
 import { HistoryIndex, toItem, workspaceAbsolute, workspaceRelative } from './history';
 import {
   type Draft,
@@ -39,7 +40,6 @@ import {
 /** Partial images larger than this (as a data URL) are not forwarded to the webview. */
 export const MAX_PARTIAL_DATA_URL_CHARS = 16 * 1024 * 1024;
 const STYLE_GUIDE_SETTING = 'styleGuide';
-const IMAGE_GLOB = '**/*.{png,jpg,jpeg,PNG,JPG,JPEG}';
 
 /** What tests and the benchmark can observe of the open Studio (see FoundryMockupsApi.studio). */
 export interface StudioProbe {
@@ -509,11 +509,7 @@ export class StudioPanel implements StudioProbe {
       if (!info) throw new Error(vscode.l10n.t('{0} is not a PNG or JPEG image.', image.file));
       const references = await Promise.all(message.references.map((r) => readInput(r)));
       const folder = path.dirname(message.image);
-      const stem = path
-        .basename(message.image)
-        .replace(/\.[^.]+$/, '')
-        .replace(/\.original$/, '')
-        .replace(/-(refined|inpainted)(-\d+)?$/, '');
+      const stem = editStem(message.image);
       let mask: InputFile | undefined;
       if (message.mask !== undefined) {
         const bytes = decodeBase64(message.mask);
@@ -631,9 +627,8 @@ export class StudioPanel implements StudioProbe {
   }
 
   private async workspaceImages(): Promise<Array<{ file: string; uri: string }>> {
-    const found = (await vscode.workspace.findFiles(IMAGE_GLOB, '**/node_modules/**', 500)).filter(
-      (uri) => !/\.original\.(png|jpe?g)$/i.test(uri.fsPath) && !/-mask(-\d+)?\.png$/i.test(uri.fsPath),
-    );
+    // Masks the Studio saved beside their images are not pictures to pick.
+    const found = (await findWorkspaceImages(500)).filter((uri) => !/-mask(-\d+)?\.png$/i.test(uri.fsPath));
     this.allowFoldersOf(found.map((uri) => uri.fsPath));
     return found
       .map((uri) => ({ file: workspaceRelative(uri.fsPath), uri: this.imageUri(uri.fsPath) }))

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import Ajv from 'ajv';
 import { removeStaleTempFiles, writeFileAtomicExclusive, writeGroupAtomic, FileExistsError } from '../../src/core/assets/atomicWrite';
 import { removeIncompleteGroups } from '../../src/core/assets/groups';
-import { assetBaseName, fileNameProblem, slugFromPrompt } from '../../src/core/assets/naming';
+import { assetBaseName, editStem, fileNameProblem, slugFromPrompt } from '../../src/core/assets/naming';
 import { PathOutsideRootError, resolveInside } from '../../src/core/assets/paths';
 import { jobFingerprint, serializeSidecar, sha256, sidecarFileName, type Sidecar } from '../../src/core/assets/sidecar';
 
@@ -33,6 +33,14 @@ describe('asset names', () => {
     assert.equal(assetBaseName({ prompt: 'login', width: 1170, height: 2532, presetId: 'iphone-15', locale: 'ja', variant: 2, variants: 3 }), 'login-iphone-15-ja-v2');
     assert.equal(assetBaseName({ prompt: 'x', name: 'hero', width: 1200, height: 630, variant: 1, variants: 1 }), 'hero-1200x630');
     assert.equal(assetBaseName({ prompt: 'x', name: 'hero', width: 1200, height: 630, variant: 2, variants: 2, includeSize: false }), 'hero-v2');
+  });
+
+  it('names edits from the edited image without its marker or an earlier edit suffix', () => {
+    assert.equal(editStem('mockups/login-1170x2532.png'), 'login-1170x2532');
+    assert.equal(editStem('login.original.png'), 'login');
+    assert.equal(editStem('login-refined.png'), 'login');
+    assert.equal(editStem('login-inpainted-3.jpg'), 'login');
+    assert.equal(editStem('C:\\work\\hero.png'), 'hero');
   });
 
   it('refuses names that are paths, hidden, reserved or not portable', () => {

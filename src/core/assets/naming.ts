@@ -89,3 +89,16 @@ export function numberedName(base: string, attempt: number): string {
 function safeToken(text: string): string {
   return text.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '') || 'x';
 }
+
+/**
+ * The stem an edit's result is named from: the edited image's name without its extension, the
+ * `.original` marker, or an earlier edit's `-refined` / `-inpainted` suffix (and its number), so
+ * that editing an edit gives `login-refined-2`, not `login-refined-refined`.
+ */
+export function editStem(imageFileName: string): string {
+  const base = imageFileName.split(/[\\/]/).pop() ?? imageFileName;
+  return base
+    .replace(/\.[^.]+$/, '')
+    .replace(/\.original$/, '')
+    .replace(/-(refined|inpainted)(-\d+)?$/, '');
+}
