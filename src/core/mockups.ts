@@ -117,7 +117,7 @@ export function requestFingerprint(request: MockupRequest, connection: Connectio
       inputFidelity: request.inputFidelity,
       extraBody: request.extraBody,
       variant: request.variant,
-      inputs: request.edit ? [request.edit.image, ...(request.edit.references ?? []), ...(request.edit.mask ? [request.edit.mask] : [])].map((f) => sha256(f.bytes)) : undefined,
+      inputs: request.edit ? [request.edit.image, ...(request.edit.references ?? []), ...(request.edit.mask ? [request.edit.mask] : [])].map((f) => digestOf(f.bytes)) : undefined,
     },
   });
 }
@@ -264,8 +264,23 @@ interface SidecarParts {
   readonly contentFilter?: { readonly contentFilterResults?: unknown; readonly promptFilterResults?: unknown };
 }
 
+/**
+ * SHA-256 of image bytes, computed once per array: the same inputs and outputs are hashed for the
+ * fingerprint, for every variant's lineage and for every name tried when one is taken (4K images
+ * and edit inputs of up to 16 x 50 MB). The arrays are never changed after they are made.
+ */
+const digests = new WeakMap<Uint8Array, string>();
+function digestOf(bytes: Uint8Array): string {
+  let digest = digests.get(bytes);
+  if (digest === undefined) {
+    digest = sha256(bytes);
+    digests.set(bytes, digest);
+  }
+  return digest;
+}
+
 function fileRecord(file: string, bytes: Uint8Array, extra: Partial<FileRecord> = {}): FileRecord {
-  return { file, bytes: bytes.length, sha256: sha256(bytes), ...extra };
+  return { file, bytes: bytes.length, sha256: digestOf(bytes), ...extra };
 }
 
 function buildSidecar(parts: SidecarParts): Sidecar {
