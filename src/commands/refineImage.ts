@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { connect } from '../connection';
 import { editStem } from '../core/assets/naming';
-import { readImageInfo } from '../core/image';
+import { readImageInfo } from '../core/foundry';
 import type { InputFile, MockupRequest } from '../core/mockups';
 import { parseRefineOptions, type RefineOptions } from '../core/options';
 import { planSize } from '../core/sizes/planner';
@@ -49,7 +49,9 @@ async function refine(services: Services, options: RefineOptions, rejectOnFailur
     const connection = await connect(services);
     const image = resolveWorkspacePath(options.image);
     const input = await readInput(image);
-    const info = await readImageInfo(input.bytes);
+    // The header gives the size and format; no need to decode the image for that.
+    const info = readImageInfo(input.bytes);
+    if (!info || info.contentType === 'image/webp') throw new Error(vscode.l10n.t('{0} is not a PNG or JPEG image that can be read.', image.relative));
     const references = await Promise.all((options.references ?? []).map((r) => readInput(resolveWorkspacePath(r))));
     const mask = options.mask ? await readInput(resolveWorkspacePath(options.mask)) : undefined;
     const plans = options.sizes
@@ -63,7 +65,7 @@ async function refine(services: Services, options: RefineOptions, rejectOnFailur
       folder: path.dirname(image.absolute),
       name: options.name ?? `${stem}-refined`,
       sizeInName: plans.length > 1,
-      outputFormat: info.format,
+      outputFormat: info.contentType === 'image/jpeg' ? 'jpeg' : 'png',
       ...(options.quality ? { quality: options.quality } : {}),
       ...(options.n ? { n: options.n } : {}),
       edit: { image: input, references, ...(mask ? { mask } : {}) },

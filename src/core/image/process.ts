@@ -7,6 +7,7 @@ import type Vips from 'wasm-vips';
 import { parseColor, type Rgba, TRANSPARENT } from '../sizes/color';
 import { planSteps, type PlanStep, type SizePlan, sizeAfterSteps } from '../sizes/planner';
 import type { Size } from '../sizes/rules';
+import { sniffContentType } from '../foundry/validation';
 import { loadVips, type VipsModule } from './engine';
 
 export type ImageFormat = 'png' | 'jpeg';
@@ -56,11 +57,10 @@ export class ImageError extends Error {
   override readonly name = 'ImageError';
 }
 
-/** The format from the first bytes; undefined for anything but PNG and JPEG. */
+/** The format from the first bytes (the client's sniffer); undefined for anything but PNG and JPEG. */
 export function sniffFormat(bytes: Uint8Array): ImageFormat | undefined {
-  if (bytes.length >= 8 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) return 'png';
-  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
-  return undefined;
+  const type = sniffContentType(bytes);
+  return type === 'image/png' ? 'png' : type === 'image/jpeg' ? 'jpeg' : undefined;
 }
 
 /** Width, height, format and alpha of a PNG or JPEG, from its header (no pixel decoding). */
