@@ -3,7 +3,6 @@
  * knows: the workspace folder (the root outputs must stay inside), the preset catalogue and the
  * model family of the configured connection.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { ParsedBatch } from '../core/batch/parse';
 import { isModelFamily, type ModelFamily } from '../core/sizes/rules';
@@ -27,27 +26,14 @@ export async function parseBatchFile(services: Services, uri: vscode.Uri, text?:
   if (!folder || uri.scheme !== 'file') {
     throw new Error(vscode.l10n.t('{0} is not in an open workspace folder: batch files write into the workspace they are in.', uri.fsPath || uri.toString()));
   }
-  const { parseBatch } = await import('../core/batch/parse.js');
+  const [{ parseBatch }, { localFiles }] = await Promise.all([import('../core/batch/parse.js'), import('../core/batch/expand.js')]);
   const catalogue = await loadPresets(services);
   const parsed = parseBatch(text ?? (await batchText(uri)), {
     batchFile: uri.fsPath,
     root: folder.uri.fsPath,
     model: configuredModel(),
     presets: (id) => catalogue.find(id),
-    fileExists: (p) => {
-      try {
-        return existsSync(p) && statSync(p).isFile();
-      } catch {
-        return false;
-      }
-    },
-    readText: (p) => {
-      try {
-        return readFileSync(p, 'utf8');
-      } catch {
-        return undefined;
-      }
-    },
+    ...localFiles,
   });
   return { ...parsed, folder };
 }

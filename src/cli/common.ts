@@ -4,11 +4,10 @@
  * folder, reading a batch file with its problems, and progress output (a bar on a terminal,
  * plain lines in CI).
  */
-import { readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import packageJson from '../../package.json';
-import { parseBatch, formatBatchProblem, hasErrors, type ParsedBatch } from '../core/batch';
+import { parseBatch, formatBatchProblem, hasErrors, localFiles, type ParsedBatch } from '../core/batch';
 import { type ConnectionSettings, connectionInfo, createClientFor, parseConnectionSettings } from '../core/connection';
 import type { FoundryClient } from '../core/foundry';
 import type { ConnectionInfo } from '../core/mockups';
@@ -125,14 +124,6 @@ export async function readCatalogue(io: CliIO, presetsFile: string | undefined):
   return catalogue;
 }
 
-function fileExists(file: string): boolean {
-  try {
-    return statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Reads and checks a batch file; the working folder is the root outputs and inputs must stay
  * inside. Problems are printed as `file:line:column: severity: message`; errors throw a
@@ -151,14 +142,7 @@ export async function loadBatchFile(io: CliIO, file: string, model: ModelFamily,
     root: io.cwd,
     model,
     presets: (id) => catalogue.find(id),
-    fileExists,
-    readText: (p) => {
-      try {
-        return readFileSync(p, 'utf8');
-      } catch {
-        return undefined;
-      }
-    },
+    ...localFiles,
   });
   const label = path.relative(io.cwd, absolute) || absolute;
   const errors = parsed.problems.filter((p) => p.severity === 'error');

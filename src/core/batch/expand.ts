@@ -12,6 +12,7 @@
  * the ids by a stable hash (shardOf), independent of order and of the other jobs.
  */
 import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileNameProblem } from '../assets/naming';
 import { isInside } from '../assets/paths';
@@ -39,6 +40,24 @@ export interface BatchEnvironment {
   /** The text of a small file (style guides), or undefined when it cannot be read. */
   readonly readText: (absolutePath: string) => string | undefined;
 }
+
+/** The local file system's answers for `fileExists` and `readText`, for the extension and the CLI. */
+export const localFiles: Pick<BatchEnvironment, 'fileExists' | 'readText'> = {
+  fileExists: (absolutePath) => {
+    try {
+      return statSync(absolutePath).isFile();
+    } catch {
+      return false;
+    }
+  },
+  readText: (absolutePath) => {
+    try {
+      return readFileSync(absolutePath, 'utf8');
+    } catch {
+      return undefined;
+    }
+  },
+};
 
 export type Report = (pointer: string, severity: ProblemSeverity, message: string) => void;
 
