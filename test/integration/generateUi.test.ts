@@ -62,6 +62,22 @@ async function answerGenerateFlow(driver: Driver, answers: { prompt: string; pre
   }
 }
 
+/**
+ * Chooses a context-menu entry with the keyboard (from the bottom, where the extension's group
+ * is), checking the focused entry's text before Enter: a click can land while the menu is still
+ * fading in, and VS Code ignores it then.
+ */
+async function chooseMenuItem(driver: Driver, label: string): Promise<void> {
+  for (let i = 0; i < 20; i++) {
+    await driver.press('ArrowUp');
+    if ((await driver.text('.context-view .action-item.focused')).trim() === label) {
+      await driver.press('Enter');
+      return;
+    }
+  }
+  throw new Error(`no context menu entry "${label}" reached with the arrow keys`);
+}
+
 async function waitForFiles(folder: string, predicate: (files: string[]) => boolean, what: string): Promise<string[]> {
   for (let i = 0; i < 300; i++) {
     const files = await fs.readdir(folder).catch(() => [] as string[]);
@@ -131,7 +147,7 @@ describe('Generate Mockup in the workbench UI (Chromium)', function () {
     const item = '.context-view .action-item >> text="Generate Mockup Here..."';
     await driver.waitFor(item);
     await driver.screenshot('generate-here-context-menu');
-    await driver.click(item);
+    await chooseMenuItem(driver, 'Generate Mockup Here...');
 
     await answerGenerateFlow(driver, { prompt: 'Empty inbox illustration', preset: 'instagram-square' });
 
@@ -171,7 +187,7 @@ describe('Generate Mockup in the workbench UI (Chromium)', function () {
     const open = '.context-view .action-item >> text="Open Studio"';
     await driver.waitFor(open);
     await driver.screenshot('image-context-menu');
-    await driver.click(open);
+    await chooseMenuItem(driver, 'Open Studio');
     const selected = await waitUntil(() =>
       api.studio.current()?.posted.find((m) => m.type === 'selected' && m.item.file === 'designs/empty-inbox-illustration-instagram-square.png'),
     );
