@@ -2,9 +2,9 @@ import * as vscode from 'vscode';
 import { ApiKeyStore } from './auth/apiKeyStore';
 import { registerBatch } from './batch/register';
 import { registerCommands } from './commands/registerCommands';
-import type { Services } from './services';
+import type { Services } from './host/services';
 import { registerStudio, type StudioHooks } from './studio/register';
-import { type UserInterface, windowUserInterface } from './ui';
+import { type UserInterface, windowUserInterface } from './host/ui';
 
 /** What the extension exports to other extensions and to its own integration tests. */
 export interface FoundryMockupsApi {

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { ConnectionSettings } from '../core/connection';
 import type { FoundryAuth } from '../core/foundry';
-import type { UserInterface } from '../ui';
+import type { UserInterface } from '../host/ui';
 import type { ApiKeyStore } from './apiKeyStore';
 import { createAzureIdentityCredential, tokenGetter } from './azureIdentity';
 

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { BatchProblem } from '../core/batch/types';
-import type { Services } from '../services';
+import type { Services } from '../host/services';
 import { parseBatchFile } from './load';
 
 export const DIAGNOSTIC_SOURCE = 'Foundry Mockups';

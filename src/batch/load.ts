@@ -6,8 +6,8 @@
 import * as vscode from 'vscode';
 import type { ParsedBatch } from '../core/batch/parse';
 import { isModelFamily, type ModelFamily } from '../core/sizes/rules';
-import { loadPresets } from '../presetSource';
-import type { Services } from '../services';
+import { loadPresets } from '../host/presets';
+import type { Services } from '../host/services';
 
 export function configuredModel(): ModelFamily {
   const model = vscode.workspace.getConfiguration('foundryMockups').get<string>('model', 'gpt-image-2');

@@ -4,7 +4,7 @@
  * loaded on the first batch file, so activation stays fast.
  */
 import * as vscode from 'vscode';
-import type { Services } from '../services';
+import type { Services } from '../host/services';
 import type { BatchDiagnostics } from './diagnostics';
 
 const EDIT_DELAY_MS = 300;

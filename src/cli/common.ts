@@ -10,7 +10,7 @@ import packageJson from '../../package.json';
 import { parseBatch, formatBatchProblem, hasErrors, localFiles, type ParsedBatch } from '../core/batch';
 import { type ConnectionSettings, connectionInfo, createClientFor, parseConnectionSettings } from '../core/connection';
 import type { FoundryClient } from '../core/foundry';
-import type { ConnectionInfo } from '../core/mockups';
+import type { ConnectionInfo } from '../core/generation';
 import { type Pricing, resolvePricing } from '../core/pricing';
 import { DESIGN_SYSTEM_FILE, formatProblem, loadPresetCatalogue, type PresetCatalogue } from '../core/sizes/designSystem';
 import { isModelFamily, MODEL_FAMILIES, type ModelFamily } from '../core/sizes/rules';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Services } from '../services';
+import type { Services } from '../host/services';
 
 export async function run(services: Services): Promise<boolean> {
   const had = await services.apiKeys.has();

@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
-import { apiVersionProblem, deploymentProblem, endpointProblem, parseConnectionSettings, type RawConnectionSettings } from '../core/connection';
+import { apiVersionProblem, deploymentProblem, endpointProblem, parseConnectionSettings, parseTargetUri, type RawConnectionSettings, testConnection } from '../core/connection';
 import { DEFAULT_DATED_API_VERSION } from '../core/foundry';
 import { MODEL_FAMILIES } from '../core/sizes/rules';
-import type { Services } from '../services';
-import { connect, readConnectionSettings } from '../connection';
-import { showFailure } from './shared/failure';
-import { withCancellableProgress } from './shared/progress';
+import type { Services } from '../host/services';
+import { connect, readConnectionSettings } from '../host/connection';
+import { showFailure } from '../host/failure';
+import { withCancellableProgress } from '../host/progress';
 
 const KEYS = ['endpoint', 'deployment', 'model', 'apiMode', 'apiVersion', 'auth'] as const;
 const APPLICATION_SCOPED: ReadonlySet<string> = new Set(['auth']);
@@ -24,7 +24,9 @@ export async function run(services: Services, options?: unknown): Promise<boolea
     const raw = options as RawConnectionSettings & { test?: unknown };
     const parsed = parseConnectionSettings(raw);
     if ('problems' in parsed) throw new Error(parsed.problems.map((p) => `${p.setting}: ${p.message}`).join(' '));
-    await save(raw);
+    const { settings } = parsed;
+    // Saved as read: a pasted Target URI becomes its endpoint, deployment, API form and version.
+    await save({ ...raw, endpoint: settings.endpoint, deployment: settings.deployment, apiMode: settings.apiMode, ...(settings.apiVersion ? { apiVersion: settings.apiVersion } : {}) });
     if (raw.test === true) return testRequest(services, true);
     return true;
   }
@@ -32,20 +34,29 @@ export async function run(services: Services, options?: unknown): Promise<boolea
   const existing = vscode.workspace.getConfiguration('foundryMockups');
   const title = (step: number, what: string): string => vscode.l10n.t('Configure Connection ({0}/5): {1}', step, what);
 
-  const endpoint = await services.ui.showInputBox({
+  const typed = await services.ui.showInputBox({
     title: title(1, vscode.l10n.t('endpoint')),
-    prompt: vscode.l10n.t('Your resource\'s endpoint (Azure portal: Keys and Endpoint; Foundry portal: the resource overview).'),
+    prompt: vscode.l10n.t('Your resource\'s endpoint (Azure portal: Keys and Endpoint; Foundry portal: the resource overview), or the deployment\'s Target URI.'),
     placeHolder: 'https://my-resource.openai.azure.com',
     value: existing.get<string>('endpoint') ?? '',
     ignoreFocusOut: true,
-    validateInput: (value) => endpointProblem(value),
+    validateInput: (value) => {
+      const problem = endpointProblem(value);
+      if (problem) return problem;
+      const target = parseTargetUri(value);
+      if (!target) return undefined;
+      const read = [target.endpoint, target.deployment ? vscode.l10n.t('deployment {0}', target.deployment) : undefined, target.apiMode, target.apiVersion].filter(Boolean).join(', ');
+      return { message: vscode.l10n.t('Target URI: {0}', read), severity: vscode.InputBoxValidationSeverity.Info };
+    },
   });
-  if (endpoint === undefined) return false;
+  if (typed === undefined) return false;
+  const target = parseTargetUri(typed);
+  const endpoint = target?.endpoint ?? typed;
   const deployment = await services.ui.showInputBox({
     title: title(2, vscode.l10n.t('deployment')),
     prompt: vscode.l10n.t('The name of your gpt-image deployment (Foundry portal: Deployments).'),
     placeHolder: 'gpt-image-2',
-    value: existing.get<string>('deployment') || 'gpt-image-2',
+    value: target?.deployment ?? (existing.get<string>('deployment') || 'gpt-image-2'),
     ignoreFocusOut: true,
     validateInput: (value) => deploymentProblem(value),
   });
@@ -55,19 +66,17 @@ export async function run(services: Services, options?: unknown): Promise<boolea
     { title: title(3, vscode.l10n.t('model family the deployment runs')), ignoreFocusOut: true },
   );
   if (!model) return false;
-  const apiMode = await services.ui.pickOne(
-    [
-      { label: 'v1', description: vscode.l10n.t('recommended: /openai/v1/images, streaming previews'), value: 'v1' as const },
-      { label: 'dated', description: vscode.l10n.t('/openai/deployments/{deployment}/images?api-version='), value: 'dated' as const },
-    ],
-    { title: title(4, vscode.l10n.t('API form')), ignoreFocusOut: true },
-  );
+  const forms = [
+    { label: 'v1', description: vscode.l10n.t('recommended: /openai/v1/images, streaming previews'), value: 'v1' as const },
+    { label: 'dated', description: vscode.l10n.t('/openai/deployments/{deployment}/images?api-version='), value: 'dated' as const },
+  ];
+  const apiMode = await services.ui.pickOne(forms, { title: title(4, vscode.l10n.t('API form')), ignoreFocusOut: true }, forms.find((f) => f.value === target?.apiMode));
   if (!apiMode) return false;
   let apiVersion = '';
   if (apiMode.value === 'dated') {
     const version = await services.ui.showInputBox({
       title: vscode.l10n.t('Configure Connection: api-version'),
-      value: existing.get<string>('apiVersion') || DEFAULT_DATED_API_VERSION,
+      value: target?.apiVersion ?? (existing.get<string>('apiVersion') || DEFAULT_DATED_API_VERSION),
       ignoreFocusOut: true,
       validateInput: (value) => apiVersionProblem(value.trim()),
     });
@@ -111,9 +120,7 @@ async function save(raw: RawConnectionSettings): Promise<void> {
 async function testRequest(services: Services, rejectOnFailure: boolean): Promise<boolean> {
   try {
     const connection = await connect(services);
-    const result = await withCancellableProgress(vscode.l10n.t('Testing the connection'), (_progress, signal) =>
-      connection.client.generate({ prompt: 'A simple wireframe of a settings screen', size: '1024x1024', quality: 'low', n: 1 }, { signal }),
-    );
+    const result = await withCancellableProgress(vscode.l10n.t('Testing the connection'), (_progress, signal) => testConnection(connection.client, signal));
     const message = vscode.l10n.t('The connection works: {0} answered in {1} s (request id {2}).', connection.info.deployment, (result.durationMs / 1000).toFixed(1), result.requestId ?? '-');
     services.log.info(message);
     void services.ui.showInformationMessage(message);

@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
 import { chooseBatchFile, configuredModel, parseBatchFile } from '../batch/load';
-import { readConnectionSettings } from '../connection';
+import { readConnectionSettings } from '../host/connection';
 import { endpointHost } from '../core/connection';
 import { estimateBatch, estimateSummary, findDoneJobs, renderEstimateMarkdown, type BatchJob } from '../core/batch';
 import { resolvePricing } from '../core/pricing';
-import type { Services } from '../services';
-import { showFailure } from './shared/failure';
+import type { Services } from '../host/services';
+import { showFailure } from '../host/failure';
 
 /** What Estimate Batch Cost resolves to (scripts and tests). */
 export interface EstimateBatchResult {

@@ -1,8 +1,8 @@
 import type * as vscode from 'vscode';
 import { parseGenerateOptions } from '../core/options';
-import type { Services } from '../services';
+import type { Services } from '../host/services';
 import { askGenerateOptions, executeGenerate } from './shared/generation';
-import { showFailure } from './shared/failure';
+import { showFailure } from '../host/failure';
 
 /**
  * Generate Mockup...: from the palette, a quick-input flow; from scripts and keybindings, an

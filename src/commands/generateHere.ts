@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import { parseGenerateOptions } from '../core/options';
-import type { Services } from '../services';
-import { resolveWorkspacePath } from '../workspace';
+import type { Services } from '../host/services';
+import { resolveWorkspacePath } from '../host/workspace';
 import { askGenerateOptions, executeGenerate } from './shared/generation';
-import { showFailure } from './shared/failure';
+import { showFailure } from '../host/failure';
 
 /**
  * Generate Mockup Here... on a folder in the explorer: the Generate flow with the folder fixed.

@@ -1,22 +1,23 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { connect } from '../connection';
-import { editStem } from '../core/assets/naming';
-import { readImageInfo } from '../core/foundry';
-import type { InputFile, MockupRequest } from '../core/mockups';
+import { sidecarFileName } from '../core/assets/sidecar';
+import { type EditInput, type GenerationInput, type InputFile, parentFromSidecarText, type ParentSidecar, prepareGeneration } from '../core/generation';
 import { parseRefineOptions, type RefineOptions } from '../core/options';
-import { planSize } from '../core/sizes/planner';
-import { pixelTarget } from '../core/sizes/target';
-import { loadPresets } from '../presetSource';
-import type { Services } from '../services';
-import { findWorkspaceImages, resolveWorkspacePath, type WorkspacePath } from '../workspace';
-import { planAll, runRequests } from './shared/generation';
-import { showFailure } from './shared/failure';
+import { formatUsd } from '../core/pricing';
+import { QUALITIES, type Quality } from '../core/vocabulary';
+import { confirmEstimate } from '../host/confirmSpend';
+import { connect } from '../host/connection';
+import { showFailure } from '../host/failure';
+import { generationEnv, requireSendable, runWithProgress } from '../host/generation';
+import type { Services } from '../host/services';
+import { findWorkspaceImages, readWorkspaceFile, resolveWorkspacePath } from '../host/workspace';
 
 /**
  * Refine Image... on a png/jpeg: edits the image with a new prompt (and optional reference
- * images and mask) and writes the results beside it, the lineage recorded in their sidecars.
- * Scripts pass `{ image, prompt, mask?, references?, sizes?, quality?, n?, name? }`.
+ * images and mask) and writes the results beside it, the lineage recorded in their sidecars. The
+ * edit keeps the image's context (its locale, template and style guide, from its sidecar), shows
+ * the estimate and asks the quality, the parent's first. Scripts pass
+ * `{ image, prompt, mask?, references?, sizes?, quality?, n?, name? }` (quality: the parent's).
  */
 export async function run(services: Services, target?: unknown, options?: unknown): Promise<vscode.Uri[] | undefined> {
   if (target !== undefined && !(target instanceof vscode.Uri)) {
@@ -37,42 +38,50 @@ export async function run(services: Services, target?: unknown, options?: unknow
     if (prompt === undefined) return undefined;
     const references = await pickReferences(services, image);
     if (references === undefined) return undefined;
-    return await refine(services, { image: image.fsPath, prompt, references: references.map((r) => r.fsPath) }, false);
+    const chosen: RefineOptions = { image: image.fsPath, prompt, references: references.map((r) => r.fsPath) };
+    const quality = await pickQuality(services, chosen);
+    if (quality === undefined) return undefined;
+    return await refine(services, { ...chosen, quality }, false);
   } catch (error) {
     await showFailure(services, error);
     return undefined;
   }
 }
 
+/** The use case's input for a refine: the image, its parent context, references and mask. */
+async function refineInput(options: RefineOptions): Promise<GenerationInput> {
+  const image = resolveWorkspacePath(options.image);
+  const edit: EditInput = {
+    mode: 'refine',
+    image: await readInput(options.image),
+    references: await Promise.all((options.references ?? []).map(readInput)),
+    ...(options.mask ? { mask: await readInput(options.mask) } : {}),
+    ...(await parentOf(image.relative)),
+  };
+  const folder = resolveWorkspacePath(path.dirname(image.absolute), 'write');
+  return {
+    prompt: options.prompt,
+    folder: folder.absolute,
+    folderRelative: folder.relative,
+    ...(options.sizes ? { sizes: options.sizes } : {}),
+    ...(options.quality ? { quality: options.quality } : {}),
+    ...(options.n ? { n: options.n } : {}),
+    ...(options.name ? { name: options.name } : {}),
+    partialImages: 0,
+    edit,
+  };
+}
+
 async function refine(services: Services, options: RefineOptions, rejectOnFailure: boolean): Promise<vscode.Uri[]> {
   try {
     const connection = await connect(services);
-    const image = resolveWorkspacePath(options.image);
-    const input = await readInput(image);
-    // The header gives the size and format; no need to decode the image for that.
-    const info = readImageInfo(input.bytes);
-    if (!info || info.contentType === 'image/webp') throw new Error(vscode.l10n.t('{0} is not a PNG or JPEG image that can be read.', image.relative));
-    const references = await Promise.all((options.references ?? []).map((r) => readInput(resolveWorkspacePath(r))));
-    const mask = options.mask ? await readInput(resolveWorkspacePath(options.mask)) : undefined;
-    const plans = options.sizes
-      ? planAll(options.sizes, await loadPresets(services), connection.settings.model)
-      : [planSize(pixelTarget(info.width, info.height), connection.settings.model)];
-    const stem = editStem(image.absolute);
-    const requests: MockupRequest[] = plans.map((plan) => ({
-      promptTyped: options.prompt,
-      promptSent: options.prompt,
-      plan,
-      folder: path.dirname(image.absolute),
-      name: options.name ?? `${stem}-refined`,
-      sizeInName: plans.length > 1,
-      outputFormat: info.contentType === 'image/jpeg' ? 'jpeg' : 'png',
-      ...(options.quality ? { quality: options.quality } : {}),
-      ...(options.n ? { n: options.n } : {}),
-      edit: { image: input, references, ...(mask ? { mask } : {}) },
-    }));
-    const written = await runRequests(services, connection, requests, vscode.l10n.t('Refining {0}', path.basename(image.absolute)));
-    void services.ui.showInformationMessage(vscode.l10n.t('Refined {0}: {1} image(s) written beside it.', path.basename(image.absolute), written.length));
-    return written.map((m) => vscode.Uri.file(m.file));
+    const prepared = prepareGeneration(await refineInput(options), await generationEnv(services, connection.settings.model));
+    requireSendable(prepared);
+    if (!(await confirmEstimate(services, prepared.estimate, vscode.l10n.t('Refine')))) return [];
+    const name = path.basename(options.image);
+    const result = await runWithProgress(services, connection, prepared, vscode.l10n.t('Refining {0}', name));
+    void services.ui.showInformationMessage(vscode.l10n.t('Refined {0}: {1} image(s) written beside it.', name, result.mockups.length));
+    return result.mockups.map((m) => vscode.Uri.file(m.file));
   } catch (error) {
     const retry = (): Promise<vscode.Uri[]> => refine(services, options, false);
     if (rejectOnFailure) {
@@ -84,11 +93,36 @@ async function refine(services: Services, options: RefineOptions, rejectOnFailur
   }
 }
 
-async function readInput(where: WorkspacePath): Promise<InputFile> {
+/** Asks the quality, each with the refine's estimate; the parent's quality is focused. */
+async function pickQuality(services: Services, options: RefineOptions): Promise<Quality | undefined> {
+  const input = await refineInput(options);
+  const env = await generationEnv(services);
+  const inherited = input.edit?.parent?.request?.quality;
+  const items = QUALITIES.map((quality) => {
+    const estimate = prepareGeneration({ ...input, quality }, env).estimate;
+    const price = estimate.usd !== undefined ? vscode.l10n.t('about {0}', formatUsd(estimate.usd)) : (estimate.missing ?? '');
+    return { label: quality, description: quality === inherited ? `${price} · ${vscode.l10n.t('as the image')}` : price, value: quality };
+  });
+  const picked = await services.ui.pickOne(items, { title: vscode.l10n.t('Refine {0}: quality', path.basename(options.image)), ignoreFocusOut: true }, items.find((i) => i.value === inherited));
+  return picked?.value;
+}
+
+/** The edited image's sidecar, when it has one of ours. */
+async function parentOf(relative: string): Promise<{ parent?: ParentSidecar }> {
+  try {
+    const { bytes } = await readWorkspaceFile(sidecarFileName(relative));
+    const parent = parentFromSidecarText(new TextDecoder().decode(bytes));
+    return parent ? { parent } : {};
+  } catch {
+    return {};
+  }
+}
+
+async function readInput(requested: string): Promise<InputFile> {
+  const { path: where, bytes } = await readWorkspaceFile(requested);
   if (!/\.(png|jpe?g)$/i.test(where.absolute)) {
     throw new Error(vscode.l10n.t('{0} is not a PNG or JPEG image: refine and reference only png, jpg or jpeg files.', where.relative));
   }
-  const bytes = await vscode.workspace.fs.readFile(vscode.Uri.file(where.absolute));
   return { bytes, file: where.relative };
 }
 
@@ -119,4 +153,3 @@ async function pickReferences(services: Services, image: vscode.Uri): Promise<vs
   if (picked === undefined) return undefined;
   return picked.filter((p) => p !== none).map((p) => p.uri);
 }
-

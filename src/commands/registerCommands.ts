@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Services } from '../services';
+import type { Services } from '../host/services';
 
 /** A command's implementation, loaded on first use so that activation stays fast. */
 type Handler = (services: Services, ...args: unknown[]) => unknown;

@@ -2,11 +2,11 @@ import * as vscode from 'vscode';
 import { chooseBatchFile, parseBatchFile } from '../batch/load';
 import { estimateBatch, findDoneJobs, runBatch, summaryLine, type RunReport } from '../core/batch';
 import { formatUsd } from '../core/pricing';
-import { connect } from '../connection';
-import type { Services } from '../services';
-import { confirmSpend } from './shared/confirmSpend';
-import { showFailure } from './shared/failure';
-import { withCancellableProgress } from './shared/progress';
+import { connect } from '../host/connection';
+import type { Services } from '../host/services';
+import { confirmSpend } from '../host/confirmSpend';
+import { showFailure } from '../host/failure';
+import { withCancellableProgress } from '../host/progress';
 
 /** What Run Batch resolves to (scripts and tests): the run report and where it was written. */
 export interface RunBatchResult {

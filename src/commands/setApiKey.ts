@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { checkApiKey } from '../core/apiKey';
-import type { Services } from '../services';
+import type { Services } from '../host/services';
 
 /**
  * Stores the Foundry API key in SecretStorage. Scripts and keybindings may pass the key as the

@@ -1,4 +1,4 @@
-import type { Services } from '../services';
+import type { Services } from '../host/services';
 
 export function run(services: Services): void {
   services.log.show();

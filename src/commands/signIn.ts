@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
 import { createAzureIdentityCredential, tokenGetter } from '../auth/azureIdentity';
 import { microsoftProviderId, sessionScopes } from '../auth/credentials';
-import { readConnectionSettings } from '../connection';
+import { readConnectionSettings } from '../host/connection';
 import { type AuthChoice, defaultScope } from '../core/connection';
-import type { Services } from '../services';
-import { showFailure } from './shared/failure';
+import type { Services } from '../host/services';
+import { showFailure } from '../host/failure';
 
 /**
  * Sign In: with the method the `foundryMockups.auth` setting names; with `auto`, the user picks
@@ -34,8 +34,17 @@ export async function run(services: Services): Promise<boolean> {
       case 'apiKey':
         return (await vscode.commands.executeCommand<boolean>('foundryMockups.setApiKey')) === true;
       case 'microsoft': {
-        const session = await services.ui.getSession(microsoftProviderId(), sessionScopes({ scope, ...(tenant ? { tenant } : {}) }), true);
-        if (!session) return false;
+        let session;
+        try {
+          session = await services.ui.getSession(microsoftProviderId(), sessionScopes({ scope, ...(tenant ? { tenant } : {}) }), true);
+        } catch (error) {
+          // VS Code rejects when the user closes the sign-in or declines the consent.
+          if (!isCancelledSignIn(error)) throw error;
+        }
+        if (!session) {
+          signInCancelled(services);
+          return false;
+        }
         services.log.info(`Signed in with the Microsoft account ${session.account.label}.`);
         void services.ui.showInformationMessage(vscode.l10n.t('Foundry Mockups: signed in as {0}.', session.account.label));
         return true;
@@ -52,4 +61,21 @@ export async function run(services: Services): Promise<boolean> {
     await showFailure(services, error);
     return false;
   }
+}
+
+function isCancelledSignIn(error: unknown): boolean {
+  return error instanceof Error && /cancel|consent|did not complete|user did not/i.test(error.message);
+}
+
+/** Says what happened and what to do, with the ways forward as buttons. */
+function signInCancelled(services: Services): void {
+  services.log.info('The Microsoft sign-in was cancelled.');
+  const again = vscode.l10n.t('Sign In Again');
+  const key = vscode.l10n.t('Set API Key');
+  void services.ui
+    .showWarningMessage(vscode.l10n.t('The Microsoft sign-in was cancelled, so Foundry Mockups is not signed in and nothing was sent. Sign in again, or use the Azure CLI (az login) or an API key instead.'), again, key)
+    .then((choice) => {
+      if (choice === again) void vscode.commands.executeCommand('foundryMockups.signIn');
+      if (choice === key) void vscode.commands.executeCommand('foundryMockups.setApiKey');
+    });
 }

@@ -4,8 +4,8 @@
  * environment).
  */
 import { createFoundryClient, normalizeEndpoint } from './foundry/client';
-import type { FoundryAuth, FoundryClient, FoundryLogger } from './foundry/types';
-import type { ConnectionInfo } from './mockups';
+import type { FoundryAuth, FoundryClient, FoundryLogger, ImageResult } from './foundry/types';
+import type { ConnectionInfo } from './generation';
 import { isModelFamily, type ModelFamily } from './sizes/rules';
 
 export type AuthChoice = 'auto' | 'microsoft' | 'azureIdentity' | 'apiKey';
@@ -54,7 +54,7 @@ export function defaultScope(apiMode: ApiMode): string {
 export function endpointProblem(endpoint: string): string | undefined {
   if (!endpoint.trim()) return 'No endpoint is set: enter your resource\'s endpoint, such as https://my-resource.openai.azure.com.';
   try {
-    normalizeEndpoint(endpoint);
+    normalizeEndpoint(parseTargetUri(endpoint)?.endpoint ?? endpoint);
     return undefined;
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
@@ -76,10 +76,61 @@ export function apiVersionProblem(apiVersion: string): string | undefined {
   return `"${apiVersion}" is not an api-version: use a dated version such as 2025-04-01-preview, or v1 / preview with the v1 form.`;
 }
 
-/** Reads and checks raw settings; returns the settings or every problem found. */
+/** What a portal's Target URI says about the connection. */
+export interface TargetUri {
+  /** `https://<resource host>` (and any path before `/openai`). */
+  readonly endpoint: string;
+  readonly apiMode: ApiMode;
+  /** The dated form names its deployment in the path. */
+  readonly deployment?: string;
+  readonly apiVersion?: string;
+}
+
+/**
+ * Reads the *Target URI* the Foundry and Azure portals show for a deployment (a full URL such as
+ * `https://r.openai.azure.com/openai/deployments/gpt-image-2/images/generations?api-version=2025-04-01-preview`
+ * or `https://r.services.ai.azure.com/openai/v1/images/generations`): the resource's endpoint, the
+ * API form, and the deployment and api-version when the URL names them. Undefined for anything
+ * that is not such a URL (a plain endpoint included).
+ */
+export function parseTargetUri(text: string): TargetUri | undefined {
+  let url: URL;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    return undefined;
+  }
+  if (url.username || url.password) return undefined;
+  const match = /^(.*?)\/openai(?:\/(v1)(?:\/.*)?|\/deployments\/([^/]+)(?:\/.*)?)?\/?$/i.exec(url.pathname);
+  const apiVersion = url.searchParams.get('api-version') ?? undefined;
+  if (!match || (match[2] === undefined && match[3] === undefined && !apiVersion)) return undefined;
+  const endpoint = `${url.protocol}//${url.host}${match[1].replace(/\/+$/, '')}`;
+  if (match[3] !== undefined) {
+    let deployment: string;
+    try {
+      deployment = decodeURIComponent(match[3]);
+    } catch {
+      return undefined;
+    }
+    return { endpoint, apiMode: 'dated', deployment, ...(apiVersion ? { apiVersion } : {}) };
+  }
+  return { endpoint, apiMode: 'v1', ...(apiVersion && apiVersion !== 'v1' ? { apiVersion } : {}) };
+}
+
+/** Reads and checks raw settings; returns the settings or every problem found. A Target URI in `endpoint` is split into its parts. */
 export function parseConnectionSettings(raw: RawConnectionSettings): { settings: ConnectionSettings } | { problems: SettingProblem[] } {
   const problems: SettingProblem[] = [];
   const text = (value: unknown): string => (typeof value === 'string' ? value.trim() : '');
+  const target = parseTargetUri(text(raw.endpoint));
+  if (target) {
+    raw = {
+      ...raw,
+      endpoint: target.endpoint,
+      apiMode: raw.apiMode ?? target.apiMode,
+      ...(target.deployment && !text(raw.deployment) ? { deployment: target.deployment } : {}),
+      ...(target.apiVersion && !text(raw.apiVersion) ? { apiVersion: target.apiVersion } : {}),
+    };
+  }
   const endpoint = text(raw.endpoint).replace(/\/+$/, '');
   const deployment = text(raw.deployment);
   const endpointIssue = endpointProblem(endpoint);
@@ -164,4 +215,9 @@ export function createClientFor(settings: ConnectionSettings, auth: FoundryAuth,
     ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
   });
+}
+
+/** The connection test: one low-quality 1024x1024 image, kept in memory (nothing is written). */
+export function testConnection(client: FoundryClient, signal?: AbortSignal): Promise<ImageResult> {
+  return client.generate({ prompt: 'A simple wireframe of a settings screen', size: '1024x1024', quality: 'low', n: 1 }, signal ? { signal } : {});
 }

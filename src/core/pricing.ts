@@ -2,7 +2,8 @@
  * Token-based cost: the exact cost of a request from the usage the service returned, and an
  * estimate before sending from a documented token model (docs/cost.md).
  */
-import type { ModelFamily, Size } from './sizes/rules';
+import type { ModelFamily, Quality } from './vocabulary';
+import type { Size } from './sizes/rules';
 
 /** US dollars per one million tokens. */
 export interface Pricing {
@@ -77,7 +78,7 @@ export function costFromUsage(usage: UsageTokens, pricing: Pricing): CostBreakdo
   return { usd: roundUsd(usd), tokens: { textInput, imageInput, cachedInput, imageOutput, textOutput } };
 }
 
-export type Quality = 'low' | 'medium' | 'high' | 'auto';
+export type { Quality } from './vocabulary';
 
 /**
  * Output image tokens for one image, from the documented token model:

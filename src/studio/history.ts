@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { SIDECAR_SUFFIX } from '../core/assets/sidecar';
+import { parentFromSidecarText, type ParentSidecar } from '../core/generation';
 import { type HistoryEntry, lineageChain, MAX_SIDECAR_BYTES, parseHistoryEntry } from '../core/studio/history';
 import type { MockupItem } from './protocol';
 
@@ -62,6 +63,17 @@ export class HistoryIndex {
   /** The entry of one image, read from its sidecar now (not cached). */
   async entryOf(absoluteImage: string): Promise<HistoryEntry | undefined> {
     return this.read(vscode.Uri.file(`${absoluteImage}${SIDECAR_SUFFIX}`));
+  }
+
+  /** What an edit of `absoluteImage` inherits from its sidecar (locale, template, quality). */
+  async sidecarOf(absoluteImage: string): Promise<ParentSidecar | undefined> {
+    try {
+      const uri = vscode.Uri.file(`${absoluteImage}${SIDECAR_SUFFIX}`);
+      if ((await vscode.workspace.fs.stat(uri)).size > MAX_SIDECAR_BYTES) return undefined;
+      return parentFromSidecarText(new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)));
+    } catch {
+      return undefined;
+    }
   }
 
   /** The chain of edits that led to `absoluteImage`, following each sidecar's parent. */

@@ -40,8 +40,8 @@ export interface Draft {
   /** Variants per size and locale. */
   readonly n: number;
   readonly fit: Fit;
-  /** Streamed previews per image (0-3). */
-  readonly partialImages: number;
+  /** Streamed previews per image (0-3); absent: the default that costs at most a tenth of the image. */
+  readonly partialImages?: number;
   /** Workspace-relative output folder. */
   readonly folder: string;
 }
@@ -72,7 +72,8 @@ export type WebviewToHost =
       mask?: string;
       quality: Quality;
       n: number;
-      partialImages: number;
+      /** Absent: the default (see Draft.partialImages). */
+      partialImages?: number;
     }
   | { type: 'listImages' }
   | { type: 'history'; query: HistoryQuery }
@@ -111,12 +112,14 @@ export interface SizePlanInfo {
   /** The target in pixels, or the problem when not ok. */
   readonly target: string;
   readonly generation: string;
+  /** The plan in a few words ("exact", "crop 1%", "upscale x1.20"). */
+  readonly badge: string;
   readonly explanation: string;
   readonly warnings: readonly string[];
 }
 export interface ComposedInfo {
   readonly locale?: string;
-  readonly parts: ReadonlyArray<{ readonly kind: 'template' | 'text' | 'styleGuide' | 'locale'; readonly text: string }>;
+  readonly parts: ReadonlyArray<{ readonly kind: 'template' | 'text' | 'context' | 'styleGuide' | 'locale'; readonly text: string }>;
   readonly sentChars: number;
 }
 export interface ChainStep {
@@ -157,7 +160,24 @@ export type HostToWebview =
       styleGuide?: { file: string; text?: string; error?: string; warnings: readonly string[] };
       outputFolder: string;
     }
-  | { type: 'planned'; seq: number; sizes: readonly SizePlanInfo[]; composed: readonly ComposedInfo[]; requests: number; images: number; estimateUsd: number; error?: string }
+  | {
+      type: 'planned';
+      seq: number;
+      sizes: readonly SizePlanInfo[];
+      composed: readonly ComposedInfo[];
+      requests: number;
+      images: number;
+      /** Absent when the request cannot be sent: `missing` says why (never a misleading $0.00). */
+      estimateUsd?: number;
+      missing?: string;
+      /** The streamed previews' share of the estimate, and how many each image gets. */
+      previewsUsd: number;
+      previewsPerImage: number;
+      /** The estimate in one sentence, as confirmations say it. */
+      summary: string;
+      warnings: readonly string[];
+      error?: string;
+    }
   | { type: 'jobStarted'; jobId: number; mode: 'generate' | 'refine' | 'inpaint'; requests: readonly string[]; variants: number }
   | { type: 'progress'; jobId: number; request: number; variant: number; message: string }
   | { type: 'partial'; jobId: number; key: string; request: number; variant: number; index: number; dataUrl: string }
@@ -262,7 +282,7 @@ export function parseWebviewMessage(raw: unknown, context: ParseContext): ParseR
             ...(mask !== undefined ? { mask } : {}),
             quality: oneOf(m, 'quality', QUALITIES),
             n: int(m, 'n', 1, MAX_VARIANTS),
-            partialImages: int(m, 'partialImages', 0, 3),
+            ...(m.partialImages !== undefined ? { partialImages: int(m, 'partialImages', 0, 3) } : {}),
           },
         };
       }
@@ -344,7 +364,7 @@ function parseDraft(raw: unknown, context: ParseContext): Draft {
     ...(compression !== undefined ? { compression } : {}),
     n: int(d, 'n', 1, MAX_VARIANTS, 'draft.n'),
     fit: oneOf(d, 'fit', FITS, 'draft.fit'),
-    partialImages: int(d, 'partialImages', 0, 3, 'draft.partialImages'),
+    ...(d.partialImages !== undefined ? { partialImages: int(d, 'partialImages', 0, 3, 'draft.partialImages') } : {}),
     folder,
   };
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Services } from '../services';
+import type { Services } from '../host/services';
 import { STUDIO_VIEW_TYPE } from './protocol';
 import { type StudioProbe, StudioPanel } from './studioPanel';
 

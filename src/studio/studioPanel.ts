@@ -1,27 +1,24 @@
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { type ReadyConnection, connect, NotConnectedError, readConnectionSettings } from '../connection';
-import { writeGroupAtomic } from '../core/assets/atomicWrite';
+import { sidecarFileName } from '../core/assets/sidecar';
 import { isFoundryError, readImageInfo } from '../core/foundry';
-import { createMockups, type InputFile, type MockupRequest, type WrittenMockup } from '../core/mockups';
-import { estimateCost, formatUsd, resolvePricing } from '../core/pricing';
-import { composePrompt, LOCALES, parseStyleGuide, requireLocale, type StyleGuide, TEMPLATES } from '../core/prompts';
-import type { PresetCatalogue } from '../core/sizes/designSystem';
-import { planSize, type SizePlan } from '../core/sizes/planner';
+import { type GenerationEnv, type GenerationInput, type InputFile, prepareGeneration, type PreparedGeneration, runGeneration, type WrittenMockup } from '../core/generation';
+import { LOCALES, TEMPLATES } from '../core/prompts';
 import { presetPixels } from '../core/sizes/presets';
-import { formatSize, isModelFamily, type ModelFamily } from '../core/sizes/rules';
-import { pixelTarget } from '../core/sizes/target';
-import { filterHistory, historyFacets } from '../core/studio/history';
-import { decodeBase64, maskProblem } from '../core/studio/mask';
+import { filterHistory, historyEntryOf, historyFacets } from '../core/studio/history';
+import { decodeBase64 } from '../core/studio/mask';
 import { isCovered, withFoldersOf } from '../core/studio/resourceRoots';
-import { editStem } from '../core/assets/naming';
 import { assertNoSecret, requestAsCode, type RequestSpec } from '../core/studio/requestCode';
-import { confirmSpend } from '../commands/shared/confirmSpend';
-import { planAll } from '../commands/shared/generation';
-import { loadPresets } from '../presetSource';
-import type { Services } from '../services';
-import { findWorkspaceImages, IMAGE_GLOB, resolveWorkspacePath } from '../workspace';
+import { type ModelFamily, PROMPT_MAX_CHARS, PROMPT_WARN_CHARS } from '../core/vocabulary';
+import { confirmEstimate } from '../host/confirmSpend';
+import { configuredModel, configuredPricing, connect, NotConnectedError, readConnectionSettings, type ReadyConnection } from '../host/connection';
+import { generationEnv, requireSendable } from '../host/generation';
+import { loadPresets } from '../host/presets';
+import { type Services, toolVersion } from '../host/services';
+import { outputFolder, setting } from '../host/settings';
+import { readStyleGuide } from '../host/styleGuide';
+import { findWorkspaceImages, IMAGE_GLOB, readWorkspaceFile, resolveWorkspacePath } from '../host/workspace';
 import { HistoryIndex, toItem, workspaceAbsolute, workspaceRelative } from './history';
 import {
   type Draft,
@@ -39,7 +36,6 @@ import {
 
 /** Partial images larger than this (as a data URL) are not forwarded to the webview. */
 export const MAX_PARTIAL_DATA_URL_CHARS = 16 * 1024 * 1024;
-const STYLE_GUIDE_SETTING = 'styleGuide';
 
 /** What tests and the benchmark can observe of the open Studio (see FoundryMockupsApi.studio). */
 export interface StudioProbe {
@@ -332,34 +328,27 @@ export class StudioPanel implements StudioProbe {
         return;
       }
       case 'openStyleGuideSetting':
-        await vscode.commands.executeCommand('workbench.action.openSettings', `foundryMockups.${STYLE_GUIDE_SETTING}`);
+        await vscode.commands.executeCommand('workbench.action.openSettings', 'foundryMockups.styleGuide');
         return;
     }
-  }
-
-  private version(): string {
-    const version = (this.services.context.extension.packageJSON as { version?: unknown }).version;
-    return typeof version === 'string' ? version : '0.0.0';
   }
 
   private model(): { model: ModelFamily; deployment: string; connected: boolean; problem?: string } {
     const read = readConnectionSettings();
     if ('settings' in read) return { model: read.settings.model, deployment: read.settings.deployment, connected: true };
-    const configured = vscode.workspace.getConfiguration('foundryMockups').get<string>('model', 'gpt-image-2');
-    return { model: isModelFamily(configured) ? configured : 'gpt-image-2', deployment: '', connected: false, problem: read.problems[0]?.message };
+    return { model: configuredModel(), deployment: '', connected: false, problem: read.problems[0]?.message };
   }
 
   private async init(): Promise<HostToWebview> {
     const { model, deployment, connected, problem } = this.model();
     const catalogue = await loadPresets(this.services);
-    const guide = await this.readStyleGuide().then(
+    const guide = await readStyleGuide().then(
       (g) => (g ? { file: g.file, text: g.text, warnings: g.warnings } : undefined),
-      (error: unknown) => ({ file: this.styleGuideSetting(), error: error instanceof Error ? error.message : String(error), warnings: [] }),
+      (error: unknown) => ({ file: setting('styleGuide'), error: error instanceof Error ? error.message : String(error), warnings: [] }),
     );
-    const version = this.version();
     return {
       type: 'init',
-      version,
+      version: toolVersion(this.services),
       model,
       deployment,
       connected,
@@ -370,70 +359,69 @@ export class StudioPanel implements StudioProbe {
       }),
       templates: TEMPLATES.map((t) => ({ id: t.id, name: t.name, description: t.description, fields: t.fields.map((f) => ({ id: f.id, label: f.label, example: f.example, required: f.required === true })) })),
       locales: LOCALES.map((l) => ({ tag: l.tag, englishName: l.englishName, nativeName: l.nativeName, direction: l.direction })),
-      limits: { promptMax: 32_000, promptWarn: 4_000, maxSizes: MAX_SIZES, maxLocales: MAX_LOCALES, maxVariants: MAX_VARIANTS },
+      limits: { promptMax: PROMPT_MAX_CHARS, promptWarn: PROMPT_WARN_CHARS, maxSizes: MAX_SIZES, maxLocales: MAX_LOCALES, maxVariants: MAX_VARIANTS },
       ...(guide ? { styleGuide: guide } : {}),
-      outputFolder: vscode.workspace.getConfiguration('foundryMockups').get<string>('outputFolder', 'mockups') || 'mockups',
+      outputFolder: outputFolder(),
     };
   }
 
-  private styleGuideSetting(): string {
-    return vscode.workspace.getConfiguration('foundryMockups').get<string>(STYLE_GUIDE_SETTING, '').trim();
+  /** The use case's input for what the user composed. */
+  private draftInput(draft: Draft): GenerationInput {
+    const folder = resolveWorkspacePath(draft.folder, 'write');
+    return {
+      prompt: draft.prompt,
+      ...(draft.template ? { template: draft.template } : {}),
+      locales: draft.locales,
+      verbatim: draft.verbatim,
+      sizes: draft.sizes.length ? draft.sizes : ['auto'],
+      fit: draft.fit,
+      quality: draft.quality,
+      n: draft.n,
+      format: draft.format,
+      ...(draft.format === 'jpeg' && draft.compression !== undefined ? { compression: draft.compression } : {}),
+      background: draft.background,
+      ...(draft.partialImages !== undefined ? { partialImages: draft.partialImages } : {}),
+      folder: folder.absolute,
+      folderRelative: folder.relative,
+      sizeInName: true,
+    };
   }
 
-  /** The workspace style guide of the `foundryMockups.styleGuide` setting; undefined when none is set. */
-  private async readStyleGuide(): Promise<StyleGuide | undefined> {
-    const setting = this.styleGuideSetting();
-    if (!setting) return undefined;
-    const where = resolveWorkspacePath(setting);
-    let bytes: Uint8Array;
-    try {
-      bytes = await vscode.workspace.fs.readFile(vscode.Uri.file(where.absolute));
-    } catch {
-      throw new Error(vscode.l10n.t('The style guide {0} (setting foundryMockups.styleGuide) cannot be read.', where.relative));
-    }
-    return parseStyleGuide(new TextDecoder().decode(bytes.slice(0, 256 * 1024)), where.relative);
+  /** The environment of the use case; a style guide that cannot be read is shown by init and left out here. */
+  private async env(model: ModelFamily): Promise<GenerationEnv> {
+    return generationEnv(this.services, model).catch(async () => ({ model, catalogue: await loadPresets(this.services), pricing: configuredPricing(model) }));
   }
 
   private async plan(seq: number, draft: Draft): Promise<HostToWebview> {
     const { model } = this.model();
-    const catalogue = await loadPresets(this.services);
-    const sizes = draft.sizes.length ? draft.sizes : ['auto'];
-    const plans: Array<SizePlan | undefined> = [];
-    const infos: SizePlanInfo[] = sizes.map((size) => {
-      try {
-        const plan = planAll([size], catalogue, model, draft.fit)[0];
-        plans.push(plan);
-        return { size, ok: true, target: plan.target === 'auto' ? 'auto' : formatSize(plan.target), generation: plan.generation === 'auto' ? 'auto' : formatSize(plan.generation), explanation: plan.explanation, warnings: plan.warnings };
-      } catch (error) {
-        plans.push(undefined);
-        return { size, ok: false, target: error instanceof Error ? error.message : String(error), generation: '', explanation: '', warnings: [] };
-      }
-    });
-    let guide: StyleGuide | undefined;
+    let prepared: PreparedGeneration;
     try {
-      guide = await this.readStyleGuide();
-    } catch {
-      guide = undefined; // shown by init; generation reports it
+      prepared = prepareGeneration(this.draftInput(draft), await this.env(model));
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return { type: 'planned', seq, sizes: [], composed: [], requests: 0, images: 0, missing: message, previewsUsd: 0, previewsPerImage: 0, summary: message, warnings: [], error: message };
     }
-    const locales = draft.locales.length ? draft.locales : [undefined];
-    const composed = [];
-    let error: string | undefined;
-    for (const tag of locales) {
-      try {
-        const c = composePrompt({ text: draft.prompt, ...(draft.template ? { template: draft.template } : {}), ...(guide ? { styleGuide: guide } : {}), ...(tag ? { locale: requireLocale(tag), verbatim: draft.verbatim[tag] ?? [] } : {}) });
-        composed.push({ ...(tag ? { locale: tag } : {}), parts: c.parts, sentChars: c.sent.length });
-      } catch (e) {
-        error = e instanceof Error ? e.message : String(e);
-      }
-    }
-    const pricing = resolvePricing(model, vscode.workspace.getConfiguration('foundryMockups').get('pricing'));
-    let estimateUsd = 0;
-    for (const plan of plans) {
-      if (!plan) continue;
-      for (const c of composed) estimateUsd += estimateCost({ model, size: plan.generation, quality: draft.quality, n: draft.n, promptChars: c.sentChars, partialImages: draft.partialImages }, pricing).usd;
-    }
-    const requests = plans.filter(Boolean).length * locales.length;
-    return { type: 'planned', seq, sizes: infos, composed, requests, images: requests * draft.n, estimateUsd, ...(error ? { error } : {}) };
+    const sizes: SizePlanInfo[] = prepared.plans.map((p) =>
+      p.ok ? { ...p.info, ok: true } : { size: p.text, ok: false, target: p.problem, generation: '', badge: '', explanation: '', warnings: [] },
+    );
+    const composed = prepared.composed.map((c) => ({ ...(c.locale ? { locale: c.locale } : {}), parts: c.parts, sentChars: c.sent.length }));
+    const { estimate } = prepared;
+    const promptProblem = prepared.problems.find((p) => !prepared.plans.some((plan) => !plan.ok && plan.problem === p));
+    return {
+      type: 'planned',
+      seq,
+      sizes,
+      composed,
+      requests: estimate.requests,
+      images: estimate.images,
+      ...(estimate.usd !== undefined ? { estimateUsd: estimate.usd } : {}),
+      ...(estimate.missing ? { missing: estimate.missing } : {}),
+      previewsUsd: estimate.previewsUsd,
+      previewsPerImage: estimate.previewsPerImage,
+      summary: estimate.summary,
+      warnings: prepared.warnings,
+      ...(promptProblem ? { error: promptProblem } : {}),
+    };
   }
 
   private startJob(): { jobId: number; signal: AbortSignal } {
@@ -447,51 +435,14 @@ export class StudioPanel implements StudioProbe {
     const { jobId, signal } = this.startJob();
     try {
       const connection = await connect(this.services);
-      const catalogue: PresetCatalogue = await loadPresets(this.services);
-      const guide = await this.readStyleGuide();
-      const plans = planAll(draft.sizes.length ? draft.sizes : ['auto'], catalogue, connection.settings.model, draft.fit);
-      const locales = draft.locales.length ? draft.locales.map(requireLocale) : [undefined];
-      const requests: MockupRequest[] = [];
-      const labels: string[] = [];
-      for (const plan of plans) {
-        for (const locale of locales) {
-          const composed = composePrompt({ text: draft.prompt, ...(draft.template ? { template: draft.template } : {}), ...(guide ? { styleGuide: guide } : {}), ...(locale ? { locale, verbatim: draft.verbatim[locale.tag] ?? [] } : {}) });
-          requests.push({
-            promptTyped: composed.typed,
-            promptSent: composed.sent,
-            ...(draft.template ? { template: draft.template } : {}),
-            ...(locale ? { locale: locale.tag } : {}),
-            ...(guide ? { styleGuide: guide.file } : {}),
-            plan,
-            folder: draft.folder,
-            quality: draft.quality,
-            n: draft.n,
-            outputFormat: draft.format,
-            ...(draft.format === 'jpeg' && draft.compression !== undefined ? { outputCompression: draft.compression } : {}),
-            ...(draft.background !== 'auto' ? { background: draft.background } : {}),
-            ...(draft.partialImages ? { partialImages: draft.partialImages } : {}),
-            sizeInName: true,
-          });
-          labels.push(`${plan.target === 'auto' ? 'auto' : formatSize(plan.target)}${plan.target !== 'auto' && plan.target.presetId ? ` (${plan.target.presetId})` : ''}${locale ? ` · ${locale.tag}` : ''}`);
-        }
-      }
-      const estimate = requests.reduce(
-        (sum, r) => sum + estimateCost({ model: connection.settings.model, size: r.plan.generation, quality: draft.quality, n: draft.n, promptChars: r.promptSent.length, partialImages: draft.partialImages }, connection.pricing).usd,
-        0,
-      );
-      const confirmed = await confirmSpend(
-        this.services,
-        estimate,
-        vscode.l10n.t('This request is estimated to cost about {0}.', formatUsd(estimate)),
-        vscode.l10n.t('{0} request(s) x {1} variant(s) at {2} quality.', requests.length, draft.n, draft.quality),
-        vscode.l10n.t('Generate'),
-      );
-      if (!confirmed) {
+      const prepared = prepareGeneration(this.draftInput(draft), await generationEnv(this.services, connection.settings.model));
+      requireSendable(prepared);
+      if (!(await confirmEstimate(this.services, prepared.estimate, vscode.l10n.t('Generate')))) {
         this.post({ type: 'jobDone', jobId, cancelled: true, written: 0 });
         return;
       }
-      this.post({ type: 'jobStarted', jobId, mode: 'generate', requests: labels, variants: draft.n });
-      await this.run(jobId, signal, connection, requests);
+      this.post({ type: 'jobStarted', jobId, mode: 'generate', requests: prepared.requests.map((r) => r.label), variants: draft.n });
+      await this.run(jobId, signal, connection, prepared);
     } catch (error) {
       this.fail(jobId, error);
     } finally {
@@ -505,49 +456,35 @@ export class StudioPanel implements StudioProbe {
     try {
       const connection = await connect(this.services);
       const image = await readInput(message.image);
-      const info = readImageInfo(image.bytes);
-      if (!info) throw new Error(vscode.l10n.t('{0} is not a PNG or JPEG image.', image.file));
       const references = await Promise.all(message.references.map((r) => readInput(r)));
-      const folder = path.dirname(message.image);
-      const stem = editStem(message.image);
-      let mask: InputFile | undefined;
-      if (message.mask !== undefined) {
-        const bytes = decodeBase64(message.mask);
-        const problem = maskProblem(bytes, info);
-        if (problem) throw new MaskError(problem);
-        // Kept beside the image so that the sidecar's lineage names a file that exists.
-        const written = await writeGroupAtomic(folder, `${stem}-mask`, (candidate) => [{ name: `${candidate}.png`, bytes }]);
-        mask = { bytes, file: workspaceRelative(written.files[0]) };
-      }
-      const plan = planSize(pixelTarget(info.width, info.height), connection.settings.model);
-      const request: MockupRequest = {
-        promptTyped: message.prompt,
-        promptSent: message.prompt,
-        plan,
-        folder,
-        name: `${stem}-${message.mode === 'inpaint' ? 'inpainted' : 'refined'}`,
-        sizeInName: false,
-        outputFormat: info.contentType === 'image/jpeg' ? 'jpeg' : 'png',
-        quality: message.quality,
-        n: message.n,
-        ...(message.partialImages ? { partialImages: message.partialImages } : {}),
-        edit: { image, references, ...(mask ? { mask } : {}) },
-      };
-      const pricing = connection.pricing;
-      const estimate = estimateCost({ model: connection.settings.model, size: plan.generation, quality: message.quality, n: message.n, promptChars: message.prompt.length, partialImages: message.partialImages, inputImagePixels: [info.width * info.height] }, pricing).usd;
-      const confirmed = await confirmSpend(
-        this.services,
-        estimate,
-        vscode.l10n.t('This request is estimated to cost about {0}.', formatUsd(estimate)),
-        vscode.l10n.t('An edit of {0}, {1} variant(s).', image.file, message.n),
-        vscode.l10n.t('Generate'),
+      const parent = await this.history.sidecarOf(message.image);
+      const folder = resolveWorkspacePath(path.dirname(message.image), 'write');
+      const prepared = prepareGeneration(
+        {
+          prompt: message.prompt,
+          quality: message.quality,
+          n: message.n,
+          ...(message.partialImages !== undefined ? { partialImages: message.partialImages } : {}),
+          folder: folder.absolute,
+          folderRelative: folder.relative,
+          edit: {
+            mode: message.mode,
+            image,
+            references,
+            // A painted mask is written beside the result only once the service has answered.
+            ...(message.mask !== undefined ? { mask: { painted: true, bytes: decodeBase64(message.mask) } } : {}),
+            ...(parent ? { parent } : {}),
+          },
+        },
+        await generationEnv(this.services, connection.settings.model),
       );
-      if (!confirmed) {
+      if (prepared.problems.length > 0) throw new MaskError(prepared.problems.join(' '));
+      if (!(await confirmEstimate(this.services, prepared.estimate, vscode.l10n.t('Generate')))) {
         this.post({ type: 'jobDone', jobId, cancelled: true, written: 0 });
         return;
       }
       this.post({ type: 'jobStarted', jobId, mode: message.mode, requests: [`${message.mode === 'inpaint' ? 'Inpaint' : 'Refine'} ${path.basename(message.image)}`], variants: message.n });
-      await this.run(jobId, signal, connection, [request]);
+      await this.run(jobId, signal, connection, prepared);
     } catch (error) {
       this.fail(jobId, error);
     } finally {
@@ -556,46 +493,44 @@ export class StudioPanel implements StudioProbe {
     }
   }
 
-  /** Sends the requests one after another, forwarding previews, results and progress. */
-  private async run(jobId: number, signal: AbortSignal, connection: ReadyConnection, requests: readonly MockupRequest[]): Promise<void> {
+  /** Runs the use case, forwarding its previews, progress, retries and results to the webview. */
+  private async run(jobId: number, signal: AbortSignal, connection: ReadyConnection, prepared: PreparedGeneration): Promise<void> {
     let written = 0;
-    let cost = 0;
-    let costKnown = true;
-    const version = this.version();
-    for (const [index, request] of requests.entries()) {
-      let variant = 0;
-      this.post({ type: 'progress', jobId, request: index, variant: 1, message: vscode.l10n.t('Sending {0}', request.plan.explanation) });
-      const outcome = await createMockups(request, {
-        client: connection.client,
-        connection: connection.info,
-        pricing: connection.pricing,
-        toolVersion: version,
-        signal,
-        onPartialImage: (partial) => {
-          if (partial.index === 0) variant++;
-          const v = Math.max(1, variant);
-          const key = `${jobId}-${index}-${v}-${partial.index}`;
-          this.post({ type: 'progress', jobId, request: index, variant: v, message: vscode.l10n.t('Preview {0} of variant {1}', partial.index + 1, v) });
+    // Results are posted in order, and all of them before the job's end (also when a later request fails).
+    let posting = Promise.resolve();
+    const result = await runGeneration(prepared, { client: connection.client, connection: connection.info, pricing: connection.pricing, toolVersion: toolVersion(this.services), signal }, (event) => {
+      switch (event.type) {
+        case 'requestStarted':
+          this.post({ type: 'progress', jobId, request: event.index, variant: 1, message: vscode.l10n.t('Sending {0}', event.request.plan.explanation) });
+          return;
+        case 'partial': {
+          const key = `${jobId}-${event.index}-${event.variant}-${event.partialIndex}`;
+          this.post({ type: 'progress', jobId, request: event.index, variant: event.variant, message: vscode.l10n.t('Preview {0} of variant {1}', event.partialIndex + 1, event.variant) });
           if (!this.ready) return;
-          const dataUrl = `data:image/${partial.format === 'jpeg' ? 'jpeg' : partial.format};base64,${Buffer.from(partial.bytes).toString('base64')}`;
+          const dataUrl = `data:image/${event.format === 'jpeg' ? 'jpeg' : event.format};base64,${Buffer.from(event.bytes).toString('base64')}`;
           if (dataUrl.length > MAX_PARTIAL_DATA_URL_CHARS) return;
           this.partialArrivals.set(key, performance.now());
           if (this.partialArrivals.size > 100) this.partialArrivals.delete(this.partialArrivals.keys().next().value as string);
-          this.post({ type: 'partial', jobId, key, request: index, variant: v, index: partial.index, dataUrl });
-        },
-      });
-      for (const warning of outcome.warnings) this.services.log.warn(warning);
-      this.services.log.info(`Studio request ${outcome.requestId ?? '(no id)'}: ${request.plan.explanation} x${outcome.mockups.length} in ${Math.round(outcome.durationMs)} ms.`);
-      written += outcome.mockups.length;
-      if (outcome.costUsd !== undefined) cost += outcome.costUsd;
-      else costKnown = false;
-      this.post({ type: 'result', jobId, request: index, items: await Promise.all(outcome.mockups.map((m) => this.itemOf(m))) });
-    }
-    this.post({ type: 'jobDone', jobId, cancelled: false, written, ...(costKnown ? { costUsd: Math.round(cost * 1e6) / 1e6 } : {}) });
+          this.post({ type: 'partial', jobId, key, request: event.index, variant: event.variant, index: event.partialIndex, dataUrl });
+          return;
+        }
+        case 'retrying':
+          this.services.log.info(`Studio: ${event.message}`);
+          this.post({ type: 'progress', jobId, request: event.index, variant: 1, message: event.message });
+          return;
+        case 'requestDone':
+          for (const warning of event.outcome.warnings) this.services.log.warn(warning);
+          this.services.log.info(`Studio: ${event.log}`);
+          written += event.outcome.mockups.length;
+          posting = posting.then(async () => this.post({ type: 'result', jobId, request: event.index, items: await Promise.all(event.outcome.mockups.map((m) => this.itemOf(m))) }));
+          return;
+      }
+    }).finally(() => posting);
+    this.post({ type: 'jobDone', jobId, cancelled: false, written, ...(result.costUsd !== undefined ? { costUsd: result.costUsd } : {}) });
   }
 
   private async itemOf(mockup: WrittenMockup): Promise<MockupItem> {
-    const entry = await this.history.entryOf(mockup.file);
+    const entry = historyEntryOf(mockup.sidecar, workspaceRelative(sidecarFileName(mockup.file)));
     return toItem(this.imageUri(mockup.file), mockup.file, entry, await this.history.chainOf(mockup.file));
   }
 
@@ -681,8 +616,8 @@ class MaskError extends Error {
 
 async function readInput(absolute: string): Promise<InputFile> {
   if (!/\.(png|jpe?g)$/i.test(absolute)) throw new Error(vscode.l10n.t('{0} is not a PNG or JPEG image: edits take only png, jpg or jpeg files.', path.basename(absolute)));
-  const bytes = await vscode.workspace.fs.readFile(vscode.Uri.file(absolute));
-  return { bytes, file: workspaceRelative(absolute) };
+  const { path: where, bytes } = await readWorkspaceFile(absolute);
+  return { bytes, file: where.relative };
 }
 
 function escapeHtml(text: string): string {

@@ -68,7 +68,6 @@ const DEFAULT_DRAFT: Draft = {
   background: 'auto',
   n: 1,
   fit: 'cover',
-  partialImages: 2,
   folder: '',
 };
 
@@ -467,7 +466,7 @@ function renderOptions(): void {
       segmented('Format', 'format', ['png', 'jpeg'] as const, d.format, (format) => setDraft({ format }, rerender)),
       segmented('Background', 'background', ['auto', 'opaque', 'transparent'] as const, d.background, (background) => setDraft({ background }, rerender)),
       segmented('Fit', 'fit', ['cover', 'contain', 'generated'] as const, d.fit, (fit) => setDraft({ fit }, rerender)),
-      segmented('Previews', 'partials', [0, 1, 2, 3] as const, d.partialImages as 0 | 1 | 2 | 3, (partialImages) => setDraft({ partialImages }, rerender)),
+      segmented('Previews', 'partials', ['auto', 0, 1, 2, 3] as const, (d.partialImages ?? 'auto') as 'auto' | 0 | 1 | 2 | 3, (value) => setDraft({ partialImages: value === 'auto' ? undefined : value }, rerender), (v) => (v === 'auto' ? `auto (${planned?.previewsPerImage ?? '…'})` : String(v))),
       h('label', { class: 'field', for: 'compression' }, h('span', { class: 'label' }, 'Compression'), compression),
       h('label', { class: 'field', for: 'folder' }, h('span', { class: 'label' }, 'Folder'), folder),
     ),
@@ -493,13 +492,20 @@ function renderSent(): void {
 }
 
 function partName(kind: string): string {
-  return { template: 'Template', text: 'Your text', styleGuide: 'Style guide', locale: 'Language' }[kind] ?? kind;
+  return { template: 'Template', text: 'Your text', context: 'The image', styleGuide: 'Style guide', locale: 'Language' }[kind] ?? kind;
 }
 
 function renderFooter(): void {
   const running = job && !job.done;
   const estimate = planned
-    ? h('div', { class: 'estimate', id: 'estimate' }, h('strong', {}, `≈ ${formatUsd(planned.estimateUsd)}`), h('span', { class: 'dim' }, ` · ${planned.images} image(s) in ${planned.requests} request(s)`))
+    ? planned.estimateUsd !== undefined
+      ? h(
+          'div',
+          { class: 'estimate', id: 'estimate', title: planned.summary },
+          h('strong', {}, `≈ ${formatUsd(planned.estimateUsd)}`),
+          h('span', { class: 'dim' }, ` · ${planned.images} image(s) in ${planned.requests} request(s)${planned.previewsUsd > 0 ? ` · previews ${formatUsd(planned.previewsUsd)}` : ''}`),
+        )
+      : h('div', { class: 'estimate', id: 'estimate' }, h('span', { class: 'dim' }, planned.missing ?? planned.summary))
     : h('div', { class: 'estimate', id: 'estimate' }, h('span', { class: 'dim' }, 'Estimating...'));
   const empty = !state.draft.prompt.trim() && !Object.values(state.draft.template?.fields ?? {}).some((v) => v.trim());
   const generateButton = h('button', { type: 'button', class: 'primary', id: 'generate', 'data-key': 'generate', disabled: empty || !!running, title: 'Generate (Ctrl+Enter)', onclick: generate }, running ? 'Generating...' : 'Generate');
@@ -739,7 +745,7 @@ async function sendEdit(): Promise<void> {
   state.error = undefined;
   renderError();
   const maskData = it.mode === 'inpaint' && mask ? await mask.toBase64Png() : undefined;
-  post({ type: 'edit', mode: it.mode, image: it.item.file, prompt: it.prompt, references: it.references, ...(maskData ? { mask: maskData } : {}), quality: it.quality, n: it.n, partialImages: state.draft.partialImages });
+  post({ type: 'edit', mode: it.mode, image: it.item.file, prompt: it.prompt, references: it.references, ...(maskData ? { mask: maskData } : {}), quality: it.quality, n: it.n, ...(state.draft.partialImages !== undefined ? { partialImages: state.draft.partialImages } : {}) });
 }
 
 function openIterate(item: MockupItem, mode: 'refine' | 'inpaint'): void {

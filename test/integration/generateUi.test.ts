@@ -161,9 +161,11 @@ describe('Generate Mockup in the workbench UI (Chromium)', function () {
     assert.ok(driver);
     const folder = 'mockups/cancelled';
     await vscode.commands.executeCommand('notifications.clearAll');
+    const cancel = '.notification-toast .monaco-button >> text="Cancel"';
+    // The progress of the previous test's request may still be closing: its Cancel is not this one's.
+    await driver.waitFor(cancel, { state: 'hidden', timeoutMs: 20_000 });
     emulator.inject({ type: 'delay', ms: 20_000 });
     const running = vscode.commands.executeCommand<vscode.Uri[]>('foundryMockups.generate', { prompt: 'Slow hero banner', sizes: ['og-image'], folder, quality: 'low' });
-    const cancel = '.notification-toast .monaco-button >> text="Cancel"';
     await driver.waitFor(cancel, { timeoutMs: 20_000 });
     await driver.screenshot('generate-progress-cancel');
     await driver.click(cancel);

@@ -127,6 +127,8 @@ describe('The Studio (real VS Code host, Chromium, Foundry emulator)', function 
     await fill(d, '#custom-size', '600x200');
     await d.press('Enter');
     await d.click('[data-key="quality:low"]', W);
+    // Low quality streams no previews by default (one would cost half the image): ask for two.
+    await d.click('[data-key="partials:2"]', W);
     await fill(d, '#folder', FOLDER);
     await d.press('Tab');
     // The live plan and estimate for the whole request.
@@ -211,7 +213,14 @@ describe('The Studio (real VS Code host, Chromium, Foundry emulator)', function 
     await until('the chain in the Studio', async () => (await d.texts('.chain li', W)).length === 2);
     const edit = emulator.requests.at(-1);
     assert.equal(edit?.operation, 'edits');
-    assert.equal(edit?.body?.prompt, 'Make the pay button green');
+    // The edit keeps its context (issue 12): the change first, then what the image shows, the
+    // style guide and the parent's language.
+    // (multipart form fields carry their line breaks as CRLF)
+    const sent = String(edit?.body?.prompt);
+    assert.match(sent, /^Make the pay button green\r?\n\r?\n/);
+    assert.match(sent, /which shows: A high-fidelity mobile app UI mockup of the checkout screen of a coffee ordering app/);
+    assert.match(sent, /Follow this style guide: .*#6F4E37/);
+    assert.match(sent, /written in Japanese/);
   });
 
   it('inpaints with a painted mask whose transparent pixels are exactly the painted ones', async () => {

@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
 import type { FoundryMockupsApi } from '../../src/extension';
-import type { UserInterface } from '../../src/ui';
+import type { UserInterface } from '../../src/host/ui';
 
 export const EXTENSION_ID = 'foundry-mockups.foundry-mockups';
 

@@ -6,7 +6,7 @@ import Ajv from 'ajv';
 import { removeStaleTempFiles, writeFileAtomicExclusive, writeGroupAtomic, FileExistsError } from '../../src/core/assets/atomicWrite';
 import { removeIncompleteGroups } from '../../src/core/assets/groups';
 import { assetBaseName, editStem, fileNameProblem, slugFromPrompt } from '../../src/core/assets/naming';
-import { PathOutsideRootError, resolveInside } from '../../src/core/assets/paths';
+import { PathOutsideRootError, PathRefusedError, resolveIn, resolveInRoots, resolveInside } from '../../src/core/assets/paths';
 import { jobFingerprint, serializeSidecar, sha256, sidecarFileName, type Sidecar } from '../../src/core/assets/sidecar';
 
 const schema = JSON.parse(readFileSync(path.join(__dirname, '../../../schemas/sidecar.schema.json'), 'utf8')) as object;
@@ -50,6 +50,15 @@ describe('asset names', () => {
     assert.match(fileNameProblem('a:b') ?? '', /not allowed/);
     assert.equal(fileNameProblem('checkout-screen'), undefined);
   });
+
+  it('refuses names with control, bidirectional-override or zero-width characters, naming the character', () => {
+    // "invoice\u202Egnp.exe" shows as "invoiceexe.png".
+    assert.match(fileNameProblem('invoice\u202Egnp.exe') ?? '', /U\+202E/);
+    assert.match(fileNameProblem('hero\u200Bbanner') ?? '', /U\+200B/);
+    assert.match(fileNameProblem('tab\there') ?? '', /U\+0009/);
+    assert.match(fileNameProblem('bell\u0085') ?? '', /U\+0085/);
+    assert.equal(fileNameProblem('ログイン画面'), undefined, 'other scripts are fine');
+  });
 });
 
 describe('paths stay inside the workspace folder', () => {
@@ -67,9 +76,56 @@ describe('paths stay inside the workspace folder', () => {
     await fs.symlink(outside, path.join(root, 'link'));
     assert.throws(() => resolveInside(root, 'link/file.png'), PathOutsideRootError);
   });
+
+  it('follows links inside the root, and refuses a link to a file outside for reading too', async () => {
+    const root = await tempDir();
+    const outside = await tempDir();
+    await fs.mkdir(path.join(root, 'real'));
+    await fs.symlink(path.join(root, 'real'), path.join(root, 'alias'));
+    assert.equal(resolveInside(root, 'alias/new/deeper.png', 'write'), path.join(root, 'alias', 'new', 'deeper.png'));
+    await fs.writeFile(path.join(outside, 'secret.md'), 'outside');
+    await fs.symlink(path.join(outside, 'secret.md'), path.join(root, 'style.md'));
+    assert.throws(() => resolveInside(root, 'style.md', 'read'), PathOutsideRootError);
+  });
+
+  it('refuses to write inside .git/ and node_modules/, also through a link, but reads there', async () => {
+    const root = await tempDir();
+    await fs.mkdir(path.join(root, '.git'));
+    await fs.symlink(path.join(root, '.git'), path.join(root, 'innocent'));
+    for (const requested of ['.git/hooks', 'node_modules/x/mockups', 'a/NODE_MODULES/b', 'innocent/images']) {
+      assert.throws(() => resolveInside(root, requested, 'write'), (error: unknown) => error instanceof PathRefusedError && /belongs to your tools/.test(error.message), requested);
+    }
+    assert.equal(resolveInside(root, 'node_modules/pkg/logo.png', 'read'), path.join(root, 'node_modules', 'pkg', 'logo.png'));
+  });
+
+  it('gives paths to write in NFC and refuses invisible characters in them', async () => {
+    const root = await tempDir();
+    const nfd = 'Cafe\u0301';
+    assert.equal(resolveIn(root, `mockups/${nfd}`, 'write').relative, 'mockups/Caf\u00e9');
+    assert.throws(() => resolveInside(root, 'mockups/\u202Ehero', 'write'), (error: unknown) => error instanceof PathRefusedError && /U\+202E/.test(error.message) && error.message.includes('<U+202E>'));
+  });
+
+  it('picks the workspace folder that holds an absolute path, and the first for a relative one', async () => {
+    const first = await tempDir();
+    const second = await tempDir();
+    assert.equal(resolveInRoots([first, second], path.join(second, 'a.png')).root, second);
+    assert.equal(resolveInRoots([first, second], 'a.png').root, first);
+    assert.throws(() => resolveInRoots([first, second], '/elsewhere/a.png'), PathOutsideRootError);
+    assert.throws(() => resolveInRoots([], 'a.png'), /no folder is open/);
+  });
 });
 
 describe('atomic writes', () => {
+  it('never makes a look-alike of an existing name: NFC and NFD, upper and lower case', async () => {
+    const dir = await tempDir();
+    await fs.writeFile(path.join(dir, 'Cafe\u0301.png'), 'existing, in NFD');
+    const written = await writeGroupAtomic(dir, 'caf\u00e9', (base) => [{ name: `${base}.png`, bytes: new Uint8Array([1]) }]);
+    assert.deepEqual(written.files.map((f) => path.basename(f)), ['caf\u00e9-2.png']);
+    const nfd = await writeGroupAtomic(dir, 'Tee\u0301', (base) => [{ name: `${base}.png`, bytes: new Uint8Array([2]) }]);
+    assert.equal(path.basename(nfd.files[0]), 'Te\u00e9.png', 'written in NFC');
+    assert.ok((await fs.readdir(dir)).includes('Te\u00e9.png'));
+  });
+
   it('never overwrites an existing file', async () => {
     const dir = await tempDir();
     await fs.writeFile(path.join(dir, 'a.png'), 'existing');

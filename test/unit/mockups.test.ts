@@ -6,7 +6,7 @@ import Ajv from 'ajv';
 import { createFoundryClient, FoundryError, type FoundryClient } from '../../src/core/foundry';
 import { readImageInfo } from '../../src/core/image';
 import { slugFromPrompt } from '../../src/core/assets/naming';
-import { createMockups, type MockupContext, type MockupRequest, namingText } from '../../src/core/mockups';
+import { executeRequest, type MockupContext, type MockupRequest, namingText } from '../../src/core/generation';
 import { DEFAULT_PRICING } from '../../src/core/pricing';
 import { planSize } from '../../src/core/sizes/planner';
 import { cssTarget, pixelTarget } from '../../src/core/sizes/target';
@@ -57,7 +57,7 @@ describe('creating mockups (client -> plan -> files)', function () {
   }
 
   it('writes the exact-size image, the untouched original and a valid sidecar', async () => {
-    const outcome = await createMockups(request(), context);
+    const outcome = await executeRequest(request(), context);
     assert.equal(outcome.mockups.length, 1);
     const [mockup] = outcome.mockups;
     assert.equal(path.basename(mockup.file), 'checkout-screen-coffee-app-iphone-15.png');
@@ -78,14 +78,14 @@ describe('creating mockups (client -> plan -> files)', function () {
   });
 
   it('never overwrites: a second identical request gets numbered names', async () => {
-    await createMockups(request(), context);
-    const second = await createMockups(request(), context);
+    await executeRequest(request(), context);
+    const second = await executeRequest(request(), context);
     assert.equal(path.basename(second.mockups[0].file), 'checkout-screen-coffee-app-iphone-15-2.png');
     assert.equal((await fs.readdir(folder)).length, 6);
   });
 
   it('writes one asset per variant, and no original when no post-processing is needed', async () => {
-    const outcome = await createMockups(request({ n: 2, plan: planSize(pixelTarget(1024, 1024), 'gpt-image-2') }), context);
+    const outcome = await executeRequest(request({ n: 2, plan: planSize(pixelTarget(1024, 1024), 'gpt-image-2') }), context);
     assert.deepEqual(
       outcome.mockups.map((m) => path.basename(m.file)),
       ['checkout-screen-coffee-app-1024x1024-v1.png', 'checkout-screen-coffee-app-1024x1024-v2.png'],
@@ -96,7 +96,7 @@ describe('creating mockups (client -> plan -> files)', function () {
 
   it('writes nothing when the request fails, and the error says why', async () => {
     emulator.inject({ type: 'safety', shape: 'promptBlocked' });
-    await assert.rejects(createMockups(request(), context), (error: unknown) => error instanceof FoundryError && error.kind === 'safety');
+    await assert.rejects(executeRequest(request(), context), (error: unknown) => error instanceof FoundryError && error.kind === 'safety');
     assert.deepEqual(await fs.readdir(folder), []);
   });
 
@@ -104,14 +104,14 @@ describe('creating mockups (client -> plan -> files)', function () {
     emulator.inject({ type: 'delay', ms: 2000 });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
-    await assert.rejects(createMockups(request(), { ...context, signal: controller.signal }), (error: unknown) => error instanceof FoundryError && error.kind === 'cancelled');
+    await assert.rejects(executeRequest(request(), { ...context, signal: controller.signal }), (error: unknown) => error instanceof FoundryError && error.kind === 'cancelled');
     assert.deepEqual(await fs.readdir(folder), []);
   });
 
   it('records the lineage of an edit', async () => {
-    const first = await createMockups(request({ plan: planSize(pixelTarget(1024, 1024), 'gpt-image-2') }), context);
+    const first = await executeRequest(request({ plan: planSize(pixelTarget(1024, 1024), 'gpt-image-2') }), context);
     const parentBytes = await fs.readFile(first.mockups[0].file);
-    const outcome = await createMockups(
+    const outcome = await executeRequest(
       request({
         promptTyped: 'Make the button green',
         promptSent: 'Make the button green',

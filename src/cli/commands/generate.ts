@@ -1,13 +1,10 @@
 /** `foundry-mockups generate --prompt ... --size ...`: one prompt, one or more sizes, into a folder. */
 import * as path from 'node:path';
-import { isInside } from '../../core/assets/paths';
-import { FoundryError, type Background, type Quality } from '../../core/foundry';
-import type { ImageFormat } from '../../core/image';
-import { createMockups, type WrittenMockup } from '../../core/mockups';
-import { composePrompt, findLocale } from '../../core/prompts';
+import { PathOutsideRootError, PathRefusedError, resolveIn } from '../../core/assets/paths';
+import { FoundryError } from '../../core/foundry';
+import { failureText, prepareGeneration, runGeneration, type WrittenMockup } from '../../core/generation';
 import { formatUsd } from '../../core/pricing';
-import { planSize } from '../../core/sizes/planner';
-import { isFit, parseTarget, TargetError } from '../../core/sizes/target';
+import { BACKGROUNDS, FITS, IMAGE_FORMATS, isOneOf, QUALITIES } from '../../core/vocabulary';
 import { CONNECTION_HELP, CONNECTION_OPTIONS, connect, readCatalogue, TOOL_VERSION } from '../common';
 import { type CliCommand, type CliIO, EXIT_FAILURE, EXIT_OK, UsageError, parseCommandArgs } from '../io';
 
@@ -19,8 +16,8 @@ post-processed image), with a sidecar per image. Files are never overwritten.
 Options:
   --prompt <text>       what to generate (required)
   --size <size>         preset id, WIDTHxHEIGHT, WIDTHxHEIGHT@2x or auto; repeatable (default auto)
-  --out <dir>           output folder (default mockups); a relative folder must stay inside the
-                        current folder, an absolute one is used as given
+  --out <dir>           output folder inside the current folder (default mockups); links that
+                        lead outside it, .git/ and node_modules/ are refused
   --name <name>         file name instead of one made from the prompt
   --locale <tag>        render the visible text in this locale (ja, ar, he, hi, bn, ko, zh-Hans...)
   --quality <q>         low | medium | high | auto
@@ -37,9 +34,6 @@ ${CONNECTION_HELP}
 Exit codes: 0 generated, 1 a request failed, 2 invalid input.
 `;
 
-const QUALITIES = ['low', 'medium', 'high', 'auto'];
-const FORMATS = ['png', 'jpeg'];
-const BACKGROUNDS = ['transparent', 'opaque', 'auto'];
 
 export const generateCommand: CliCommand = {
   name: 'generate',
@@ -69,67 +63,62 @@ export const generateCommand: CliCommand = {
     }
     const prompt = values.prompt?.trim();
     if (!prompt) throw new UsageError('--prompt is required: describe the mockup to generate.');
-    const check = (flag: string, value: string | undefined, allowed: string[]): void => {
-      if (value !== undefined && !allowed.includes(value)) throw new UsageError(`--${flag} "${value}": use ${allowed.join(', ')}.`);
-    };
-    check('quality', values.quality, QUALITIES);
-    check('format', values.format, FORMATS);
-    check('background', values.background, BACKGROUNDS);
-    if (values.fit !== undefined && !isFit(values.fit)) throw new UsageError(`--fit "${values.fit}": use cover, contain, generated.`);
+    const quality = oneOf('quality', values.quality, QUALITIES);
+    const format = oneOf('format', values.format, IMAGE_FORMATS);
+    const background = oneOf('background', values.background, BACKGROUNDS);
+    const fit = oneOf('fit', values.fit, FITS);
     const n = values.n === undefined ? 1 : Number(values.n);
     if (!Number.isInteger(n) || n < 1 || n > 10) throw new UsageError(`--n takes a whole number from 1 to 10, not "${values.n}".`);
-    const locale = values.locale === undefined ? undefined : findLocale(values.locale);
-    if (values.locale !== undefined && !locale) throw new UsageError(`unknown locale "${values.locale}".`);
-    const outText = values.out ?? 'mockups';
-    const folder = path.resolve(io.cwd, outText);
-    if (!path.isAbsolute(outText) && !isInside(io.cwd, folder)) throw new UsageError(`--out "${outText}" leaves the current folder: give a folder inside it, or an absolute path.`);
+    let out;
+    try {
+      out = resolveIn(io.cwd, values.out ?? 'mockups', 'write');
+    } catch (error) {
+      if (error instanceof PathOutsideRootError) throw new UsageError(`--out "${values.out}" leaves the current folder: give a folder inside it.`);
+      if (error instanceof PathRefusedError) throw new UsageError(`--out: ${error.message}`);
+      throw error;
+    }
 
     const connection = await connect(values, io);
     const catalogue = await readCatalogue(io, values.presets);
     const sizes = values.size?.length ? values.size : ['auto'];
-    let plans;
-    try {
-      plans = sizes.map((text) => {
-        const target = parseTarget(text, (id) => catalogue.find(id));
-        const preset = target !== 'auto' && target.presetId ? catalogue.find(target.presetId) : undefined;
-        return planSize(target, connection.settings.model, { fit: (values.fit as 'cover' | undefined) ?? preset?.fit ?? 'cover', ...(preset?.padColor ? { padColor: preset.padColor } : {}) });
-      });
-    } catch (error) {
-      if (error instanceof TargetError) throw new UsageError(error.message);
-      throw error;
-    }
-    const composed = composePrompt({ text: prompt, ...(locale ? { locale } : {}) });
+    const prepared = prepareGeneration(
+      {
+        prompt,
+        sizes,
+        ...(values.locale !== undefined ? { locales: [values.locale] } : {}),
+        n,
+        folder: out.absolute,
+        folderRelative: out.relative,
+        ...(quality ? { quality } : {}),
+        ...(format ? { format } : {}),
+        ...(background ? { background } : {}),
+        ...(fit ? { fit } : {}),
+        ...(values.name ? { name: values.name } : {}),
+        // Nothing shows previews here: none are paid for.
+        partialImages: 0,
+      },
+      { model: connection.settings.model, catalogue, pricing: connection.pricing },
+    );
+    if (prepared.problems.length > 0) throw new UsageError(prepared.problems.join('\n'));
+    for (const warning of prepared.warnings) io.stderr(`warning: ${warning}\n`);
 
     const written: WrittenMockup[] = [];
     const requestIds: string[] = [];
     let cost = 0;
     try {
-      for (const plan of plans) {
-        const outcome = await createMockups(
-          {
-            promptTyped: composed.typed,
-            promptSent: composed.sent,
-            ...(locale ? { locale: locale.tag } : {}),
-            plan,
-            n,
-            folder,
-            ...(values.quality ? { quality: values.quality as Quality } : {}),
-            ...(values.format ? { outputFormat: values.format as ImageFormat } : {}),
-            ...(values.background ? { background: values.background as Background } : {}),
-            ...(values.name ? { name: values.name, sizeInName: plans.length > 1 } : {}),
-          },
-          { client: connection.client, connection: connection.info, pricing: connection.pricing, toolVersion: TOOL_VERSION, ...(io.signal ? { signal: io.signal } : {}) },
-        );
-        written.push(...outcome.mockups);
-        if (outcome.requestId) requestIds.push(outcome.requestId);
-        cost += outcome.costUsd ?? 0;
-        for (const warning of outcome.warnings) io.stderr(`warning: ${warning}\n`);
-        if (!values.json) for (const m of outcome.mockups) io.stdout(`${path.relative(io.cwd, m.file) || m.file}\n`);
-      }
+      const result = await runGeneration(prepared, { client: connection.client, connection: connection.info, pricing: connection.pricing, toolVersion: TOOL_VERSION, ...(io.signal ? { signal: io.signal } : {}) }, (event) => {
+        if (event.type === 'retrying') io.stderr(`${event.message}\n`);
+        if (event.type !== 'requestDone') return;
+        written.push(...event.outcome.mockups);
+        if (event.outcome.requestId) requestIds.push(event.outcome.requestId);
+        cost += event.outcome.costUsd ?? 0;
+        if (!values.json) for (const m of event.outcome.mockups) io.stdout(`${path.relative(io.cwd, m.file) || m.file}\n`);
+      });
+      cost = result.costUsd ?? cost;
     } catch (error) {
       if (!(error instanceof FoundryError)) throw error;
       if (error.kind === 'validation') throw new UsageError(error.message);
-      io.stderr(`foundry-mockups generate: ${error.message}\n`);
+      io.stderr(`foundry-mockups generate: ${failureText(error)}\n`);
       if (values.json) io.stdout(`${JSON.stringify({ files: written.map((m) => m.file), requestIds, costUsd: cost, error: { kind: error.kind, message: error.message, ...(error.requestId ? { requestId: error.requestId } : {}) } }, null, 2)}\n`);
       return EXIT_FAILURE;
     }
@@ -141,3 +130,9 @@ export const generateCommand: CliCommand = {
     return EXIT_OK;
   },
 };
+
+function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (!isOneOf(allowed, value)) throw new UsageError(`--${flag} "${value}": use ${allowed.join(', ')}.`);
+  return value;
+}

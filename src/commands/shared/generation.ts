@@ -1,20 +1,17 @@
 import * as vscode from 'vscode';
-import { connect, type ReadyConnection } from '../../connection';
-import { PROMPT_MAX_CHARS, PROMPT_WARN_CHARS } from '../../core/foundry';
-import { createMockups, type MockupRequest, type WrittenMockup } from '../../core/mockups';
+import { type GenerationInput, planTargets, prepareGeneration, type SizePlanInfo } from '../../core/generation';
 import type { GenerateOptions } from '../../core/options';
-import { estimateCost, formatUsd, type Quality } from '../../core/pricing';
+import { formatUsd } from '../../core/pricing';
 import type { PresetCatalogue } from '../../core/sizes/designSystem';
-import { planSize, type SizePlan } from '../../core/sizes/planner';
 import { presetPixels } from '../../core/sizes/presets';
-import type { ModelFamily } from '../../core/sizes/rules';
-import { type Fit, parseTarget } from '../../core/sizes/target';
-import { loadPresets } from '../../presetSource';
-import type { Services } from '../../services';
-import { resolveWorkspacePath } from '../../workspace';
-import { confirmSpend } from './confirmSpend';
-import { showFailure } from './failure';
-import { withCancellableProgress } from './progress';
+import { PROMPT_MAX_CHARS, PROMPT_WARN_CHARS, QUALITIES, type Quality } from '../../core/vocabulary';
+import { confirmEstimate } from '../../host/confirmSpend';
+import { connect } from '../../host/connection';
+import { showFailure } from '../../host/failure';
+import { generationEnv, prepareFor, requireSendable, runWithProgress } from '../../host/generation';
+import type { Services } from '../../host/services';
+import { outputFolder } from '../../host/settings';
+import { resolveWorkspacePath, type WorkspacePath } from '../../host/workspace';
 
 const LAST_CHOICES = 'foundryMockups.lastGenerate';
 const LAST_FAILED = 'foundryMockups.lastFailedGenerate';
@@ -37,56 +34,45 @@ export function lastFailedOptions(services: Services): GenerateOptions | undefin
   return services.context.workspaceState.get<GenerateOptions>(LAST_FAILED);
 }
 
-export function outputFolderSetting(): string {
-  return vscode.workspace.getConfiguration('foundryMockups').get<string>('outputFolder', 'mockups') || 'mockups';
-}
-
-/** Plans every size for the connection's model; throws with a clear message for a bad size. */
-export function planAll(sizes: readonly string[], catalogue: PresetCatalogue, model: ModelFamily, fit?: Fit): SizePlan[] {
-  return sizes.map((text) => {
-    const target = parseTarget(text, (id) => catalogue.find(id));
-    const preset = target !== 'auto' && target.presetId ? catalogue.find(target.presetId) : undefined;
-    return planSize(target, model, { fit: fit ?? preset?.fit ?? 'cover', ...(preset?.padColor ? { padColor: preset.padColor } : {}) });
-  });
-}
-
-export function estimateUsd(plans: readonly SizePlan[], options: Pick<GenerateOptions, 'prompt' | 'quality' | 'n'>, connection: Pick<ReadyConnection, 'pricing' | 'settings'>): number {
-  return plans.reduce(
-    (sum, plan) =>
-      sum +
-      estimateCost({ model: connection.settings.model, size: plan.generation, quality: options.quality ?? 'auto', n: options.n ?? 1, promptChars: options.prompt.length }, connection.pricing).usd,
-    0,
-  );
+/** The use case's input for checked Generate options written into `where`. */
+export function generationInput(options: GenerateOptions, sizes: readonly string[], where: WorkspacePath): GenerationInput {
+  return {
+    prompt: options.prompt,
+    sizes,
+    folder: where.absolute,
+    folderRelative: where.relative,
+    ...(options.fit ? { fit: options.fit } : {}),
+    ...(options.quality ? { quality: options.quality } : {}),
+    ...(options.n ? { n: options.n } : {}),
+    ...(options.format ? { format: options.format } : {}),
+    ...(options.background ? { background: options.background } : {}),
+    ...(options.name ? { name: options.name } : {}),
+    // The command does not show previews: none are paid for.
+    partialImages: 0,
+  };
 }
 
 /**
- * Generates `options` (already checked) into the workspace: plans, estimate and confirmation,
- * progress with cancel, files and sidecars, the result or the failure shown with its actions.
- * Resolves to the exact-size images written. Rejects when `rejectOnFailure` (scripted calls).
+ * Generates `options` (already checked) into the workspace: the use case prepares it (plans,
+ * prompt, estimate), the user confirms above the limit, it runs under progress with cancel, and
+ * the result or the failure is shown with its actions. Resolves to the exact-size images written.
+ * Rejects when `rejectOnFailure` (scripted calls).
  */
 export async function executeGenerate(services: Services, options: GenerateOptions, rejectOnFailure: boolean): Promise<vscode.Uri[]> {
   try {
     const connection = await connect(services);
-    const catalogue = await loadPresets(services);
     const sizes = options.sizes ?? lastChoices(services).sizes ?? ['auto'];
-    const plans = planAll(sizes, catalogue, connection.settings.model, options.fit);
-    const where = resolveWorkspacePath(options.folder ?? outputFolderSetting());
-
-    const estimate = estimateUsd(plans, options, connection);
-    const confirmed = await confirmSpend(
-      services,
-      estimate,
-      vscode.l10n.t('This request is estimated to cost about {0}.', formatUsd(estimate)),
-      vscode.l10n.t('{0} size(s) x {1} variant(s) at {2} quality.', plans.length, options.n ?? 1, options.quality ?? 'auto'),
-      vscode.l10n.t('Generate'),
-    );
-    if (!confirmed) return [];
+    const where = resolveWorkspacePath(options.folder ?? outputFolder(), 'write');
+    const prepared = await prepareFor(services, generationInput(options, sizes, where), connection);
+    requireSendable(prepared);
+    for (const warning of prepared.warnings) services.log.warn(warning);
+    if (!(await confirmEstimate(services, prepared.estimate, vscode.l10n.t('Generate')))) return [];
 
     await services.context.workspaceState.update(LAST_CHOICES, { prompt: options.prompt, sizes, quality: options.quality, n: options.n, folder: options.folder ?? where.relative } satisfies LastChoices);
-    const written = await runRequests(services, connection, plans.map((plan) => toRequest(options, plan, where.absolute, plans.length)), vscode.l10n.t('Generating mockups'));
+    const result = await runWithProgress(services, connection, prepared, vscode.l10n.t('Generating mockups'));
     await services.context.workspaceState.update(LAST_FAILED, undefined);
-    announce(services, written, where.relative || '.');
-    return written.map((m) => vscode.Uri.file(m.file));
+    announce(services, result.mockups, where.relative || '.');
+    return result.mockups.map((m) => vscode.Uri.file(m.file));
   } catch (error) {
     await services.context.workspaceState.update(LAST_FAILED, options);
     const retry = (): Promise<vscode.Uri[]> => executeGenerate(services, options, false);
@@ -99,55 +85,7 @@ export async function executeGenerate(services: Services, options: GenerateOptio
   }
 }
 
-function toRequest(options: GenerateOptions, plan: SizePlan, folder: string, sizeCount: number): MockupRequest {
-  return {
-    promptTyped: options.prompt,
-    promptSent: options.prompt,
-    plan,
-    folder,
-    ...(options.quality ? { quality: options.quality } : {}),
-    ...(options.n ? { n: options.n } : {}),
-    ...(options.format ? { outputFormat: options.format } : {}),
-    ...(options.background ? { background: options.background } : {}),
-    ...(options.name ? { name: options.name } : {}),
-    sizeInName: options.name === undefined || sizeCount > 1,
-  };
-}
-
-/** Sends the requests one after another under a cancellable progress notification. */
-export async function runRequests(services: Services, connection: ReadyConnection, requests: readonly MockupRequest[], title: string): Promise<WrittenMockup[]> {
-  return withCancellableProgress(title, async (progress, signal) => {
-    const written: WrittenMockup[] = [];
-    for (const [index, request] of requests.entries()) {
-      const n = request.n ?? 1;
-      const step = `${index + 1}/${requests.length}`;
-      progress.report({ message: vscode.l10n.t('{0}: {1} ({2} variant(s))', step, request.plan.explanation, n) });
-      let partials = 0;
-      const outcome = await createMockups(request, {
-        client: connection.client,
-        connection: connection.info,
-        pricing: connection.pricing,
-        toolVersion: services.context.extension.packageJSON ? String((services.context.extension.packageJSON as { version?: unknown }).version) : '0.0.0',
-        signal,
-        onPartialImage: () => {
-          partials++;
-          progress.report({ message: vscode.l10n.t('{0}: receiving preview {1}', step, partials) });
-        },
-      });
-      for (const warning of outcome.warnings) services.log.warn(warning);
-      const usage = outcome.mockups[0]?.sidecar.usage;
-      services.log.info(
-        `Request ${outcome.requestId ?? '(no id)'}: ${request.plan.explanation} x${outcome.mockups.length} in ${Math.round(outcome.durationMs)} ms, ` +
-          `${usage?.totalTokens ?? '?'} tokens, ${outcome.costUsd !== undefined ? formatUsd(outcome.costUsd) : 'cost unknown'}.`,
-      );
-      written.push(...outcome.mockups);
-      progress.report({ increment: 100 / requests.length });
-    }
-    return written;
-  });
-}
-
-function announce(services: Services, written: readonly WrittenMockup[], folder: string): void {
+function announce(services: Services, written: readonly { file: string }[], folder: string): void {
   if (written.length === 0) return;
   const open = vscode.l10n.t('Open');
   const reveal = vscode.l10n.t('Reveal in Explorer');
@@ -164,13 +102,39 @@ interface SizeItem extends vscode.QuickPickItem {
   readonly custom?: boolean;
 }
 
+/** A size's plan as a picker shows it: the badge, then the plan and its warnings on the detail line. */
+function planDetail(info: SizePlanInfo): { description: string; detail: string } {
+  const warnings = info.warnings.length ? ` $(warning) ${info.warnings.join(' ')}` : '';
+  return { description: `${info.target} · ${info.badge}`, detail: `${info.explanation}${warnings}` };
+}
+
+function qualityDescription(quality: Quality): string {
+  switch (quality) {
+    case 'low':
+      return vscode.l10n.t('fastest and cheapest, for drafts');
+    case 'medium':
+      return vscode.l10n.t('balanced');
+    case 'high':
+      return vscode.l10n.t('most detail, for final assets');
+    case 'auto':
+      return vscode.l10n.t('the service decides');
+  }
+}
+
+/** Picker items in a fixed order; the last choice is marked (and focused), never moved. */
+function lastUsed(description: string, isLast: boolean): string {
+  return isLast ? `${description} · ${vscode.l10n.t('last used')}` : description;
+}
+
 /**
- * The quick-input flow of Generate Mockup...: prompt, sizes (each showing its plan), quality,
- * variants (each with its estimate) and, unless given, the folder. Escape at any step ends it.
+ * The quick-input flow of Generate Mockup...: prompt, sizes (each showing its plan and warnings),
+ * quality, variants (each with its estimate) and, unless given, the folder. Escape at any step
+ * ends it. The plans, warnings and prices are the use case's.
  */
 export async function askGenerateOptions(services: Services, fixedFolder?: string): Promise<GenerateOptions | undefined> {
   const connection = await connect(services);
-  const catalogue = await loadPresets(services);
+  const env = await generationEnv(services, connection.settings.model);
+  const catalogue = env.catalogue as PresetCatalogue;
   const last = lastChoices(services);
   const failed = lastFailedOptions(services);
   const total = fixedFolder ? 4 : 5;
@@ -190,34 +154,30 @@ export async function askGenerateOptions(services: Services, fixedFolder?: strin
   });
   if (prompt === undefined) return undefined;
 
-  const recent = [...(failed?.sizes ?? last.sizes ?? [])];
-  const explain = (text: string): string => {
-    try {
-      return planAll([text], catalogue, model)[0].explanation;
-    } catch (error) {
-      return error instanceof Error ? error.message : String(error);
-    }
-  };
-  // Recently used sizes come first, in their own section; every other preset stays in its group.
-  const sizeItem = (size: string): SizeItem => {
+  // Every size in its group, in a fixed order; the sizes used last time are marked, not moved.
+  const recent = new Set(failed?.sizes ?? last.sizes ?? []);
+  const sizeItem = (size: string, planned: ReturnType<typeof planTargets>[number]): SizeItem => {
     const preset = catalogue.find(size);
-    if (!preset) return { label: size, description: size === 'auto' ? vscode.l10n.t('the service picks the size') : vscode.l10n.t('custom'), detail: explain(size), size };
+    const plan = planned.ok ? planDetail(planned.info) : { description: vscode.l10n.t('custom'), detail: `$(error) ${planned.problem}` };
+    const used = recent.has(size);
+    if (!preset) return { label: size, description: lastUsed(size === 'auto' ? vscode.l10n.t('the service picks the size') : plan.description, used), detail: plan.detail, size };
     const px = presetPixels(preset);
-    return { label: preset.name, description: `${preset.id} · ${preset.width}x${preset.height}@${preset.density}x = ${px.width}x${px.height}`, detail: explain(preset.id), size: preset.id };
+    return { label: preset.name, description: lastUsed(`${preset.id} · ${preset.width}x${preset.height}@${preset.density}x = ${px.width}x${px.height} · ${planned.ok ? planned.info.badge : '?'}`, used), detail: plan.detail, size: preset.id };
   };
+  const listed = ['auto', ...catalogue.presets.map((p) => p.id)];
+  const customRecent = [...recent].filter((s) => !listed.includes(s));
+  const allSizes = [...customRecent, ...listed];
+  const plans = new Map(planTargets(allSizes, catalogue, model).map((p) => [p.text, p]));
   const items: SizeItem[] = [{ label: `$(edit) ${vscode.l10n.t('Custom size...')}`, description: 'WxH, WxH@2x', custom: true, alwaysShow: true }];
-  if (recent.length) {
-    items.push({ label: vscode.l10n.t('recently used'), kind: vscode.QuickPickItemKind.Separator }, ...recent.map(sizeItem));
-  }
-  if (!recent.includes('auto')) items.push(sizeItem('auto'));
+  for (const size of customRecent) items.push(sizeItem(size, plans.get(size) as ReturnType<typeof planTargets>[number]));
+  items.push(sizeItem('auto', plans.get('auto') as ReturnType<typeof planTargets>[number]));
   let group = '';
   for (const preset of catalogue.presets) {
-    if (recent.includes(preset.id)) continue;
     if (preset.group !== group) {
       group = preset.group;
       items.push({ label: group, kind: vscode.QuickPickItemKind.Separator });
     }
-    items.push(sizeItem(preset.id));
+    items.push(sizeItem(preset.id, plans.get(preset.id) as ReturnType<typeof planTargets>[number]));
   }
 
   const picked = await services.ui.pickMany(items, { title: vscode.l10n.t('Generate Mockup ({0}/{1}): sizes', 2, total), placeHolder: vscode.l10n.t('Pick one or more design-system sizes'), matchOnDescription: true, ignoreFocusOut: true });
@@ -231,38 +191,38 @@ export async function askGenerateOptions(services: Services, fixedFolder?: strin
       validateInput: (value) => {
         const parts = value.split(',').map((s) => s.trim()).filter(Boolean);
         if (parts.length === 0) return vscode.l10n.t('Enter a size such as 390x844@3x.');
-        try {
-          const plans = planAll(parts, catalogue, model);
-          return { message: plans.map((p) => p.explanation).join(' | '), severity: vscode.InputBoxValidationSeverity.Info };
-        } catch (error) {
-          return error instanceof Error ? error.message : String(error);
-        }
+        const planned = planTargets(parts, catalogue, model);
+        const problems = planned.flatMap((p) => (p.ok ? [] : [p.problem]));
+        if (problems.length) return problems.join(' ');
+        const infos = planned.flatMap((p) => (p.ok ? [p.info] : []));
+        const warned = infos.some((i) => i.warnings.length > 0);
+        return { message: infos.map((i) => `${i.explanation}${i.warnings.length ? ` ${i.warnings.join(' ')}` : ''}`).join(' | '), severity: warned ? vscode.InputBoxValidationSeverity.Warning : vscode.InputBoxValidationSeverity.Info };
       },
     });
     if (custom === undefined) return undefined;
     sizes.push(...custom.split(',').map((s) => s.trim()).filter(Boolean));
   }
+  // The plans' warnings, as the Studio and the CLI show them for the same sizes, stay in view.
+  const warnings = [...new Set(planTargets(sizes, catalogue, model).flatMap((p) => (p.ok ? p.info.warnings : [])))];
+  for (const warning of warnings) services.log.warn(warning);
+  const placeHolder = warnings.length ? `⚠ ${warnings.join(' ')}` : undefined;
 
-  const qualities: Array<vscode.QuickPickItem & { value: Quality }> = [
-    { label: 'low', description: vscode.l10n.t('fastest and cheapest, for drafts'), value: 'low' },
-    { label: 'medium', description: vscode.l10n.t('balanced'), value: 'medium' },
-    { label: 'high', description: vscode.l10n.t('most detail, for final assets'), value: 'high' },
-    { label: 'auto', description: vscode.l10n.t('the service decides'), value: 'auto' },
-  ];
   const lastQuality = failed?.quality ?? last.quality;
-  qualities.sort((a, b) => Number(b.value === lastQuality) - Number(a.value === lastQuality));
-  const quality = await services.ui.pickOne(qualities, { title: vscode.l10n.t('Generate Mockup ({0}/{1}): quality', 3, total), ignoreFocusOut: true });
+  const qualities = QUALITIES.map((value) => ({ label: value, description: lastUsed(qualityDescription(value), value === lastQuality), value }));
+  const quality = await services.ui.pickOne(qualities, { title: vscode.l10n.t('Generate Mockup ({0}/{1}): quality', 3, total), ignoreFocusOut: true, ...(placeHolder ? { placeHolder } : {}) }, qualities.find((q) => q.value === lastQuality));
   if (!quality) return undefined;
 
-  const plans = planAll(sizes, catalogue, model);
-  const counts = [1, 2, 3, 4].map((n) => ({
-    label: String(n),
-    description: vscode.l10n.t('{0} image(s), about {1}', n * plans.length, formatUsd(estimateUsd(plans, { prompt, quality: quality.value, n }, connection))),
-    value: n,
-  }));
   const lastN = failed?.n ?? last.n;
-  counts.sort((a, b) => Number(b.value === lastN) - Number(a.value === lastN));
-  const n = await services.ui.pickOne(counts, { title: vscode.l10n.t('Generate Mockup ({0}/{1}): variants per size', 4, total), ignoreFocusOut: true });
+  const folderForEstimate = resolveWorkspacePath(fixedFolder ?? '.', 'read');
+  const counts = [1, 2, 3, 4].map((n) => {
+    const estimate = prepareGeneration(generationInput({ prompt, quality: quality.value, n }, sizes, folderForEstimate), env).estimate;
+    return {
+      label: String(n),
+      description: lastUsed(vscode.l10n.t('{0} image(s), about {1}', estimate.images, estimate.usd !== undefined ? formatUsd(estimate.usd) : (estimate.missing ?? '?')), n === lastN),
+      value: n,
+    };
+  });
+  const n = await services.ui.pickOne(counts, { title: vscode.l10n.t('Generate Mockup ({0}/{1}): variants per size', 4, total), ignoreFocusOut: true, ...(placeHolder ? { placeHolder } : {}) }, counts.find((c) => c.value === lastN));
   if (!n) return undefined;
 
   let folder = fixedFolder;
@@ -270,11 +230,11 @@ export async function askGenerateOptions(services: Services, fixedFolder?: strin
     folder = await services.ui.showInputBox({
       title: vscode.l10n.t('Generate Mockup ({0}/{1}): folder', 5, total),
       prompt: vscode.l10n.t('Workspace folder for the images and their sidecars.'),
-      value: failed?.folder ?? last.folder ?? outputFolderSetting(),
+      value: failed?.folder ?? last.folder ?? outputFolder(),
       ignoreFocusOut: true,
       validateInput: (value) => {
         try {
-          resolveWorkspacePath(value || '.');
+          resolveWorkspacePath(value || '.', 'write');
           return undefined;
         } catch (error) {
           return error instanceof Error ? error.message : String(error);

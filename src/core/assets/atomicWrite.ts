@@ -70,7 +70,7 @@ async function publish(temp: string, final: string): Promise<void> {
  * Writes a group of files that share a base name (a sidecar, the original, the image), all or
  * nothing. `build(base)` gives the files for a candidate base name; when any of them exists, the
  * files already written for that candidate are removed and `base-2`, `base-3`... are tried.
- * Files are written in the order given: put the sidecar first. It is the group's manifest (it
+ * Names are written in Unicode NFC. Files are written in the order given: put the sidecar first. It is the group's manifest (it
  * names every other file with its SHA-256), so a group left incomplete by a killed process can be
  * recognised and removed without ever touching a file the product did not write
  * (`removeIncompleteGroups` in groups.ts).
@@ -82,10 +82,11 @@ export async function writeGroupAtomic(
   signal?: AbortSignal,
 ): Promise<{ base: string; files: string[] }> {
   await fs.mkdir(dir, { recursive: true });
+  const nfcBase = base.normalize('NFC');
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     signal?.throwIfAborted();
-    const candidate = attempt === 1 ? base : `${base}-${attempt}`;
-    const files = build(candidate);
+    const candidate = attempt === 1 ? nfcBase : `${nfcBase}-${attempt}`;
+    const files = build(candidate).map((file) => ({ name: file.name.normalize('NFC'), bytes: file.bytes }));
     if (await anyExists(dir, files)) continue;
     const written: string[] = [];
     try {
@@ -129,16 +130,25 @@ export async function removeStaleTempFiles(dir: string, olderThanMs = 60_000): P
   return removed;
 }
 
+/**
+ * Whether any of `files` is taken in `dir`, comparing names as a user sees them: in Unicode NFC and
+ * without case, so that `Café.png` typed in NFD, or `hero.png` beside `Hero.png`, is never made
+ * beside a look-alike (and a repository checked out on a case-insensitive disk keeps both).
+ */
 async function anyExists(dir: string, files: readonly NamedBytes[]): Promise<boolean> {
-  for (const file of files) {
-    try {
-      await fs.lstat(path.join(dir, file.name));
-      return true;
-    } catch (error) {
-      if (code(error) !== 'ENOENT') throw error;
-    }
+  let entries: string[];
+  try {
+    entries = await fs.readdir(dir);
+  } catch (error) {
+    if (code(error) === 'ENOENT') return false;
+    throw error;
   }
-  return false;
+  const taken = new Set(entries.map(lookAlikeKey));
+  return files.some((file) => taken.has(lookAlikeKey(file.name)));
+}
+
+function lookAlikeKey(name: string): string {
+  return name.normalize('NFC').toLowerCase();
 }
 
 function code(error: unknown): string | undefined {

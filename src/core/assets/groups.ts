@@ -1,5 +1,5 @@
 /**
- * Groups of files written together (sidecar, original, image) and left incomplete by a process
+ * Groups of files written together (sidecar, original, painted mask, image) and left incomplete by a process
  * that was killed between two of them. The sidecar is written first and names every other file
  * of its group with its SHA-256, so an incomplete group is recognised by a sidecar whose image is
  * missing, and only files whose content matches what that sidecar recorded are removed: a file the
@@ -20,6 +20,14 @@ interface SidecarShape {
   readonly tool?: { readonly name?: unknown };
   readonly output?: RecordedFile;
   readonly original?: RecordedFile;
+  readonly lineage?: { readonly mask?: RecordedFile };
+}
+
+/** A painted mask written with its image is named after it (`x.png` -> `x-mask.png`); a mask file the edit only read is not. */
+function paintedMaskOf(sidecar: SidecarShape, outputName: string): RecordedFile | undefined {
+  const mask = sidecar.lineage?.mask;
+  if (typeof mask?.file !== 'string') return undefined;
+  return path.basename(mask.file) === `${outputName.replace(/\.[^.]+$/, '')}-mask.png` ? mask : undefined;
 }
 
 /**
@@ -37,7 +45,7 @@ export async function removeIncompleteGroups(dir: string, olderThanMs = 60_000):
     if (`${sidecar.output.file}${SIDECAR_SUFFIX}` !== entry) continue; // a sidecar always sits beside its own image
     if (await exists(path.join(dir, path.basename(sidecar.output.file)))) continue; // complete
     if (Date.now() - (await fs.lstat(sidecarFile)).mtimeMs < olderThanMs) continue; // may still be being written
-    for (const recorded of [sidecar.original, sidecar.output]) {
+    for (const recorded of [sidecar.original, paintedMaskOf(sidecar, sidecar.output.file), sidecar.output]) {
       if (typeof recorded?.file !== 'string' || typeof recorded.sha256 !== 'string') continue;
       const file = path.join(dir, path.basename(recorded.file));
       if ((await sha256Of(file)) === recorded.sha256) {

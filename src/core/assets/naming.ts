@@ -3,6 +3,7 @@
  * the size, the locale and the variant.
  */
 import { createHash } from 'node:crypto';
+import { unsafeCharacterProblem } from './paths';
 
 const STOP_WORDS = new Set(['a', 'an', 'the', 'of', 'for', 'with', 'and', 'in', 'on', 'to', 'at', 'by', 'from', 'that', 'this', 'is', 'are']);
 const MAX_SLUG_WORDS = 6;
@@ -45,7 +46,9 @@ export function fileNameProblem(name: string): string | undefined {
   if (name.trim().length === 0) return 'the name is empty: give a file name such as "checkout-screen".';
   if (/[/\\]/.test(name)) return `the name "${name}" contains a path separator: give a file name only, and choose the folder with "folder".`;
   if (name === '.' || name === '..' || name.startsWith('.')) return `the name "${name}" starts with a dot: hidden names are not allowed for assets.`;
-  if ([...name].some((c) => c.charCodeAt(0) < 0x20) || /[<>:"|?*]/.test(name)) {
+  const unsafe = unsafeCharacterProblem(name);
+  if (unsafe) return `the name "${name.replace(/[^\p{L}\p{N}\p{P}\p{Zs}]/gu, '?')}" cannot be used: ${unsafe}`;
+  if (/[<>:"|?*]/.test(name)) {
     return `the name "${name}" contains a character that is not allowed in file names (< > : " | ? * or a control character).`;
   }
   if (/[. ]$/.test(name)) return `the name "${name}" ends with a dot or a space, which Windows does not allow.`;

@@ -80,6 +80,8 @@ export interface Sidecar {
   /** The service's own bytes, kept untouched when the image was post-processed. */
   readonly original?: FileRecord & { readonly steps: readonly PlanStep[]; readonly explanation: string };
   readonly lineage?: {
+    /** What the edit did: refine (a new prompt), inpaint (a painted region) or redesign (a screenshot restyled). */
+    readonly mode?: 'refine' | 'inpaint' | 'redesign';
     readonly parent?: FileRecord;
     readonly references?: readonly FileRecord[];
     readonly mask?: FileRecord;
@@ -92,8 +94,20 @@ export interface Sidecar {
     readonly inputImageTokens?: number;
     readonly outputImageTokens?: number;
     readonly outputTextTokens?: number;
+    /** `request`: the tokens of the whole request, which made `images` images. */
+    readonly share?: 'request';
+    readonly images?: number;
   };
-  readonly cost?: { readonly usd: number; readonly currency: 'USD'; readonly basis: 'usage' | 'estimate' };
+  readonly cost?: {
+    /** This image's share of the request's cost (`share: 'image'`), or the request's own cost. */
+    readonly usd: number;
+    readonly currency: 'USD';
+    readonly basis: 'usage' | 'estimate';
+    readonly share?: 'image' | 'request';
+    /** The whole request's cost when `usd` is an image's share. */
+    readonly requestUsd?: number;
+    readonly images?: number;
+  };
   readonly safety?: {
     readonly contentFilterResults?: unknown;
     readonly promptFilterResults?: unknown;

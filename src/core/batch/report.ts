@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { ConnectionInfo } from '../mockups';
+import type { ConnectionInfo } from '../generation';
 import { formatUsd } from '../pricing';
 import type { Shard } from './expand';
 import type { JobResult, JobStatus } from './run';

@@ -20,7 +20,7 @@ import { removeIncompleteGroups } from '../assets/groups';
 import { type Sidecar, sidecarsIn } from '../assets/sidecar';
 import type { FoundryClient } from '../foundry';
 import { FoundryError } from '../foundry';
-import { type ConnectionInfo, createMockups, type InputFile, type MockupRequest, requestFingerprint } from '../mockups';
+import { type ConnectionInfo, executeRequest, type InputFile, type MockupRequest, requestFingerprint } from '../generation';
 import type { Pricing } from '../pricing';
 import { jobsOfShard, type Shard } from './expand';
 import { buildReport, type RunReport, writeReports } from './report';
@@ -248,7 +248,7 @@ export async function runBatch(batch: Batch, options: RunOptions): Promise<RunRe
     pending,
     async (job, signal) => {
       const request = await jobRequest(job, batch);
-      const outcome = await createMockups(request, {
+      const outcome = await executeRequest(request, {
         client: options.client,
         connection: options.connection,
         pricing: options.pricing,

@@ -229,6 +229,11 @@ export function createFoundryClient(options: FoundryClientOptions): FoundryClien
           throw attempt > 1 ? error.withAttempts(attempt) : error;
         }
         const wait = retryWait(error.retryAfterMs, attempt);
+        try {
+          call.onRetry?.({ kind: error.kind, ...(error.status !== undefined ? { status: error.status } : {}), waitMs: wait, attempt: attempt + 1, maxAttempts: maxRetries + 1, ...(error.requestId ? { requestId: error.requestId } : {}) });
+        } catch (notifyError) {
+          logger.warn(`onRetry threw: ${notifyError instanceof Error ? notifyError.message : String(notifyError)}`);
+        }
         logger.info(`${operation} ${options.deployment}: ${error.kind}${error.status ? ` (HTTP ${error.status})` : ''}, retrying in ${Math.round(wait)} ms (attempt ${attempt + 1} of ${maxRetries + 1})`);
         await sleep(wait, signal);
       }

@@ -11,6 +11,8 @@ export type FoundryErrorKind =
   | 'blocked'
   | 'notFound'
   | 'rateLimited'
+  /** The service answered, but the answer was broken (not an image, cut short, malformed JSON). */
+  | 'invalidResponse'
   | 'invalidRequest'
   | 'unavailable'
   | 'timeout'

@@ -9,10 +9,8 @@ export type { ModelFamily } from '../sizes/rules';
 /** `v1`: `{endpoint}/openai/v1/images/...`, deployment sent as `model`. `dated`: `{endpoint}/openai/deployments/{deployment}/images/...?api-version=`. */
 export type ApiMode = 'v1' | 'dated';
 export type OutputFormat = 'png' | 'jpeg' | 'webp';
-export type Quality = 'low' | 'medium' | 'high' | 'auto';
-export type Background = 'transparent' | 'opaque' | 'auto';
-export type Moderation = 'auto' | 'low';
-export type InputFidelity = 'low' | 'high';
+export type { Background, InputFidelity, Moderation, Quality } from '../vocabulary';
+import type { Background, InputFidelity, Moderation, Quality } from '../vocabulary';
 export type ImageContentType = 'image/png' | 'image/jpeg' | 'image/webp';
 
 /** An API key (`api-key` header) or an Entra ID token provider (`Authorization: Bearer`), never both. */
@@ -101,6 +99,19 @@ export interface CallOptions {
   /** Aborts the request; the call then rejects with a `cancelled` FoundryError and returns nothing. */
   readonly signal?: AbortSignal;
   readonly onPartialImage?: (partial: PartialImage) => void;
+  /** Told before each wait between attempts, so that a surface can say why it is waiting and for how long. */
+  readonly onRetry?: (notice: RetryNotice) => void;
+}
+
+/** The client is about to wait `waitMs` and then make attempt `attempt` of at most `maxAttempts`. */
+export interface RetryNotice {
+  /** The failure kind that is retried (`rateLimited`, `network`, `unavailable`, `invalidResponse`...). */
+  readonly kind: string;
+  readonly status?: number;
+  readonly waitMs: number;
+  readonly attempt: number;
+  readonly maxAttempts: number;
+  readonly requestId?: string;
 }
 
 export interface ImageUsage {

@@ -7,13 +7,9 @@ import { fixedSizesOf, formatSize, parseSize, sizeProblem, sizeWarnings, type Mo
 import type { ValidationProblem } from './errors';
 import type { ApiMode, EditRequest, GenerateRequest, ImageContentType, ImageInput } from './types';
 
-export const PROMPT_MAX_CHARS = 32_000;
-export const PROMPT_WARN_CHARS = 4_000;
-export const MAX_INPUT_IMAGES = 16;
-export const MAX_INPUT_IMAGE_BYTES = 50 * 1024 * 1024;
-export const MAX_MASK_BYTES = 4 * 1024 * 1024;
-export const MAX_N = 10;
-export const MAX_PARTIAL_IMAGES = 3;
+import { BACKGROUNDS, INPUT_FIDELITIES, MAX_INPUT_IMAGE_BYTES, MAX_INPUT_IMAGES, MAX_MASK_BYTES, MAX_N, MAX_PARTIAL_IMAGES, MODERATIONS, PROMPT_MAX_CHARS, PROMPT_WARN_CHARS, QUALITIES } from '../vocabulary';
+
+export { MAX_INPUT_IMAGE_BYTES, MAX_INPUT_IMAGES, MAX_MASK_BYTES, MAX_N, MAX_PARTIAL_IMAGES, PROMPT_MAX_CHARS, PROMPT_WARN_CHARS } from '../vocabulary';
 
 /** Families that refuse `input_fidelity` (gpt-image-2 always uses high fidelity; 1-mini has none). */
 export function supportsInputFidelity(model: ModelFamily): boolean {
@@ -36,11 +32,6 @@ export const MODELLED_FIELDS = new Set([
   'prompt', 'model', 'size', 'n', 'quality', 'output_format', 'output_compression', 'background', 'moderation',
   'stream', 'partial_images', 'user', 'image', 'image[]', 'mask', 'input_fidelity',
 ]);
-
-const QUALITIES = ['low', 'medium', 'high', 'auto'];
-const BACKGROUNDS = ['transparent', 'opaque', 'auto'];
-const MODERATIONS = ['auto', 'low'];
-const FIDELITIES = ['low', 'high'];
 
 function oneOf(values: readonly string[]): string {
   return values.map((v) => `"${v}"`).join(', ');
@@ -180,8 +171,8 @@ export function checkEditRequest(request: EditRequest, ctx: ValidationContext): 
   }
 
   if (request.inputFidelity !== undefined) {
-    if (!FIDELITIES.includes(request.inputFidelity)) {
-      add('input_fidelity', `input fidelity "${String(request.inputFidelity)}" is not one of ${oneOf(FIDELITIES)}.`);
+    if (!INPUT_FIDELITIES.includes(request.inputFidelity)) {
+      add('input_fidelity', `input fidelity "${String(request.inputFidelity)}" is not one of ${oneOf(INPUT_FIDELITIES)}.`);
     } else if (!supportsInputFidelity(ctx.model)) {
       add('input_fidelity', `${ctx.model} does not accept input fidelity${ctx.model === 'gpt-image-2' ? ' (it always works at high fidelity)' : ''}: remove the setting.`);
     }

@@ -1,5 +1,5 @@
 export { configureImageEngine, loadVips, shutdownImageEngine, type ImageEngineOptions } from './engine';
-export { isOriginalFileName, ORIGINAL_MARKER, originalFileName } from './naming';
+export { isCompanionFileName, isMaskFileName, isOriginalFileName, MASK_MARKER, maskFileName, ORIGINAL_MARKER, originalFileName } from './naming';
 export {
   applyPlan,
   applySteps,

@@ -30,3 +30,23 @@ export function originalFileName(exactName: string, originalFormat?: 'png' | 'jp
 export function isOriginalFileName(name: string): boolean {
   return /\.original\.(png|jpe?g)$/i.test(name);
 }
+
+export const MASK_MARKER = '-mask';
+
+/**
+ * Where a mask painted in the Studio is kept: beside the inpainted image, named after its base
+ * name (`login-inpainted` -> `login-inpainted-mask.png`); masks are always PNG.
+ */
+export function maskFileName(baseName: string): string {
+  return `${baseName}${MASK_MARKER}.png`;
+}
+
+/** True for masks kept beside their images (`*-mask.png`, `*-mask-2.png`). */
+export function isMaskFileName(name: string): boolean {
+  return /-mask(-\d+)?\.png$/i.test(name);
+}
+
+/** Files the product keeps beside an image that are not images to pick: originals and masks. */
+export function isCompanionFileName(name: string): boolean {
+  return isOriginalFileName(name) || isMaskFileName(name);
+}

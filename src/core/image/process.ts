@@ -4,13 +4,14 @@
  * Every libvips object made here is deleted before the function returns, also on errors.
  */
 import type Vips from 'wasm-vips';
+import type { ImageFormat } from '../vocabulary';
 import { parseColor, type Rgba, TRANSPARENT } from '../sizes/color';
 import { planSteps, type PlanStep, type SizePlan, sizeAfterSteps } from '../sizes/planner';
 import type { Size } from '../sizes/rules';
 import { sniffContentType } from '../foundry/validation';
 import { loadVips, type VipsModule } from './engine';
 
-export type ImageFormat = 'png' | 'jpeg';
+export type { ImageFormat } from '../vocabulary';
 
 export interface ImageInfo {
   readonly width: number;

@@ -1,7 +1,7 @@
 /**
- * Composes the prompt that is sent: what the user typed (or a template rendered), the workspace
- * style guide and the locale instruction. Each part is returned too, so the UI can show exactly
- * what is sent and why.
+ * Composes the prompt that is sent: what the user typed (or a template rendered), for an edit the
+ * image's own context, the workspace style guide and the locale instruction. Each part is returned
+ * too, so the UI can show exactly what is sent and why.
  */
 import { type Locale, localeInstruction } from './locales';
 import type { StyleGuide } from './styleGuide';
@@ -14,12 +14,22 @@ export interface PromptInput {
   readonly styleGuide?: StyleGuide;
   readonly locale?: Locale;
   readonly verbatim?: readonly string[];
+  /**
+   * For an edit: what the edited image shows (its parent's prompt as typed), sent after the change
+   * so that the service keeps the screen's purpose and language.
+   */
+  readonly context?: string;
 }
 
+export const PROMPT_PART_KINDS = ['template', 'text', 'context', 'styleGuide', 'locale'] as const;
+
 export interface PromptPart {
-  readonly kind: 'template' | 'text' | 'styleGuide' | 'locale';
+  readonly kind: (typeof PROMPT_PART_KINDS)[number];
   readonly text: string;
 }
+
+/** The longest image context an edit carries (the rest of the parent's prompt is left out). */
+export const MAX_EDIT_CONTEXT_CHARS = 600;
 
 export interface ComposedPrompt {
   /** What the user wrote: the template rendering and/or the free text. */
@@ -36,7 +46,13 @@ export function composePrompt(input: PromptInput): ComposedPrompt {
   if (text) parts.push({ kind: 'text', text });
   if (parts.length === 0) throw new Error('The prompt is empty: describe the mockup, or fill in a template.');
   const typed = parts.map((p) => p.text).join(' ');
+  const context = input.context?.trim();
+  if (context) parts.push({ kind: 'context', text: `Keep everything not named above as it is in the image, which shows: ${clip(context, MAX_EDIT_CONTEXT_CHARS)}` });
   if (input.styleGuide) parts.push({ kind: 'styleGuide', text: input.styleGuide.text });
   if (input.locale) parts.push({ kind: 'locale', text: localeInstruction(input.locale, input.verbatim) });
   return { typed, sent: parts.map((p) => p.text).join('\n\n'), parts };
+}
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max).replace(/\s+\S*$/, '')}...`;
 }

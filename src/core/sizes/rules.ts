@@ -4,12 +4,9 @@
  * Sources: ../shared/reference/foundry-image-api.md §3 and §3a.
  */
 
-export const MODEL_FAMILIES = ['gpt-image-2', 'gpt-image-1.5', 'gpt-image-1', 'gpt-image-1-mini'] as const;
-export type ModelFamily = (typeof MODEL_FAMILIES)[number];
+import type { ModelFamily } from '../vocabulary';
 
-export function isModelFamily(value: unknown): value is ModelFamily {
-  return typeof value === 'string' && (MODEL_FAMILIES as readonly string[]).includes(value);
-}
+export { MODEL_FAMILIES, type ModelFamily, isModelFamily } from '../vocabulary';
 
 export interface Size {
   readonly width: number;

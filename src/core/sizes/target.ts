@@ -13,12 +13,7 @@ export const MAX_TARGET_PIXELS = 100_000_000;
 export const MIN_DENSITY = 0.5;
 export const MAX_DENSITY = 4;
 
-export type Fit = 'cover' | 'contain' | 'generated';
-export const FITS: readonly Fit[] = ['cover', 'contain', 'generated'];
-
-export function isFit(value: unknown): value is Fit {
-  return typeof value === 'string' && (FITS as readonly string[]).includes(value);
-}
+export { type Fit, FITS, isFit } from '../vocabulary';
 
 /** A concrete target: `width` x `height` are the final pixels. */
 export interface PixelTarget {

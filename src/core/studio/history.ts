@@ -65,6 +65,11 @@ export function parseHistoryEntry(content: string, sidecarFile: string): History
   } catch {
     return undefined;
   }
+  return historyEntryOf(raw, sidecarFile);
+}
+
+/** The history entry of a sidecar already in memory (one just written needs no second read). */
+export function historyEntryOf(raw: unknown, sidecarFile: string): HistoryEntry | undefined {
   if (!isObject(raw) || raw.schemaVersion !== 1 || !isObject(raw.output) || !isObject(raw.prompt) || !isObject(raw.request)) return undefined;
   const outputName = text(raw.output.file);
   if (!outputName || outputName.includes('/') || outputName.includes('\\') || outputName.startsWith('.')) return undefined;
@@ -159,7 +164,8 @@ export function filterHistory(entries: readonly HistoryEntry[], filter: HistoryF
       if (filter.locale && (e.locale ?? '') !== filter.locale) return false;
       if (filter.model && (e.model ?? '') !== filter.model) return false;
       if (words.length) {
-        const haystack = `${e.promptTyped ?? ''} ${e.promptSent ?? ''} ${e.file}`.toLowerCase();
+        // An edit's sent prompt repeats its parent's as context: searching it would find every descendant.
+        const haystack = `${e.promptTyped ?? ''} ${e.operation === 'edit' ? '' : (e.promptSent ?? '')} ${e.file}`.toLowerCase();
         if (!words.every((w) => haystack.includes(w))) return false;
       }
       return true;

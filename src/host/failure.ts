@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
-import { OptionsError } from '../../core/options';
-import { FoundryError } from '../../core/foundry';
-import { NotConnectedError } from '../../connection';
-import type { Services } from '../../services';
+import { OptionsError } from '../core/options';
+import { FoundryError } from '../core/foundry';
+import { failureText } from '../core/generation';
+import { NotConnectedError } from './connection';
+import type { Services } from './services';
 
 /**
  * Shows why a request failed, with the actions that can fix it: Sign In and Set API Key for
@@ -12,9 +13,10 @@ import type { Services } from '../../services';
  */
 export async function showFailure(services: Services, error: unknown, retry?: () => unknown): Promise<void> {
   if (error instanceof NotConnectedError) return; // connect() already offered the fix
-  const message = error instanceof Error ? error.message : String(error);
   const requestId = error instanceof FoundryError ? error.requestId : undefined;
-  services.log.error(`${message}${requestId ? ` (request id ${requestId})` : ''}`);
+  // The request id once, whether or not the message names it already.
+  const shown = failureText(error);
+  services.log.error(shown);
   if (error instanceof FoundryError && error.kind === 'cancelled') {
     void services.ui.showInformationMessage(vscode.l10n.t('Foundry Mockups: cancelled; nothing was written.'));
     return;
@@ -35,7 +37,6 @@ export async function showFailure(services: Services, error: unknown, retry?: ()
   actions.push(LOG);
   if (requestId) actions.push(COPY);
 
-  const shown = requestId ? `${message} ${vscode.l10n.t('(request id {0})', requestId)}` : message;
   const choice = await services.ui.showErrorMessage(shown, ...actions);
   switch (choice) {
     case SIGN_IN:

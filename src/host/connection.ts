@@ -1,10 +1,12 @@
 import * as vscode from 'vscode';
-import { NoCredentialsError, resolveCredentials } from './auth/credentials';
-import { type ConnectionSettings, connectionInfo, createClientFor, endpointHost, parseConnectionSettings, type SettingProblem } from './core/connection';
-import type { FoundryClient } from './core/foundry';
-import type { ConnectionInfo } from './core/mockups';
-import { type Pricing, resolvePricing } from './core/pricing';
+import { NoCredentialsError, resolveCredentials } from '../auth/credentials';
+import { type ConnectionSettings, connectionInfo, createClientFor, endpointHost, parseConnectionSettings, type SettingProblem } from '../core/connection';
+import type { FoundryClient } from '../core/foundry';
+import type { ConnectionInfo } from '../core/generation';
+import { type Pricing, resolvePricing } from '../core/pricing';
+import { isModelFamily, type ModelFamily } from '../core/vocabulary';
 import type { Services } from './services';
+import { readSettings, setting } from './settings';
 
 export interface ReadyConnection {
   readonly settings: ConnectionSettings;
@@ -18,17 +20,19 @@ export class NotConnectedError extends Error {
 }
 
 export function readConnectionSettings(): { settings: ConnectionSettings } | { problems: SettingProblem[] } {
-  const config = vscode.workspace.getConfiguration('foundryMockups');
-  return parseConnectionSettings({
-    endpoint: config.get('endpoint'),
-    deployment: config.get('deployment'),
-    model: config.get('model'),
-    apiMode: config.get('apiMode'),
-    apiVersion: config.get('apiVersion'),
-    auth: config.get('auth'),
-    tenant: config.get('tenant'),
-    scope: config.get('scope'),
-  });
+  const s = readSettings();
+  return parseConnectionSettings({ endpoint: s.endpoint, deployment: s.deployment, model: s.model, apiMode: s.apiMode, apiVersion: s.apiVersion, auth: s.auth, tenant: s.tenant, scope: s.scope });
+}
+
+/** The model family to plan for: the connection's, or the setting's while the connection is incomplete. */
+export function configuredModel(): ModelFamily {
+  const model = setting('model');
+  return isModelFamily(model) ? model : 'gpt-image-2';
+}
+
+/** The prices of the configured model, with the user's overrides. */
+export function configuredPricing(model: ModelFamily = configuredModel()): Pricing {
+  return resolvePricing(model, setting('pricing'));
 }
 
 /**
@@ -59,13 +63,12 @@ export async function connect(services: Services, options: { readonly maxRetries
     throw error;
   }
   services.log.info(`Connecting to ${endpointHost(settings.endpoint)} (${settings.apiMode}), deployment ${settings.deployment} (${settings.model}), with ${credentials.description}.`);
-  const config = vscode.workspace.getConfiguration('foundryMockups');
   const client = createClientFor(settings, credentials.auth, {
-    timeoutMs: Math.max(1, config.get<number>('requestTimeoutSeconds', 300)) * 1000,
+    timeoutMs: Math.max(1, setting('requestTimeoutSeconds')) * 1000,
     ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
     logger: services.log,
   });
-  return { settings, client, info: connectionInfo(settings), pricing: resolvePricing(settings.model, config.get('pricing')) };
+  return { settings, client, info: connectionInfo(settings), pricing: configuredPricing(settings.model) };
 }
 
 /** Shows a message with actions that run commands, without waiting for the user. */

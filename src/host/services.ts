@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import type { ApiKeyStore } from './auth/apiKeyStore';
+import type { ApiKeyStore } from '../auth/apiKeyStore';
 import type { UserInterface } from './ui';
 
 /** What the extension creates once at activation and hands to every command. */
@@ -9,4 +9,10 @@ export interface Services {
   readonly apiKeys: ApiKeyStore;
   /** Replaceable by integration tests (see the extension's exported API). */
   ui: UserInterface;
+}
+
+/** The extension's version, recorded in every sidecar. */
+export function toolVersion(services: Services): string {
+  const version = (services.context.extension.packageJSON as { version?: unknown } | undefined)?.version;
+  return typeof version === 'string' ? version : '0.0.0';
 }
