@@ -3,7 +3,7 @@
 //   node esbuild.mjs               development build with sourcemaps
 //   node esbuild.mjs --production  minified, no sourcemaps
 //   node esbuild.mjs --watch       rebuilds on change, with the $esbuild-watch problem matcher lines
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
@@ -33,6 +33,23 @@ const watchLogPlugin = {
   },
 };
 
+/**
+ * Writes each node build's metafile to .build/<name>.meta.json (not shipped): what each bundle
+ * holds, for the tests that check what activation loads and what packaging ships.
+ */
+function metafilePlugin(name) {
+  return {
+    name: 'metafile',
+    setup(build) {
+      build.onEnd((result) => {
+        if (!result.metafile) return;
+        mkdirSync('.build', { recursive: true });
+        writeFileSync(`.build/${name}.meta.json`, JSON.stringify(result.metafile));
+      });
+    },
+  };
+}
+
 const common = {
   bundle: true,
   minify: production,
@@ -47,17 +64,23 @@ const common = {
 const nodeExternal = ['vscode', 'wasm-vips'];
 
 const contexts = await Promise.all([
+  // The activation shell (dist/extension.js) and the rest of the extension (dist/features.js),
+  // which the shell loads on first use: activation evaluates only the shell.
   esbuild.context({
     ...common,
-    entryPoints: ['src/extension.ts'],
-    outfile: 'dist/extension.js',
+    entryPoints: ['src/extension.ts', 'src/features.ts'],
+    outdir: 'dist',
     platform: 'node',
     format: 'cjs',
     target: 'node20',
     external: nodeExternal,
+    metafile: true,
+    plugins: [...common.plugins, metafilePlugin('extension')],
   }),
   esbuild.context({
     ...common,
+    metafile: true,
+    plugins: [...common.plugins, metafilePlugin('cli')],
     entryPoints: ['src/cli/main.ts'],
     outfile: 'dist/cli.js',
     platform: 'node',

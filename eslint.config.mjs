@@ -17,7 +17,7 @@ const azureIdentityLazy = {
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', '.vscode-test-host/**', 'test-artifacts/**', '.bench/**', '**/*.d.ts'],
+    ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', '.vscode-test-host/**', 'test-artifacts/**', '.bench/**', '.build/**', '**/*.d.ts'],
   },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,

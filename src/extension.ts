@@ -1,50 +1,131 @@
+/**
+ * The activation shell: wiring only, and only what activation needs. It registers the contributed
+ * commands, the Studio's serializer and the batch-file watch, each of which loads the rest of the
+ * extension (dist/features.js: src/features.ts and everything it imports, the openai SDK, ajv,
+ * @azure/identity and wasm-vips behind it) on first use. Nothing here imports the core.
+ */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { ApiKeyStore } from './auth/apiKeyStore';
-import { registerBatch } from './batch/register';
-import { registerCommands } from './commands/registerCommands';
-import type { Services } from './host/services';
-import { registerStudio, type StudioHooks } from './studio/register';
-import { type UserInterface, windowUserInterface } from './host/ui';
+import type * as FeaturesModuleType from './features';
+import type { Features } from './features';
+
+type FeaturesModule = typeof FeaturesModuleType;
+import type { UserInterface } from './host/ui';
+import type { StudioHooks } from './studio/register';
+import { STUDIO_VIEW_TYPE } from './studio/viewType';
+
+/** When this module's code began to run, for `evaluationMs` (see the end of the file). */
+const moduleStarted = performance.now();
 
 /** What the extension exports to other extensions and to its own integration tests. */
 export interface FoundryMockupsApi {
   /** Milliseconds `activate` took, measured inside it. */
   readonly activationMs: number;
+  /** Milliseconds the evaluation of this module (the activation shell's bundle) took. */
+  readonly evaluationMs: number;
   /** Replaces the window prompts and messages (tests record and answer them). */
   setUserInterface(ui: UserInterface | undefined): void;
   /** The folder of the extension's log file (`Foundry Mockups.log`), for checking what is logged. */
   readonly logUri: vscode.Uri;
   /** For tests and the benchmark: the open Studio's messages, rejections and timings. */
   readonly studio: StudioHooks;
+  /** Whether the rest of the extension has been loaded (it is, after the first command). */
+  readonly featuresLoaded: boolean;
+  /** The extension's own files that were loaded when `activate` returned (paths relative to the extension). */
+  readonly loadedAtActivation: readonly string[];
 }
+
+interface ContributedCommand {
+  readonly command: string;
+}
+
+const BATCH_FILE = /\.mockups\.json$/i;
 
 export function activate(context: vscode.ExtensionContext): FoundryMockupsApi {
   const started = performance.now();
   const log = vscode.window.createOutputChannel('Foundry Mockups', { log: true });
   context.subscriptions.push(log);
 
-  const services: Services = {
-    context,
-    log,
-    apiKeys: new ApiKeyStore(context.secrets),
-    ui: windowUserInterface,
+  let userInterface: UserInterface | undefined;
+  let loaded: Features | undefined;
+  const features = (): Features => {
+    if (!loaded) {
+      const began = performance.now();
+      // A path esbuild does not follow: dist/features.js is its own bundle, evaluated only now.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const module = require(path.join(__dirname, 'features.js')) as FeaturesModule;
+      loaded = module.start(context, log, userInterface);
+      log.info(`Loaded the extension's features in ${(performance.now() - began).toFixed(1)} ms.`);
+    }
+    return loaded;
   };
-  registerCommands(services);
-  registerBatch(services);
-  const studio = registerStudio(services);
+
+  const commands = ((context.extension.packageJSON as { contributes?: { commands?: ContributedCommand[] } }).contributes?.commands ?? []).map((c) => c.command);
+  for (const id of commands) {
+    context.subscriptions.push(vscode.commands.registerCommand(id, (...args: unknown[]) => features().runCommand(id, args)));
+  }
+  context.subscriptions.push(
+    vscode.window.registerWebviewPanelSerializer(STUDIO_VIEW_TYPE, {
+      deserializeWebviewPanel: (panel: vscode.WebviewPanel) => {
+        features().reviveStudio(panel);
+        return Promise.resolve();
+      },
+    }),
+  );
+
+  // Batch files get their problems listed once one is open, or once the workspace is known to
+  // hold one (looked up after activation, off its path).
+  const isBatch = (document: vscode.TextDocument): boolean => document.uri.scheme === 'file' && BATCH_FILE.test(document.uri.path);
+  const watchBatchFiles = (): void => features().watchBatchFiles();
+  if (vscode.workspace.textDocuments.some(isBatch)) {
+    setTimeout(watchBatchFiles, 0);
+  } else {
+    const opened = vscode.workspace.onDidOpenTextDocument((document) => {
+      if (!isBatch(document)) return;
+      opened.dispose();
+      watchBatchFiles();
+    });
+    context.subscriptions.push(opened);
+    setTimeout(() => {
+      void vscode.workspace.findFiles('**/*.mockups.json', '**/node_modules/**', 1).then(
+        (found) => {
+          if (found.length === 0) return;
+          opened.dispose();
+          watchBatchFiles();
+        },
+        () => undefined,
+      );
+    }, 0);
+  }
 
   const activationMs = performance.now() - started;
+  const root = context.extensionPath + path.sep;
+  const loadedAtActivation = Object.keys(require.cache)
+    .filter((file) => file.startsWith(root))
+    .map((file) => file.slice(root.length).split(path.sep).join('/'));
   log.info(`Activated in ${activationMs.toFixed(1)} ms.`);
   return {
     activationMs,
+    evaluationMs,
+    loadedAtActivation,
     setUserInterface: (ui) => {
-      services.ui = ui ?? windowUserInterface;
+      userInterface = ui;
+      loaded?.setUserInterface(ui);
     },
     logUri: context.logUri,
-    studio,
+    studio: {
+      current: () => loaded?.studio.current(),
+      revive: (panel) => features().studio.revive(panel),
+    },
+    get featuresLoaded() {
+      return loaded !== undefined;
+    },
   };
 }
 
 export function deactivate(): void {
   // Everything is disposed through context.subscriptions.
 }
+
+/** The module's last statement: its evaluation ends here. */
+const evaluationMs = performance.now() - moduleStarted;

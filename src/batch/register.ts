@@ -1,7 +1,7 @@
 /**
  * Keeps the Problems panel up to date for batch files (`*.mockups.json`): on open, edit (after a
- * short pause), save, and when a file changes on disk (a file watcher). The checking code is
- * loaded on the first batch file, so activation stays fast.
+ * short pause), save, and when a file changes on disk (a file watcher). The activation shell
+ * starts it when a batch file is open or in the workspace.
  */
 import * as vscode from 'vscode';
 import type { Services } from '../host/services';
@@ -13,7 +13,7 @@ export function isBatchFile(uri: vscode.Uri): boolean {
   return uri.scheme === 'file' && uri.path.toLowerCase().endsWith('.mockups.json');
 }
 
-export function registerBatch(services: Services): void {
+export function startBatchDiagnostics(services: Services): void {
   const subscriptions = services.context.subscriptions;
   let diagnostics: Promise<BatchDiagnostics> | undefined;
   const get = (): Promise<BatchDiagnostics> =>
@@ -52,8 +52,8 @@ export function registerBatch(services: Services): void {
     watcher.onDidChange((uri) => check(uri, EDIT_DELAY_MS)),
     watcher.onDidDelete((uri) => void diagnostics?.then((d) => d.delete(uri))),
   );
-  // Batch files already open when the extension activated (the one that activated it, through
-  // onLanguage:json, among them): their open event came before the listener.
+  // Batch files already open when this started (the one whose opening started it among them):
+  // their open event came before the listener.
   for (const document of vscode.workspace.textDocuments) check(document.uri);
   // Batch files that are not open still get their problems listed (workspaceContains activation).
   void vscode.workspace.findFiles('**/*.mockups.json', '**/node_modules/**', 200).then(

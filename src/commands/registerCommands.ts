@@ -1,13 +1,13 @@
-import * as vscode from 'vscode';
 import type { Services } from '../host/services';
 
-/** A command's implementation, loaded on first use so that activation stays fast. */
+/** A command's implementation. */
 type Handler = (services: Services, ...args: unknown[]) => unknown;
 type Loader = () => Promise<{ run: Handler }>;
 
 /**
- * Every contributed command and where its implementation lives. Each file under src/commands is
- * one command; none is loaded until the command runs.
+ * Every contributed command and where its implementation lives: each file under src/commands is
+ * one command. The activation shell registers the ids (from package.json); src/features.ts runs
+ * them from here.
  */
 export const COMMANDS: Readonly<Record<string, Loader>> = {
   'foundryMockups.openStudio': () => import('./openStudio.js'),
@@ -22,14 +22,3 @@ export const COMMANDS: Readonly<Record<string, Loader>> = {
   'foundryMockups.clearApiKey': () => import('./clearApiKey.js'),
   'foundryMockups.showLog': () => import('./showLog.js'),
 };
-
-export function registerCommands(services: Services): void {
-  for (const [id, load] of Object.entries(COMMANDS)) {
-    services.context.subscriptions.push(
-      vscode.commands.registerCommand(id, async (...args: unknown[]) => {
-        const { run } = await load();
-        return run(services, ...args);
-      }),
-    );
-  }
-}

@@ -8,7 +8,7 @@
 
 import type { HistoryEntry } from '../core/studio/history';
 
-export const STUDIO_VIEW_TYPE = 'foundryMockups.studio';
+export { STUDIO_VIEW_TYPE } from './viewType';
 
 export type Quality = 'low' | 'medium' | 'high' | 'auto';
 export type Format = 'png' | 'jpeg';

@@ -1,6 +1,5 @@
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import type { Services } from '../host/services';
-import { STUDIO_VIEW_TYPE } from './protocol';
 import { type StudioProbe, StudioPanel } from './studioPanel';
 
 /** What the extension's API exposes of the Studio, for its integration tests and benchmark. */
@@ -12,18 +11,10 @@ export interface StudioHooks {
 }
 
 /**
- * Registers what the Studio needs at activation: the serializer that brings the panel back after
- * a window reload. The open command (src/commands/openStudio.ts) creates it on demand.
+ * The Studio's hooks. The activation shell registers the serializer that brings the panel back
+ * after a window reload and calls `revive`; the open command (src/commands/openStudio.ts) creates
+ * the panel on demand.
  */
-export function registerStudio(services: Services): StudioHooks {
-  const revive = (panel: vscode.WebviewPanel): StudioProbe => StudioPanel.revive(services, panel);
-  services.context.subscriptions.push(
-    vscode.window.registerWebviewPanelSerializer(STUDIO_VIEW_TYPE, {
-      deserializeWebviewPanel: (panel: vscode.WebviewPanel) => {
-        revive(panel);
-        return Promise.resolve();
-      },
-    }),
-  );
-  return { current: () => StudioPanel.current, revive };
+export function studioHooks(services: Services): StudioHooks {
+  return { current: () => StudioPanel.current, revive: (panel) => StudioPanel.revive(services, panel) };
 }
