@@ -18,6 +18,8 @@ export default defineConfig({
   extensionDevelopmentPath: root,
   workspaceFolder,
   launchArgs: ['--disable-extensions', '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes'],
+  // VS Code desktop has no page bridge: the UI suites are left out by name (test/integration/driver.ts).
+  env: { FOUNDRY_MOCKUPS_NO_UI: '1' },
   mocha: {
     ui: 'bdd',
     color: false,

@@ -3,11 +3,8 @@
  * options objects checked field by field, with errors that name the field and the fix.
  * Everything that arrives here is untrusted.
  */
-import type { Background, Quality } from './foundry';
-import type { ImageFormat } from './image';
 import { fileNameProblem } from './assets/naming';
-import { PROMPT_MAX_CHARS } from './foundry';
-import type { Fit } from './sizes/target';
+import { type Background, BACKGROUNDS, type Fit, FITS, IMAGE_FORMATS, type ImageFormat, MAX_N, PROMPT_MAX_CHARS, type Quality, QUALITIES } from './vocabulary';
 
 export interface GenerateOptions {
   readonly prompt: string;
@@ -42,10 +39,6 @@ export class OptionsError extends Error {
   }
 }
 
-const QUALITIES = ['low', 'medium', 'high', 'auto'] as const;
-const FORMATS = ['png', 'jpeg'] as const;
-const BACKGROUNDS = ['transparent', 'opaque', 'auto'] as const;
-const FITS = ['cover', 'contain', 'generated'] as const;
 const MAX_SIZES = 50;
 
 type Checker = { problems: string[]; source: Record<string, unknown> };
@@ -106,8 +99,8 @@ function optionalStrings(c: Checker, key: string): string[] | undefined {
 function optionalCount(c: Checker): number | undefined {
   const value = c.source.n;
   if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 10) {
-    c.problems.push(`"n" must be a whole number from 1 to 10 (got ${JSON.stringify(value)}).`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_N) {
+    c.problems.push(`"n" must be a whole number from 1 to ${MAX_N} (got ${JSON.stringify(value)}).`);
     return undefined;
   }
   return value;
@@ -140,7 +133,7 @@ export function parseGenerateOptions(raw: unknown): GenerateOptions {
     name: optionalName(c),
     quality: optionalEnum(c, 'quality', QUALITIES),
     n: optionalCount(c),
-    format: optionalEnum(c, 'format', FORMATS),
+    format: optionalEnum(c, 'format', IMAGE_FORMATS),
     background: optionalEnum(c, 'background', BACKGROUNDS),
     fit: optionalEnum(c, 'fit', FITS),
   });

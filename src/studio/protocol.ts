@@ -10,16 +10,14 @@ import type { HistoryEntry } from '../core/studio/history';
 
 export { STUDIO_VIEW_TYPE } from './viewType';
 
-export type Quality = 'low' | 'medium' | 'high' | 'auto';
-export type Format = 'png' | 'jpeg';
-export type Background = 'auto' | 'opaque' | 'transparent';
-export type Fit = 'cover' | 'contain' | 'generated';
+import { type Background, BACKGROUNDS, type Fit, FITS, IMAGE_FORMATS, type ImageFormat, type Quality, QUALITIES } from '../core/vocabulary';
+
+export type { Background, Fit, Quality };
+export type Format = ImageFormat;
 export type CodeLanguage = 'curl' | 'typescript' | 'python' | 'csharp';
 
-export const QUALITIES: readonly Quality[] = ['low', 'medium', 'high', 'auto'];
-export const FORMATS: readonly Format[] = ['png', 'jpeg'];
-export const BACKGROUNDS: readonly Background[] = ['auto', 'opaque', 'transparent'];
-export const FITS: readonly Fit[] = ['cover', 'contain', 'generated'];
+export { BACKGROUNDS, FITS, QUALITIES };
+export const FORMATS = IMAGE_FORMATS;
 export const CODE_LANGUAGES: readonly CodeLanguage[] = ['curl', 'typescript', 'python', 'csharp'];
 
 /** What the user composed. Kept by the webview (setState) and sent whole with plan and generate. */

@@ -3,7 +3,7 @@
  * through the typed protocol in src/studio/protocol.ts, starts with the ready handshake, and keeps
  * what the user composed with setState so that a hidden or reloaded panel comes back as it was.
  */
-import type { CodeLanguage, Draft, FailureInfo, HistoryQuery, HostToWebview, MockupItem, WebviewToHost } from '../studio/protocol';
+import { type CodeLanguage, type Draft, type FailureInfo, type HistoryQuery, type HostToWebview, type MockupItem, QUALITIES, type WebviewToHost } from '../studio/protocol';
 import { afterPaint, append, formatMs, formatUsd, h, replace, segmented } from './dom';
 import { MaskEditor } from './maskEditor';
 
@@ -461,7 +461,7 @@ function renderOptions(): void {
     h(
       'div',
       { class: 'options' },
-      segmented('Quality', 'quality', ['low', 'medium', 'high', 'auto'] as const, d.quality, (quality) => setDraft({ quality }, rerender)),
+      segmented('Quality', 'quality', QUALITIES, d.quality, (quality) => setDraft({ quality }, rerender)),
       segmented('Variants', 'n', [1, 2, 3, 4] as const, d.n as 1 | 2 | 3 | 4, (n) => setDraft({ n }, rerender)),
       segmented('Format', 'format', ['png', 'jpeg'] as const, d.format, (format) => setDraft({ format }, rerender)),
       segmented('Background', 'background', ['auto', 'opaque', 'transparent'] as const, d.background, (background) => setDraft({ background }, rerender)),
@@ -718,7 +718,7 @@ function renderIterate(): void {
           h('label', { class: 'field', for: 'edit-prompt' }, h('span', { class: 'label' }, 'Prompt'), editPrompt),
           refs,
           picker,
-          segmented('Quality', 'edit-quality', ['low', 'medium', 'high', 'auto'] as const, it.quality, (q) => ((it.quality = q), save(), renderIterate())),
+          segmented('Quality', 'edit-quality', QUALITIES, it.quality, (q) => ((it.quality = q), save(), renderIterate())),
           segmented('Variants', 'edit-n', [1, 2, 3, 4] as const, it.n as 1 | 2 | 3 | 4, (n) => ((it.n = n), save(), renderIterate())),
           h('div', { class: 'actions' }, h('span', { class: 'dim', id: 'send-hint' }), send),
         ),

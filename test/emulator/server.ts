@@ -1,6 +1,6 @@
 /**
  * The Foundry emulator: a real HTTP server on 127.0.0.1 that speaks the Azure OpenAI / Foundry image
- * contract (../shared/reference/foundry-image-api.md) for tests, benchmarks and the offline demo.
+ * contract (docs/foundry-image-api.md) for tests, benchmarks and the offline demo.
  * Both API forms, generations and edits, JSON and multipart, SSE streaming, the service's error
  * shapes, per-model rules (sizes from src/core/sizes/rules.ts), faults on demand and a quota mode.
  */

@@ -1,6 +1,8 @@
 // Client of the page-action bridge, for tests running inside the extension host: it asks the test
 // driver (test/host/bridge.ts) to act in the real workbench page. Only the offline host provides
-// the bridge; under @vscode/test-electron `pageDriver()` returns undefined and such tests skip.
+// the bridge. UI suites are declared with `describeUi`: without a bridge they fail, unless the run
+// says it has no page to drive (FOUNDRY_MOCKUPS_NO_UI=1, set by `npm run test:electron`), which
+// leaves them out by name instead of counting them as passed or pending.
 import type { BridgeFrame, BridgeRequest, BridgeResponse, BridgeWaitState } from '../host/bridgeProtocol';
 
 const DRIVER_URL_ENV = 'FOUNDRY_MOCKUPS_DRIVER_URL';
@@ -73,6 +75,32 @@ export class PageDriver {
     }
     return body;
   }
+}
+
+const NO_UI_ENV = 'FOUNDRY_MOCKUPS_NO_UI';
+
+/**
+ * A suite that drives the workbench page. `body` gets the driver. Without a bridge: a failing test
+ * that says why, or, in a run that declared it has no page (FOUNDRY_MOCKUPS_NO_UI=1), no suite at
+ * all and a line in the output naming it.
+ */
+export function describeUi(title: string, body: (this: Mocha.Suite, driver: PageDriver) => void, env: NodeJS.ProcessEnv = process.env): void {
+  const driver = pageDriver(env);
+  if (driver) {
+    describe(title, function () {
+      body.call(this, driver);
+    });
+    return;
+  }
+  if (env[NO_UI_ENV] === '1') {
+    console.log(`UI suite left out (this host has no page to drive; run npm run test:integration): ${title}`);
+    return;
+  }
+  describe(title, () => {
+    it('needs the page bridge of the offline host', () => {
+      throw new Error(`"${title}" drives the workbench page, which only the offline host can (npm run test:integration). Set ${NO_UI_ENV}=1 to leave UI suites out explicitly.`);
+    });
+  });
 }
 
 /** The bridge the driver opened for this run, or undefined when the host has none. */

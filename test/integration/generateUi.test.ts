@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { FoundryMockupsApi } from '../../src/extension';
 import { readImageInfo } from '../../src/core/image';
 import { type Emulator, startEmulator } from '../emulator/server';
-import { pageDriver } from './driver';
+import { describeUi, type PageDriver } from './driver';
 import { activateExtension } from './testUi';
 
 const QUICK_INPUT = '.quick-input-widget';
@@ -29,7 +29,7 @@ async function checkRow(driver: Driver, text: string): Promise<void> {
   throw new Error(`no quick pick row with "${text}" reached with the arrow keys`);
 }
 
-type Driver = NonNullable<ReturnType<typeof pageDriver>>;
+type Driver = PageDriver;
 
 /**
  * Answers the Generate Mockup quick inputs with the keyboard: the prompt, one preset (filtered,
@@ -87,15 +87,13 @@ async function waitForFiles(folder: string, predicate: (files: string[]) => bool
   throw new Error(`timed out waiting for ${what} in ${folder}`);
 }
 
-describe('Generate Mockup in the workbench UI (Chromium)', function () {
+describeUi('Generate Mockup in the workbench UI (Chromium)', function (driver) {
   this.timeout(120_000);
-  const driver = pageDriver();
   let api: FoundryMockupsApi;
   let emulator: Emulator;
   let root: string;
 
-  before(async function () {
-    if (!driver) this.skip();
+  before(async () => {
     api = await activateExtension(vscode);
     api.setUserInterface(undefined); // the real quick inputs and notifications
     root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
@@ -106,12 +104,11 @@ describe('Generate Mockup in the workbench UI (Chromium)', function () {
     await vscode.commands.executeCommand('notifications.clearAll');
   });
   after(async () => {
-    await driver?.press('Escape').catch(() => undefined);
+    await driver.press('Escape').catch(() => undefined);
     await emulator?.close();
   });
 
   it('runs Generate Mockup... from the command palette with the keyboard and writes the files', async () => {
-    assert.ok(driver);
     const folder = 'mockups/palette';
     await driver.waitFor('.monaco-workbench', { timeoutMs: 30_000 });
     await driver.press('F1');
@@ -136,7 +133,6 @@ describe('Generate Mockup in the workbench UI (Chromium)', function () {
   });
 
   it('runs Generate Mockup Here... from the Explorer context menu of a folder', async () => {
-    assert.ok(driver);
     const folder = 'designs';
     await fs.mkdir(path.join(root, folder), { recursive: true });
     await vscode.commands.executeCommand('workbench.view.explorer');
@@ -158,7 +154,6 @@ describe('Generate Mockup in the workbench UI (Chromium)', function () {
   });
 
   it('cancels from the progress notification: the request is aborted and nothing is written', async () => {
-    assert.ok(driver);
     const folder = 'mockups/cancelled';
     await vscode.commands.executeCommand('notifications.clearAll');
     const cancel = '.notification-toast .monaco-button >> text="Cancel"';
@@ -178,7 +173,6 @@ describe('Generate Mockup in the workbench UI (Chromium)', function () {
   });
 
   it("offers Refine Image... and Open Studio on an image's context menu, and opens the Studio with it selected", async () => {
-    assert.ok(driver);
     await vscode.commands.executeCommand('notifications.clearAll');
     await vscode.commands.executeCommand('workbench.view.explorer');
     await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(path.join(root, 'designs', 'empty-inbox-illustration-instagram-square.png')));

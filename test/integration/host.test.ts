@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { pageDriver } from './driver';
+import { describeUi } from './driver';
 
 const EXTENSION_ID = 'foundry-mockups.foundry-mockups';
 const QUICK_INPUT = '.quick-input-widget';
@@ -18,23 +18,13 @@ describe('test host', () => {
     assert.ok(vscode.workspace.workspaceFolders?.length, 'the test workspace is open');
   });
 
-  describe('page-action bridge', () => {
-    const driver = pageDriver();
-
-    before(function () {
-      if (!driver) {
-        // Only the offline host (npm run test:integration) opens the bridge.
-        this.skip();
-      }
-    });
-
+  describeUi('page-action bridge', (driver) => {
     afterEach(async () => {
       // Leave no quick input open for the next test, whatever happened.
-      await driver?.press('Escape').catch(() => undefined);
+      await driver.press('Escape').catch(() => undefined);
     });
 
     it('lists the Mockups commands in the command palette', async () => {
-      assert.ok(driver);
       await driver.waitFor('.monaco-workbench', { timeoutMs: 30_000 });
       await driver.press('F1');
       await driver.waitFor(`${QUICK_INPUT} input`);
@@ -54,7 +44,6 @@ describe('test host', () => {
     });
 
     it('refuses malformed requests instead of acting on them', async () => {
-      assert.ok(driver);
       await assert.rejects(driver.screenshot('../escape'), /plain file name/);
       await assert.rejects(driver.press(''), /must not be empty/);
       await assert.rejects(driver.click('#no-such-element', { timeoutMs: 200 }), /click failed/);

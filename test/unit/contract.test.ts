@@ -1,7 +1,7 @@
 /**
  * Contract test: the generation requests the client sends, and the emulator's responses and stream
  * events, validate against OpenAI's own schemas (test/fixtures/spec/openai-openapi_images-excerpt.yaml,
- * a copy of ../shared/reference/spec/openai-openapi_images-excerpt.yaml)
+ * a verbatim extract of openai/openai-openapi's openapi.yaml; see docs/foundry-image-api.md)
  * with a JSON Schema validator. The schemas are used as published; the only transformation is the
  * mechanical OpenAPI 3.0 to JSON Schema translation of `nullable: true`.
  *

@@ -2,7 +2,7 @@
  * The Foundry image client: generate (JSON) and edit (multipart) on Azure OpenAI / Microsoft Foundry,
  * on the `v1` or the dated API form, with an API key or an Entra ID token, built on the `openai` SDK
  * (which does the HTTP, the multipart encoding and the SSE parsing).
- * Wire contract: ../shared/reference/foundry-image-api.md.
+ * Wire contract: docs/foundry-image-api.md.
  *
  * Retries: ONE layer, ours, with the SDK's own retries off (`maxRetries: 0`). openai@6.30.1
  * (src/client.ts `retryRequest`) sleeps for whatever `retry-after-ms`/`retry-after` says with no cap,

@@ -1,6 +1,6 @@
 /**
  * Typed failures of the Foundry image client, each with a message a user can act on.
- * Classification follows ../shared/reference/foundry-image-api.md §6.
+ * Classification follows docs/foundry-image-api.md §6.
  */
 import type { ApiMode } from './types';
 

@@ -1,6 +1,6 @@
 /**
  * Public types of the Foundry image client. Field names are camelCase here and snake_case on the
- * wire; the mapping lives in client.ts. Sources: ../shared/reference/foundry-image-api.md.
+ * wire; the mapping lives in client.ts. Sources: docs/foundry-image-api.md.
  */
 import type { ModelFamily } from '../sizes/rules';
 

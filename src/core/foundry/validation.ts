@@ -1,7 +1,7 @@
 /**
  * Checks a request against the per-model rules before anything is sent, so the user sees which
  * field is wrong and how to fix it. Size rules come from ../sizes/rules.ts (the one place for them);
- * the rest follows ../shared/reference/foundry-image-api.md §3, §4.
+ * the rest follows docs/foundry-image-api.md §3, §4.
  */
 import { fixedSizesOf, formatSize, parseSize, sizeProblem, sizeWarnings, type ModelFamily } from '../sizes/rules';
 import type { ValidationProblem } from './errors';

@@ -1,7 +1,7 @@
 /**
  * The size rules of each gpt-image model family: the one place that knows what the service accepts.
  * The Foundry client's validation and the size planner both use this module.
- * Sources: ../shared/reference/foundry-image-api.md §3 and §3a.
+ * Sources: docs/foundry-image-api.md §3 and §3a.
  */
 
 import type { ModelFamily } from '../vocabulary';
