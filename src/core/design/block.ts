@@ -87,7 +87,9 @@ export function renderDesignBlock(context: DesignContext, options: { budget?: nu
   for (const section of SECTIONS) {
     const list = chosen.get(section.id);
     if (!list) continue;
-    const line = `${section.prefix}${list.join(section.separator)}`;
+    // Items end without their own full stop when more follow; the line ends with one.
+    const trim = section.separator.trim() !== '';
+    const line = `${section.prefix}${list.map((t, i) => (trim && i < list.length - 1 ? t.replace(/[.;,]+$/, '') : t)).join(section.separator)}`;
     lines.push(/[.!?…]$/.test(line) ? line : `${line}.`);
   }
   const omittedList = KIND_ORDER.filter((k) => omitted.has(k)).map((kind) => ({ kind, count: omitted.get(kind) ?? 0 }));

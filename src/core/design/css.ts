@@ -117,7 +117,7 @@ export function readCss(file: TextFile, themeOnly: boolean, builder: DesignBuild
         continue;
       }
       case 'lineHeight':
-        builder.type({ name: category.name, lineHeight: value.replace(/^calc\((.*)\)$/, '$1'), ...at });
+        builder.type({ name: category.name, lineHeight: simpleCalc(value), ...at });
         continue;
       case 'letterSpacing':
         builder.type({ name: category.name, letterSpacing: value, ...at });
@@ -129,7 +129,7 @@ export function readCss(file: TextFile, themeOnly: boolean, builder: DesignBuild
       }
       case 'radius':
       case 'spacing':
-        builder.dimension(category.kind, category.name, value, at);
+        builder.dimension(category.kind, category.name, simpleCalc(value), at);
         continue;
     }
   }
@@ -181,6 +181,24 @@ function categorize(name: string, themeOnly: boolean): Category | undefined {
   if (themeOnly) return undefined;
   // Plain custom properties have no namespace: a value that reads as a colour makes a colour.
   return { kind: 'maybe-color', name };
+}
+
+/**
+ * `calc(0.625rem - 4px)` -> `6px`, `calc(1.75 / 1.25)` -> `1.4`: one operation on numbers, px or rem
+ * (16px to the rem), as Tailwind and shadcn themes write them. Anything else stays as written.
+ */
+export function simpleCalc(value: string): string {
+  const m = /^calc\(\s*(-?[\d.]+)(px|rem)?\s*([-+*/])\s*(-?[\d.]+)(px|rem)?\s*\)$/.exec(value.trim());
+  if (!m) return value;
+  const [, a = '', unitA, op, b = '', unitB] = m;
+  const px = (n: string, unit: string | undefined): number => Number(n) * (unit === 'rem' ? 16 : 1);
+  const unit = unitA ?? unitB;
+  const x = unitA || !unitB ? px(a, unitA) : Number(a);
+  const y = unitB || !unitA ? px(b, unitB) : Number(b);
+  const result = op === '+' ? x + y : op === '-' ? x - y : op === '*' ? x * y : y === 0 ? NaN : x / y;
+  if (!Number.isFinite(result)) return value;
+  const rounded = Math.round(result * 1000) / 1000;
+  return unit && !(op === '/' && unitA && unitB) ? `${rounded}px` : String(rounded);
 }
 
 /** CSS colour text, and the bare channel lists design systems keep for `hsl(var(--x))` / `rgb(var(--x) / a)`. */

@@ -285,11 +285,11 @@ interface Prose {
 /** "Don't mix ..." -> a don't, "mix ..."; "Do use ..." -> a do, "use ..."; "Avoid ..." and "Never ..." are don'ts as written. */
 function splitRule(text: string): { kind: 'do' | 'dont'; text: string } {
   const plain = cleanText(text).replace(/[’]/g, "'");
-  const dont = /^(?:don't|dont|do not)\b\s*[:\-–]?\s*/i.exec(plain);
-  if (dont) return { kind: 'dont', text: plain.slice(dont[0].length) };
-  const doRule = /^do\b\s*[:\-–]?\s*/i.exec(plain);
-  if (doRule) return { kind: 'do', text: plain.slice(doRule[0].length) };
-  return { kind: /^(never|avoid)\b/i.test(plain) ? 'dont' : 'do', text: plain };
+  const lead = /^(?:(don't|dont|do not)|do)\b\s*[:\-–]?\s*/i.exec(plain);
+  const rest = lead ? plain.slice(lead[0].length) : plain;
+  // Lower-case the first letter, as the rule follows "Do:" or "Don't:", unless it starts an acronym.
+  const sentence = /^[A-Z][a-z]/.test(rest) ? `${rest.charAt(0).toLowerCase()}${rest.slice(1)}` : rest;
+  return { kind: lead?.[1] || /^(never|avoid)\b/i.test(plain) ? 'dont' : 'do', text: sentence };
 }
 
 type SectionKind = 'overview' | 'colors' | 'typography' | 'layout' | 'elevation' | 'shapes' | 'components' | 'rules';

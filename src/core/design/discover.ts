@@ -302,7 +302,7 @@ class FileReader {
     const stat = await fs.stat(absolute).catch(() => undefined);
     if (!stat?.isFile()) return undefined;
     if (stat.size > this.limits.maxFileBytes) {
-      return this.fail(place, `is ${(stat.size / 1024 / 1024).toFixed(1)} MiB; a design file may be at most ${(this.limits.maxFileBytes / 1024 / 1024).toFixed(1)} MiB, so it is not read.`);
+      return this.fail(place, `is ${sizeText(stat.size)}; a design file may be at most ${sizeText(this.limits.maxFileBytes)}, so it is not read.`);
     }
     let bytes: Buffer;
     try {
@@ -318,6 +318,10 @@ class FileReader {
     }
     return { path: relative, text: text.replace(/^\uFEFF/, ''), sha256: sha256Hex(bytes), bytes: bytes.length };
   }
+}
+
+function sizeText(bytes: number): string {
+  return bytes < 1024 * 1024 ? `${Math.ceil(bytes / 1024)} KiB` : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
 function slash(p: string): string {

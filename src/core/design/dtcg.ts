@@ -8,7 +8,7 @@
 import { type Node, parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import type { ColorConverter } from './color';
 import { cleanText, type DesignBuilder, fontStack, fontWeight } from './context';
-import { afterKindWord, COLOR_GROUP_WORDS, dimensionText, hasKindWord, lineHeightText, RADIUS_WORDS, SPACING_WORDS, TYPE_GROUP_WORDS, withoutGroup } from './names';
+import { afterKindWord, COLOR_GROUP_WORDS, dimensionText, FAMILY_WORDS, hasKindWord, lineHeightText, RADIUS_WORDS, SPACING_WORDS, TYPE_GROUP_WORDS, withoutGroup } from './names';
 import { LineIndex, type Place } from './problems';
 import { describeFailure, ReferenceResolver } from './references';
 
@@ -280,6 +280,11 @@ function applyExtends(tokens: Map<string, TokenDef>, groups: ReadonlyMap<string,
     }
     extend(target, [...chain, name]);
     done.add(name);
+    // The group takes the type of the group it extends, for its own tokens too.
+    const inheritedType = group.type ?? groups.get(target)?.type;
+    for (const token of [...tokens.values()]) {
+      if (!token.type && inheritedType && token.name.startsWith(`${name}.`)) tokens.set(token.name, { ...token, type: inheritedType });
+    }
     for (const token of [...tokens.values()]) {
       if (!token.name.startsWith(`${target}.`)) continue;
       const rest = token.segments.slice(target.split('.').length);
@@ -339,7 +344,7 @@ function addToken(token: TokenDef, type: string, value: unknown, builder: Design
         problems.error(token.valueAt, `{${token.name}} is a fontFamily token, so its $value must be a font name or a list of them.`, token.name);
         return;
       }
-      builder.type({ name: withoutGroup(token.segments, TYPE_GROUP_WORDS), family: stack[0], ...(stack.length > 1 ? { fallbacks: stack.slice(1) } : {}), ...at });
+      builder.type({ name: afterKindWord(token.segments, FAMILY_WORDS), family: stack[0], ...(stack.length > 1 ? { fallbacks: stack.slice(1) } : {}), ...at });
       return;
     }
     case 'dimension': {

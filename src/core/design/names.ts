@@ -6,6 +6,7 @@ import { nameWords } from './context';
 
 export const COLOR_GROUP_WORDS = ['color', 'colors', 'colour', 'colours', 'palette'];
 export const TYPE_GROUP_WORDS = ['typography', 'typo', 'type', 'font', 'fonts', 'text', 'textstyles', 'text-styles'];
+export const FAMILY_WORDS = ['font', 'fonts', 'family', 'families', 'fontfamily', 'typeface', 'typefaces'];
 export const RADIUS_WORDS = ['radius', 'radii', 'rounded', 'corner', 'corners', 'borderradius', 'border-radius'];
 export const SPACING_WORDS = ['space', 'spacing', 'spacer', 'gap', 'gutter', 'padding', 'margin', 'inset'];
 
