@@ -53,6 +53,7 @@ const SKIPPED_FOLDERS = new Set([
   'venv',
 ]);
 
+const CSS_READS_AT_ONCE = 16;
 const STYLE_GUIDE_NAME = /^(style[-_ ]?guide|brand[-_ ]?guide)\.(md|markdown|txt|json)$/i;
 
 export interface DiscoverOptions {
@@ -272,13 +273,16 @@ class FileReader {
     return file;
   }
 
+  /** Opens CSS files a few at a time (the reads wait on the disk, not the CPU), keeping their order. */
   async scanCss(files: readonly Found[], max: number): Promise<ScannedCss[]> {
-    const out: ScannedCss[] = [];
-    for (const found of files.slice(0, max)) {
-      const file = await this.read(found.path);
-      if (file) out.push({ file, ...sniffCss(file.text) });
-    }
-    return out;
+    const list = files.slice(0, max);
+    const read: Array<DesignFileText | undefined> = new Array<DesignFileText | undefined>(list.length);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      for (let i = next++; i < list.length; i = next++) read[i] = await this.read(list[i]?.path ?? '');
+    };
+    await Promise.all(Array.from({ length: Math.min(CSS_READS_AT_ONCE, list.length) }, worker));
+    return read.flatMap((file) => (file ? [{ file, ...sniffCss(file.text) }] : []));
   }
 
   private fail(place: Place, message: string): undefined {
