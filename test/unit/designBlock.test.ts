@@ -3,6 +3,14 @@ import * as fc from 'fast-check';
 import { DEFAULT_DESIGN_BLOCK_CHARS, parseDesignSystem, renderDesignBlock, summarizeDesign, type DesignContext } from '../../src/core/design';
 import { fixtureText } from '../fixtures/design/workspace';
 
+/** The block of the DESIGN.md fixture starts with these lines at any budget of 300 or more. */
+const FIRST_LINES = [
+  'Follow the workspace design system "Heritage" exactly.',
+  'Colours: primary #1a1c1e, secondary #6c7278, tertiary #b8422e, neutral #f7f5f2, on-tertiary #ffffff, error #e7000b, link #b8422e.',
+  'Fonts: Public Sans (h1, body-md), Space Grotesk (label-caps).',
+  'Corner radius: sm 4px, md 8px, full 9999px.',
+];
+
 describe('design system prompt block', () => {
   let heritage: DesignContext;
   let tokens: DesignContext;
@@ -20,10 +28,7 @@ describe('design system prompt block', () => {
     assert.equal(
       block.text,
       [
-        'Follow the workspace design system "Heritage" exactly.',
-        'Colours: primary #1a1c1e, secondary #6c7278, tertiary #b8422e, neutral #f7f5f2, on-tertiary #ffffff, error #e7000b, link #b8422e.',
-        'Fonts: Public Sans (h1, body-md), Space Grotesk (label-caps).',
-        'Corner radius: sm 4px, md 8px, full 9999px.',
+        ...FIRST_LINES,
         'Look: Architectural minimalism meets journalistic gravitas. The UI evokes a premium matte finish: a high-end broadsheet or a contemporary gallery.',
         'Type scale: h1 48px/1.1 weight 600 tracking -0.02em; body-md 16px/1.6 weight 400; label-caps 12px/1 weight 500 tracking 0.1em.',
         'Do: use the tertiary colour only for the single most important action per screen; maintain WCAG AA contrast ratios (4.5:1 for normal text).',
@@ -42,10 +47,7 @@ describe('design system prompt block', () => {
     assert.equal(
       block.text,
       [
-        'Follow the workspace design system "Heritage" exactly.',
-        'Colours: primary #1a1c1e, secondary #6c7278, tertiary #b8422e, neutral #f7f5f2, on-tertiary #ffffff, error #e7000b, link #b8422e.',
-        'Fonts: Public Sans (h1, body-md), Space Grotesk (label-caps).',
-        'Corner radius: sm 4px, md 8px, full 9999px.',
+        ...FIRST_LINES,
       ].join('\n'),
     );
     assert.equal(block.omittedText, "the overview, 3 type styles, 2 do's, 2 don'ts, 4 component notes, 4 spacing tokens and 3 notes left out");

@@ -4,6 +4,8 @@
  * Conversion and gamut mapping (the CSS Color 4 algorithm, in OKLCH) come from culori, loaded on
  * first use.
  */
+import { lazy } from './lazy';
+
 const importCulori = () => import('culori');
 type Culori = Awaited<ReturnType<typeof importCulori>>;
 type CuloriColor = Parameters<Culori['formatHex']>[0] & object;
@@ -40,12 +42,7 @@ export function isColorKeywordWithoutValue(text: string): boolean {
   return NOT_DESIGN_COLORS.has(text.trim().toLowerCase());
 }
 
-let loading: Promise<ColorConverter> | undefined;
-
-export function loadColorConverter(): Promise<ColorConverter> {
-  loading ??= importCulori().then(createConverter);
-  return loading;
-}
+export const loadColorConverter: () => Promise<ColorConverter> = lazy(() => importCulori().then(createConverter));
 
 function createConverter(culori: Culori): ColorConverter {
   const intoSrgb = culori.toGamut('rgb', 'oklch');

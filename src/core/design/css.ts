@@ -12,15 +12,12 @@ import { type DesignBuilder, fontStack, fontWeight } from './context';
 import type { TextFile } from './dtcg';
 import { afterKindWord, hasKindWord, RADIUS_WORDS, SPACING_WORDS } from './names';
 import { describeFailure, ReferenceResolver } from './references';
+import { lazy } from './lazy';
 
 const importPostcss = () => import('postcss');
 export type Postcss = Awaited<ReturnType<typeof importPostcss>>;
 
-let loading: Promise<Postcss> | undefined;
-export function loadPostcss(): Promise<Postcss> {
-  loading ??= importPostcss();
-  return loading;
-}
+export const loadPostcss = lazy(importPostcss);
 
 interface Variable {
   readonly name: string;

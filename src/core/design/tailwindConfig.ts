@@ -12,15 +12,12 @@ import { cssColor } from './css';
 import { type DesignBuilder, fontStack } from './context';
 import type { TextFile } from './dtcg';
 import type { Place } from './problems';
+import { lazy } from './lazy';
 
 const importBabel = () => import('@babel/parser');
 export type BabelParser = Awaited<ReturnType<typeof importBabel>>;
 
-let loading: Promise<BabelParser> | undefined;
-export function loadBabelParser(): Promise<BabelParser> {
-  loading ??= importBabel();
-  return loading;
-}
+export const loadBabelParser = lazy(importBabel);
 
 export const TAILWIND_CONFIG = /^tailwind\.config\.(js|cjs|mjs|ts)$/;
 
