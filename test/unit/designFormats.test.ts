@@ -329,6 +329,16 @@ describe('design system formats', () => {
     });
   });
 
+  it('turns hostile files into problems: nesting deep enough to exhaust the stack, a flood of unclosed fences', async () => {
+    const deep = `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`;
+    const tokens = await parseDesignSystem('dtcg', [{ path: 'deep.tokens.json', text: deep }]);
+    assert.equal(tokens.problems[0]?.severity, 'error');
+    assert.match(tokens.problems[0]?.text ?? '', /^deep\.tokens\.json(:\d+:\d+)?: /);
+    const fences = `## Overview\n\n${'```yaml\n[[[[ '.repeat(50_000)}`;
+    const md = await parseDesignSystem('design-md', [{ path: 'DESIGN.md', text: fences }]);
+    assert.equal(md.colors.length, 0);
+  });
+
   it('tells each kind of file apart', () => {
     assert.equal(designKindOf('docs/design.md', ''), 'design-md');
     assert.equal(designKindOf('tokens/brand.tokens', '{}'), 'dtcg');

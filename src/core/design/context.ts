@@ -108,7 +108,9 @@ export function fontStack(value: unknown): string[] {
 
 /** One line of plain text: no Markdown emphasis, links or control characters, bounded in length. */
 export function cleanText(text: string, max = MAX_NOTE_CHARS): string {
+  // Only the start can be kept; cutting first also bounds the work on a huge paragraph.
   const plain = text
+    .slice(0, max * 4 + 64)
     .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
     .replace(/[*_`~]+/g, '')
     .replace(/\p{Cc}+/gu, ' ')

@@ -41,7 +41,7 @@ const IGNORED_NAMESPACES = /^(breakpoint|container|shadow|inset-shadow|drop-shad
 /** Whether a CSS text has Tailwind v4 `@theme` blocks, and how many root custom properties it declares (a cheap count, before parsing). */
 export function sniffCss(text: string): { theme: boolean; rootVariables: number } {
   const theme = /@theme\b/.test(text);
-  const rootVariables = /(^|[\s,}])(:root|html|:host)\b[^{]*\{/.test(text) ? (text.match(/(^|[;{\s])--[\w-]+\s*:/g)?.length ?? 0) : 0;
+  const rootVariables = /(^|[\s,}])(:root|html|:host)\b[^{;}]{0,200}\{/.test(text) ? (text.match(/(^|[;{\s])--[\w-]+\s*:/g)?.length ?? 0) : 0;
   return { theme, rootVariables };
 }
 

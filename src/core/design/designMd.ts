@@ -205,8 +205,22 @@ function splitYaml(text: string, fail: (offset: number, message: string) => void
     }
   }
   const body = text.slice(bodyOffset);
-  const fence = /^(```|~~~)[ \t]*ya?ml[ \t]*\r?\n([\s\S]*?)^\1[ \t]*$/gm;
-  for (let m = fence.exec(body); m; m = fence.exec(body)) blocks.push({ offset: bodyOffset + m.index + m[0].indexOf('\n') + 1, text: m[2] ?? '' });
+  // Fenced yaml blocks, found line by line (a regular expression over the body could take
+  // quadratic time on a file full of unclosed fences).
+  let fenced: { fence: string; start: number } | undefined;
+  let offset = bodyOffset;
+  for (const line of body.split('\n')) {
+    const lineStart = offset;
+    offset += line.length + 1;
+    const trimmed = line.replace(/\r$/, '');
+    if (!fenced) {
+      const start = /^(`{3,}|~{3,})[ \t]*([\w-]*)/.exec(trimmed);
+      if (start) fenced = { fence: start[1] ?? '```', start: /^ya?ml$/i.test(start[2] ?? '') ? offset : -1 };
+    } else if (trimmed.startsWith(fenced.fence) && /^[`~]+[ \t]*$/.test(trimmed)) {
+      if (fenced.start >= 0) blocks.push({ offset: fenced.start, text: text.slice(fenced.start, lineStart) });
+      fenced = undefined;
+    }
+  }
   return { blocks, body, bodyOffset };
 }
 

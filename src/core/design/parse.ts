@@ -4,14 +4,14 @@
  */
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import { loadColorConverter } from './color';
+import { type ColorConverter, loadColorConverter } from './color';
 import { DesignBuilder } from './context';
-import { loadPostcss, readCss, sniffCss } from './css';
+import { loadPostcss, type Postcss, readCss, sniffCss } from './css';
 import { readDesignMd } from './designMd';
 import { readDtcg, type TextFile } from './dtcg';
 import { Problems } from './problems';
 import { readStyleGuide } from './styleGuide';
-import { loadBabelParser, readTailwindConfig, TAILWIND_CONFIG } from './tailwindConfig';
+import { type BabelParser, loadBabelParser, readTailwindConfig, TAILWIND_CONFIG } from './tailwindConfig';
 import type { DesignContext, DesignSource, DesignSourceFile, DesignSourceKind } from './types';
 
 export interface DesignFileText extends TextFile {
@@ -41,7 +41,28 @@ export async function parseDesignSystem(kind: DesignSourceKind, files: readonly 
   const colors = await loadColorConverter();
   const builder = new DesignBuilder(new Problems());
   const [first] = files;
-  if (first) {
+  try {
+    if (first) read(kind, files, first, builder, colors, await loaders(kind));
+  } catch (error) {
+    // A hostile file (nesting deep enough to exhaust the stack, say) is a problem to report, not a crash.
+    builder.problems.error({ file: first?.path ?? '' }, `could not be read: ${error instanceof Error ? error.message : String(error)}.`);
+  }
+  return builder.build(sourceOf(kind, kind === 'dtcg' ? files : files.slice(0, 1)));
+}
+
+interface Loaded {
+  readonly postcss?: Postcss;
+  readonly babel?: BabelParser;
+}
+
+async function loaders(kind: DesignSourceKind): Promise<Loaded> {
+  if (kind === 'tailwind-v4' || kind === 'css-variables') return { postcss: await loadPostcss() };
+  if (kind === 'tailwind-v3') return { babel: await loadBabelParser() };
+  return {};
+}
+
+function read(kind: DesignSourceKind, files: readonly DesignFileText[], first: DesignFileText, builder: DesignBuilder, colors: ColorConverter, loaded: Loaded): void {
+  {
     switch (kind) {
       case 'design-md':
         readDesignMd(first, builder, colors);
@@ -51,17 +72,16 @@ export async function parseDesignSystem(kind: DesignSourceKind, files: readonly 
         break;
       case 'tailwind-v4':
       case 'css-variables':
-        readCss(first, kind === 'tailwind-v4', builder, colors, await loadPostcss());
+        if (loaded.postcss) readCss(first, kind === 'tailwind-v4', builder, colors, loaded.postcss);
         break;
       case 'tailwind-v3':
-        readTailwindConfig(first, builder, colors, await loadBabelParser());
+        if (loaded.babel) readTailwindConfig(first, builder, colors, loaded.babel);
         break;
       case 'style-guide':
         readStyleGuide(first, builder, colors);
         break;
     }
   }
-  return builder.build(sourceOf(kind, kind === 'dtcg' ? files : files.slice(0, 1)));
 }
 
 function sourceOf(kind: DesignSourceKind, files: readonly DesignFileText[]): DesignSource {
