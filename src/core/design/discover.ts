@@ -8,7 +8,7 @@
  */
 import { promises as fs, type Dirent } from 'node:fs';
 import * as path from 'node:path';
-import { PathOutsideRootError, resolveInside } from '../assets/paths';
+import { PathOutsideRootError, resolveIn, resolveInside } from '../assets/paths';
 import { sniffCss } from './css';
 import { designKindOf, type DesignFileText, parseDesignSystem, sha256Hex } from './parse';
 import { makeProblem, type Place } from './problems';
@@ -99,16 +99,16 @@ export async function discoverDesignSystem(root: string, options: DiscoverOption
   if (options.pinned?.trim()) {
     const pinned = options.pinned.trim();
     const by = options.pinnedBy ? ` (named by ${options.pinnedBy})` : '';
-    let absolute: string;
+    let resolved: { absolute: string; relative: string };
     try {
-      absolute = resolveInside(absoluteRoot, pinned);
+      resolved = resolveIn(absoluteRoot, pinned, 'read');
     } catch (error) {
       if (!(error instanceof PathOutsideRootError)) throw error;
       problems.push(makeProblem('error', { file: pinned }, `The design system file${by} is outside the workspace folder: name a file inside it.`));
       return finish(undefined, problems, [], 0, false);
     }
-    const stat = await fs.stat(absolute).catch(() => undefined);
-    const relative = slash(path.relative(absoluteRoot, absolute)) || '.';
+    const stat = await fs.stat(resolved.absolute).catch(() => undefined);
+    const relative = resolved.relative || '.';
     if (!stat) {
       problems.push(makeProblem('error', { file: relative }, `The design system file${by} does not exist: check the path, or clear it to let the workspace be searched.`));
       return finish(undefined, problems, [], 0, false);
@@ -326,8 +326,4 @@ class FileReader {
 
 function sizeText(bytes: number): string {
   return bytes < 1024 * 1024 ? `${Math.ceil(bytes / 1024)} KiB` : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}
-
-function slash(p: string): string {
-  return p.split(path.sep).join('/');
 }
