@@ -126,18 +126,20 @@ export async function discoverDesignSystem(root: string, options: DiscoverOption
 
 async function discoverIn(root: string, start: string, reader: FileReader, limits: DiscoveryLimits, problems: DesignProblem[], signal: AbortSignal | undefined): Promise<DesignDiscovery> {
   let walk = await walkWorkspace(root, start, limits, signal, true);
-  if (walk.truncated) {
-    problems.push(
-      makeProblem(
-        'warning',
-        undefined,
-        `Stopped looking for a design system after ${walk.entries.toLocaleString('en-US')} folder entries${walk.depthLimited ? ` or ${limits.maxDepth} folder levels` : ''}: name the design system file in the settings (or with --design-system) so that it is not missed.`,
-      ),
-    );
-  }
   const byDepth = (list: Found[]): Found[] => [...list].sort((a, b) => a.depth - b.depth || a.path.localeCompare(b.path));
   const candidates: DesignCandidate[] = [];
-  const done = (context: DesignContext | undefined): DesignDiscovery => finish(context, problems, candidates, walk.entries, walk.truncated);
+  const done = (context: DesignContext | undefined): DesignDiscovery => {
+    if (walk.truncated) {
+      problems.push(
+        makeProblem(
+          'warning',
+          undefined,
+          `Stopped looking for a design system after ${walk.entries.toLocaleString('en-US')} folder entries${walk.depthLimited ? ` or ${limits.maxDepth} folder levels` : ''}: name the design system file in the settings (or with --design-system) so that it is not missed.`,
+        ),
+      );
+    }
+    return finish(context, problems, candidates, walk.entries, walk.truncated);
+  };
 
   for (const kind of KIND_ORDER) {
     signal?.throwIfAborted();
