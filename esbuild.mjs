@@ -57,6 +57,9 @@ const common = {
   sourcesContent: false,
   logLevel: 'warning',
   plugins: watch ? [watchLogPlugin] : [],
+  // jsonc-parser's main entry is a UMD module whose require() calls esbuild cannot follow, so the
+  // bundle would fail at run time; its ES module build bundles cleanly.
+  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
 };
 
 // wasm-vips loads its .wasm and worker script relative to its own files, so it stays outside the
