@@ -7,6 +7,7 @@ import type * as vscode from 'vscode';
 import { ApiKeyStore } from './auth/apiKeyStore';
 import { startBatchDiagnostics } from './batch/register';
 import { COMMANDS } from './commands/registerCommands';
+import { DesignSystemSource } from './host/designSystem';
 import type { Services } from './host/services';
 import { type UserInterface, windowUserInterface } from './host/ui';
 import { type StudioHooks, studioHooks } from './studio/register';
@@ -23,7 +24,9 @@ export interface Features {
 }
 
 export function start(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, ui: UserInterface | undefined): Features {
-  const services: Services = { context, log, apiKeys: new ApiKeyStore(context.secrets), ui: ui ?? windowUserInterface };
+  const design = new DesignSystemSource(log);
+  context.subscriptions.push(design);
+  const services: Services = { context, log, apiKeys: new ApiKeyStore(context.secrets), design, ui: ui ?? windowUserInterface };
   const studio = studioHooks(services);
   let watching = false;
   return {

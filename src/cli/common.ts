@@ -10,7 +10,7 @@ import packageJson from '../../package.json';
 import { parseBatch, formatBatchProblem, hasErrors, localFiles, type ParsedBatch } from '../core/batch';
 import { type ConnectionSettings, connectionInfo, createClientFor, parseConnectionSettings } from '../core/connection';
 import type { FoundryClient } from '../core/foundry';
-import type { ConnectionInfo } from '../core/generation';
+import { type ConnectionInfo, promptDesign, type PromptDesign } from '../core/generation';
 import { type Pricing, resolvePricing } from '../core/pricing';
 import { DESIGN_SYSTEM_FILE, formatProblem, loadPresetCatalogue, type PresetCatalogue } from '../core/sizes/designSystem';
 import { isModelFamily, MODEL_FAMILIES, type ModelFamily } from '../core/sizes/rules';
@@ -188,4 +188,18 @@ export class ProgressPrinter {
     if (this.drawn) this.io.stderr('\n');
     this.drawn = false;
   }
+}
+
+/**
+ * The design system sent with every prompt: `--design-system FILE` (a file or folder), else the
+ * one discovery finds in the working folder. Its problems are printed as warnings; a pinned file
+ * that cannot be used is a UsageError.
+ */
+export async function readDesignSystem(io: CliIO, pinned: string | undefined): Promise<PromptDesign | undefined> {
+  const { discoverDesignSystem } = await import('../core/design/index.js');
+  const found = await discoverDesignSystem(io.cwd, { ...(pinned ? { pinned } : {}), pinnedBy: '--design-system', ...(io.signal ? { signal: io.signal } : {}) });
+  const errors = found.problems.filter((p) => p.severity === 'error');
+  if (pinned && !found.context) throw new UsageError(`--design-system ${pinned}: ${errors[0]?.text ?? 'no design system there.'}`);
+  for (const problem of found.problems) io.stderr(`warning: ${problem.text}\n`);
+  return found.context ? promptDesign(found.context, found.problems.filter((p) => p.severity === 'warning')) : undefined;
 }

@@ -14,16 +14,15 @@ import { configuredModel, configuredPricing, type ReadyConnection } from './conn
 import { loadPresets } from './presets';
 import { withCancellableProgress } from './progress';
 import { type Services, toolVersion } from './services';
-import { readStyleGuide } from './styleGuide';
 
 /**
  * What the VS Code surfaces share around the core use case: the environment it prepares in (the
- * model, the presets, the prices and the workspace style guide, as configured) and running it
+ * model, the presets, the prices and the workspace design system, as configured) and running it
  * under a cancellable progress notification that shows the core's events.
  */
 export async function generationEnv(services: Services, model: ModelFamily = configuredModel()): Promise<GenerationEnv> {
-  const [catalogue, styleGuide] = await Promise.all([loadPresets(services), readStyleGuide()]);
-  return { model, catalogue, pricing: configuredPricing(model), ...(styleGuide ? { styleGuide } : {}) };
+  const [catalogue, { design }] = await Promise.all([loadPresets(services), services.design.get()]);
+  return { model, catalogue, pricing: configuredPricing(model), ...(design ? { designSystem: design } : {}) };
 }
 
 /** Refuses a prepared generation that cannot be sent, naming every problem. */

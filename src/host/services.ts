@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { ApiKeyStore } from '../auth/apiKeyStore';
+import type { DesignSystemSource } from './designSystem';
 import type { UserInterface } from './ui';
 
 /** What the extension creates once at activation and hands to every command. */
@@ -7,6 +8,8 @@ export interface Services {
   readonly context: vscode.ExtensionContext;
   readonly log: vscode.LogOutputChannel;
   readonly apiKeys: ApiKeyStore;
+  /** The workspace design system, kept until a design file or the setting changes. */
+  readonly design: DesignSystemSource;
   /** Replaceable by integration tests (see the extension's exported API). */
   ui: UserInterface;
 }

@@ -22,6 +22,7 @@ export interface Settings {
   readonly pricing: unknown;
   readonly presets: unknown;
   readonly styleGuide: string;
+  readonly inpaintSeam: number;
   readonly 'batch.concurrency': number;
 }
 
@@ -43,6 +44,7 @@ const KINDS: { readonly [K in SettingName]: 'string' | 'number' | 'boolean' | 'o
   pricing: 'object',
   presets: 'array',
   styleGuide: 'string',
+  inpaintSeam: 'number',
   'batch.concurrency': 'number',
 };
 

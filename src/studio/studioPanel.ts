@@ -17,7 +17,6 @@ import { generationEnv, requireSendable } from '../host/generation';
 import { loadPresets } from '../host/presets';
 import { type Services, toolVersion } from '../host/services';
 import { outputFolder, setting } from '../host/settings';
-import { readStyleGuide } from '../host/styleGuide';
 import { findWorkspaceImages, IMAGE_GLOB, readWorkspaceFile, resolveWorkspacePath } from '../host/workspace';
 import { HistoryIndex, toItem, workspaceAbsolute, workspaceRelative } from './history';
 import {
@@ -342,10 +341,12 @@ export class StudioPanel implements StudioProbe {
   private async init(): Promise<HostToWebview> {
     const { model, deployment, connected, problem } = this.model();
     const catalogue = await loadPresets(this.services);
-    const guide = await readStyleGuide().then(
-      (g) => (g ? { file: g.file, text: g.text, warnings: g.warnings } : undefined),
-      (error: unknown) => ({ file: setting('styleGuide'), error: error instanceof Error ? error.message : String(error), warnings: [] }),
-    );
+    const state = await this.services.design.get();
+    const guide = state.design
+      ? { file: state.design.file, text: state.design.text, warnings: state.design.warnings }
+      : state.error
+        ? { file: setting('styleGuide'), error: state.error, warnings: [] }
+        : undefined;
     return {
       type: 'init',
       version: toolVersion(this.services),
@@ -467,6 +468,7 @@ export class StudioPanel implements StudioProbe {
           ...(message.partialImages !== undefined ? { partialImages: message.partialImages } : {}),
           folder: folder.absolute,
           folderRelative: folder.relative,
+          inpaintSeam: setting('inpaintSeam'),
           edit: {
             mode: message.mode,
             image,

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { FoundryMockupsApi } from '../../src/extension';
+import { readSettings, SETTING_NAMES } from '../../src/host/settings';
 import { activateExtension, EXTENSION_ID, RecordingUi } from './testUi';
 
 interface ContributedCommand {
@@ -61,6 +62,15 @@ describe('activation', () => {
     // suites import) are loaded before the extension here. What each bundle holds is checked on
     // the build's metafile (test/unit/bundles.test.ts).
     assert.deepEqual(api.loadedAtActivation.filter((file) => file.startsWith('dist/')), ['dist/extension.js']);
+  });
+
+  it('reads every setting through one typed reader whose names are all contributed, with their defaults from package.json', () => {
+    const contributed = (vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON as { contributes: { configuration: { properties: Record<string, { default?: unknown }> } } }).contributes.configuration.properties;
+    assert.deepEqual([...SETTING_NAMES].map((n) => `foundryMockups.${n}`).sort(), Object.keys(contributed).sort(), 'the reader knows exactly the contributed settings');
+    const settings = readSettings();
+    for (const name of SETTING_NAMES) {
+      assert.deepEqual(settings[name], contributed[`foundryMockups.${name}`].default, `${name} defaults to package.json's default`);
+    }
   });
 
   it('stores the API key given as an argument without prompting, and clears it', async () => {

@@ -2,6 +2,7 @@
 // emulator: compose, generate with streamed previews, refine, inpaint with a painted mask, history,
 // hostile messages, request as code, state across hide/show, and screenshots in three themes.
 import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import sharp from 'sharp';
@@ -153,9 +154,13 @@ describe('The Studio (real VS Code host, Chromium, Foundry emulator)', function 
     for (const image of images) {
       const info = await sharp(path.join(root(), FOLDER, image)).metadata();
       assert.equal(`${info.width}x${info.height}`, '600x200', 'exact size');
-      const sidecar = JSON.parse(await fs.readFile(path.join(root(), FOLDER, `${image}.mockup.json`), 'utf8')) as { prompt: { sent: string; locale: string; template: { id: string }; styleGuide: string } };
+      const sidecar = JSON.parse(await fs.readFile(path.join(root(), FOLDER, `${image}.mockup.json`), 'utf8')) as { prompt: { sent: string; locale: string; template: { id: string }; styleGuide: string; designSystem: { files: Array<{ file: string; sha256: string }>; sha256: string; block: string } } };
       assert.equal(sidecar.prompt.template.id, 'mobile-screen');
       assert.equal(sidecar.prompt.styleGuide, 'design/style.json');
+      // The design system's file and hash, and the block sent, are recorded.
+      const styleBytes = await fs.readFile(path.join(root(), 'design', 'style.json'));
+      assert.deepEqual(sidecar.prompt.designSystem.files, [{ file: 'design/style.json', sha256: createHash('sha256').update(styleBytes).digest('hex') }]);
+      assert.ok(sidecar.prompt.sent.includes(sidecar.prompt.designSystem.block));
       assert.match(sidecar.prompt.sent, /Beanery/);
       assert.match(sidecar.prompt.sent, sidecar.prompt.locale === 'ja' ? /Japanese/ : /English/);
     }
@@ -219,7 +224,7 @@ describe('The Studio (real VS Code host, Chromium, Foundry emulator)', function 
     const sent = String(edit?.body?.prompt);
     assert.match(sent, /^Make the pay button green\r?\n\r?\n/);
     assert.match(sent, /which shows: A high-fidelity mobile app UI mockup of the checkout screen of a coffee ordering app/);
-    assert.match(sent, /Follow this style guide: .*#6F4E37/);
+    assert.match(sent, /design system "Beanery".*#6f4e37/is);
     assert.match(sent, /written in Japanese/);
   });
 

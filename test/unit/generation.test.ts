@@ -1,9 +1,11 @@
 // The one generation use case: plan targets, prepare (compose, estimate, problems) and run (events,
 // files), against the Foundry emulator over real HTTP.
 import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { discoverDesignSystem } from '../../src/core/design';
 import { createFoundryClient, FoundryError, type FoundryClient } from '../../src/core/foundry';
 import {
   defaultPartialImages,
@@ -15,6 +17,7 @@ import {
   parentFromSidecarText,
   planTargets,
   prepareGeneration,
+  promptDesign,
   runGeneration,
 } from '../../src/core/generation';
 import { readImageInfo } from '../../src/core/image';
@@ -64,7 +67,7 @@ describe('the generation use case: preparing', () => {
 
   it('makes one request per size and locale, each prompt composed part by part', () => {
     const styleGuide = parseStyleGuide(JSON.stringify({ brand: 'Brew', colors: { primary: '#0B5FFF' } }), 'brand.json');
-    const prepared = prepareGeneration({ prompt: 'Login screen', sizes: ['iphone-14', '1200x630'], locales: ['en', 'ja'], quality: 'medium', folder }, { ...env, styleGuide });
+    const prepared = prepareGeneration({ prompt: 'Login screen', sizes: ['iphone-14', '1200x630'], locales: ['en', 'ja'], quality: 'medium', folder }, { ...env, designSystem: styleGuide });
     assert.deepEqual(prepared.problems, []);
     assert.equal(prepared.requests.length, 4);
     assert.deepEqual(prepared.requests.map((r) => r.label), ['1170x2532 (iphone-14) · en', '1170x2532 (iphone-14) · ja', '1200x630 · en', '1200x630 · ja']);
@@ -258,5 +261,110 @@ describe('the generation use case: running', function () {
     assert.equal(mockup.sidecar.lineage?.mask?.file, 'mockups/screen-inpainted-mask.png');
     assert.equal(mockup.sidecar.lineage?.mode, 'inpaint');
     assert.equal(emulator.requests.at(-1)?.files.some((f) => f.field === 'mask'), true);
+  });
+});
+
+describe('the generation use case: inpainting keeps what was not painted', function () {
+  this.timeout(60_000);
+  let emulator: Emulator;
+  let context: GenerationContext;
+  let folder: string;
+
+  before(async () => {
+    emulator = await startEmulator();
+    const client = createFoundryClient({ endpoint: emulator.endpoint, deployment: emulator.deployment, model: 'gpt-image-2', apiMode: 'v1', auth: { kind: 'apiKey', apiKey: emulator.apiKey }, retryBaseMs: 1 });
+    context = { client, connection: { deployment: emulator.deployment, model: 'gpt-image-2', endpointHost: new URL(emulator.endpoint).host, apiMode: 'v1' }, pricing, toolVersion: '0.0.0-test' };
+  });
+  after(() => emulator.close());
+  beforeEach(async () => {
+    folder = await fs.mkdtemp(path.join(os.tmpdir(), 'fm-inpaint-'));
+  });
+
+  /** A noisy 1170x2532 screen, and a mask with a painted (transparent) rectangle and disc. */
+  async function inputs(): Promise<{ image: Uint8Array; mask: Uint8Array; painted: (x: number, y: number) => boolean }> {
+    const width = 1170;
+    const height = 2532;
+    const pixels = Buffer.alloc(width * height * 3);
+    let seed = 7;
+    for (let i = 0; i < pixels.length; i++) pixels[i] = (seed = (seed * 1103515245 + 12345) % 2 ** 31) & 255;
+    const image = new Uint8Array(await sharp(pixels, { raw: { width, height, channels: 3 } }).png().toBuffer());
+    const painted = (x: number, y: number): boolean => (x >= 100 && x < 400 && y >= 300 && y < 500) || (x - 800) ** 2 + (y - 1800) ** 2 < 120 ** 2;
+    const mask = Buffer.alloc(width * height * 4, 255);
+    for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) if (painted(x, y)) mask[(y * width + x) * 4 + 3] = 0;
+    return { image, mask: new Uint8Array(await sharp(mask, { raw: { width, height, channels: 4 } }).png().toBuffer()), painted };
+  }
+
+  async function raw(file: string | Uint8Array): Promise<Buffer> {
+    return sharp(typeof file === 'string' ? await fs.readFile(file) : Buffer.from(file)).ensureAlpha().raw().toBuffer();
+  }
+
+  for (const seam of [8, 0]) {
+    it(`changes no pixel outside the painted region and its ${seam} px seam, and keeps the service's answer as the original`, async () => {
+      const { image, mask, painted } = await inputs();
+      const prepared = prepareGeneration(
+        { prompt: 'Add a loyalty badge', quality: 'low', inpaintSeam: seam, folder, folderRelative: 'mockups', edit: { mode: 'inpaint', image: { bytes: image, file: 'mockups/screen.png' }, mask: { painted: true, bytes: mask } } },
+        env,
+      );
+      assert.deepEqual(prepared.problems, []);
+      const [mockup] = (await runGeneration(prepared, context)).mockups;
+      assert.ok(mockup.original, 'the service answer is kept');
+      const out = await raw(mockup.file);
+      const input = await raw(image);
+      const width = 1170;
+      let changedOutside = 0;
+      let changedInside = 0;
+      let insideTotal = 0;
+      const nearPainted = (x: number, y: number): boolean => {
+        for (let dy = -seam; dy <= seam; dy++) for (let dx = -seam; dx <= seam; dx++) if (Math.hypot(dx, dy) < seam && painted(x + dx, y + dy)) return true;
+        return false;
+      };
+      for (let y = 0; y < 2532; y++) {
+        for (let x = 0; x < width; x++) {
+          const o = (y * width + x) * 4;
+          const same = out[o] === input[o] && out[o + 1] === input[o + 1] && out[o + 2] === input[o + 2] && out[o + 3] === input[o + 3];
+          if (painted(x, y)) {
+            insideTotal++;
+            if (!same) changedInside++;
+          } else if (!same && !(seam > 0 && nearPainted(x, y))) {
+            changedOutside++;
+          }
+        }
+      }
+      assert.equal(changedOutside, 0, 'every pixel outside the mask and seam is the input\'s, bit for bit');
+      assert.ok(changedInside > insideTotal * 0.9, `the painted region is the service's (${changedInside} of ${insideTotal} changed)`);
+      const step = mockup.sidecar.original?.steps.at(-1);
+      assert.deepEqual(step && step.kind === 'keepOutsideMask' ? { seam: step.seam, painted: step.paintedPixels } : undefined, { seam, painted: insideTotal });
+      assert.match(mockup.sidecar.original?.explanation ?? '', seam ? /blended over a 8 px seam/ : /hard edge/);
+    });
+  }
+});
+
+describe('the generation use case: the design system in every prompt', function () {
+  this.timeout(60_000);
+
+  it('sends the block with the prompt and records its file, hash and block in the sidecar', async () => {
+    const emulator = await startEmulator();
+    try {
+      const client = createFoundryClient({ endpoint: emulator.endpoint, deployment: emulator.deployment, model: 'gpt-image-2', apiMode: 'v1', auth: { kind: 'apiKey', apiKey: emulator.apiKey }, retryBaseMs: 1 });
+      const root = await fs.mkdtemp(path.join(os.tmpdir(), 'fm-design-'));
+      const text = '---\nname: Beanery\ncolors:\n  primary: "#6F4E37"\ntypography:\n  body:\n    fontFamily: Inter\n    fontSize: 16px\n---\n# Beanery\n';
+      await fs.writeFile(path.join(root, 'DESIGN.md'), text);
+      const found = await discoverDesignSystem(root);
+      assert.ok(found.context, JSON.stringify(found.problems));
+      const designSystem = promptDesign(found.context);
+      assert.ok(designSystem);
+      const prepared = prepareGeneration({ prompt: 'Login screen', sizes: ['1024x1024'], quality: 'low', folder: root }, { ...env, designSystem });
+      assert.deepEqual(prepared.composed[0].parts.map((p) => p.kind), ['text', 'styleGuide']);
+      const [mockup] = (await runGeneration(prepared, { client, connection: { deployment: emulator.deployment, model: 'gpt-image-2', endpointHost: 'x', apiMode: 'v1' }, pricing, toolVersion: '0' })).mockups;
+      const sent = String(emulator.requests.at(-1)?.body?.prompt);
+      assert.match(sent, /#6f4e37/i);
+      assert.match(sent, /Inter/);
+      const record = mockup.sidecar.prompt.designSystem;
+      assert.deepEqual(record?.files, [{ file: 'DESIGN.md', sha256: createHash('sha256').update(text).digest('hex') }]);
+      assert.equal(record?.sha256, record?.files[0].sha256);
+      assert.ok(sent.includes(record?.block ?? '\u0000'));
+    } finally {
+      await emulator.close();
+    }
   });
 });

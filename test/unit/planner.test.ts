@@ -112,7 +112,9 @@ describe('size planner', () => {
     });
   });
 
-  describe('properties', () => {
+  describe('properties', function () {
+    // Thousands of generated cases: on a busy 2-core machine they take far longer than the default.
+    this.timeout(180_000);
     const models = fc.constantFrom(...MODEL_FAMILIES);
     const fits = fc.constantFrom(...FITS);
     const side = fc.integer({ min: 1, max: 10_000 });

@@ -5,7 +5,7 @@ import { FoundryError } from '../../core/foundry';
 import { failureText, prepareGeneration, runGeneration, type WrittenMockup } from '../../core/generation';
 import { formatUsd } from '../../core/pricing';
 import { BACKGROUNDS, FITS, IMAGE_FORMATS, isOneOf, QUALITIES } from '../../core/vocabulary';
-import { CONNECTION_HELP, CONNECTION_OPTIONS, connect, readCatalogue, TOOL_VERSION } from '../common';
+import { CONNECTION_HELP, CONNECTION_OPTIONS, connect, readCatalogue, readDesignSystem, TOOL_VERSION } from '../common';
 import { type CliCommand, type CliIO, EXIT_FAILURE, EXIT_OK, UsageError, parseCommandArgs } from '../io';
 
 const USAGE = `Usage: foundry-mockups generate --prompt <text> --size <size> [--size <size>...] [options]
@@ -25,7 +25,10 @@ Options:
   --format <f>          png (default) | jpeg
   --background <b>      transparent | opaque | auto
   --fit <fit>           cover | contain | generated
-  --presets <file>      design-system file (default .vscode/mockups.json in the current folder)
+  --presets <file>      size presets file (default .vscode/mockups.json in the current folder)
+  --design-system <f>   the design system sent with the prompt: DESIGN.md, *.tokens.json, a Tailwind
+                        config or CSS file, a style guide, or a folder of them (default: found in
+                        the current folder)
   --json                print the files written as JSON
   -h, --help            show this help
 
@@ -53,6 +56,7 @@ export const generateCommand: CliCommand = {
       background: { type: 'string' },
       fit: { type: 'string' },
       presets: { type: 'string' },
+      'design-system': { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     }, false);
@@ -80,6 +84,7 @@ export const generateCommand: CliCommand = {
 
     const connection = await connect(values, io);
     const catalogue = await readCatalogue(io, values.presets);
+    const designSystem = await readDesignSystem(io, values['design-system']);
     const sizes = values.size?.length ? values.size : ['auto'];
     const prepared = prepareGeneration(
       {
@@ -97,7 +102,7 @@ export const generateCommand: CliCommand = {
         // Nothing shows previews here: none are paid for.
         partialImages: 0,
       },
-      { model: connection.settings.model, catalogue, pricing: connection.pricing },
+      { model: connection.settings.model, catalogue, pricing: connection.pricing, ...(designSystem ? { designSystem } : {}) },
     );
     if (prepared.problems.length > 0) throw new UsageError(prepared.problems.join('\n'));
     for (const warning of prepared.warnings) io.stderr(`warning: ${warning}\n`);

@@ -15,6 +15,17 @@ export function sidecarFileName(imageFileName: string): string {
   return `${imageFileName}${SIDECAR_SUFFIX}`;
 }
 
+/** After an inpaint: the input's pixels kept outside the painted region, blended over `seam` pixels at its edge. */
+export interface KeepOutsideMaskStep {
+  readonly kind: 'keepOutsideMask';
+  readonly seam: number;
+  readonly paintedPixels: number;
+  readonly seamPixels: number;
+}
+
+/** A post-processing step as a sidecar records it. */
+export type SidecarStep = PlanStep | KeepOutsideMaskStep;
+
 export interface FileRecord {
   /** File name relative to the sidecar's folder (or a workspace-relative path for references). */
   readonly file: string;
@@ -39,6 +50,8 @@ export interface Sidecar {
     readonly template?: { readonly id: string; readonly fields: Readonly<Record<string, string>> };
     readonly locale?: string;
     readonly styleGuide?: string;
+    /** The design system sent with the prompt: its files with their SHA-256, its hash and the block sent. */
+    readonly designSystem?: { readonly kind: string; readonly files: ReadonlyArray<{ readonly file: string; readonly sha256: string }>; readonly sha256: string; readonly block: string };
   };
   readonly service: {
     readonly model: string;
@@ -78,7 +91,7 @@ export interface Sidecar {
   };
   readonly output: FileRecord;
   /** The service's own bytes, kept untouched when the image was post-processed. */
-  readonly original?: FileRecord & { readonly steps: readonly PlanStep[]; readonly explanation: string };
+  readonly original?: FileRecord & { readonly steps: readonly SidecarStep[]; readonly explanation: string };
   readonly lineage?: {
     /** What the edit did: refine (a new prompt), inpaint (a painted region) or redesign (a screenshot restyled). */
     readonly mode?: 'refine' | 'inpaint' | 'redesign';

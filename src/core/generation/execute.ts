@@ -8,12 +8,12 @@
 import * as path from 'node:path';
 import { type NamedBytes, writeGroupAtomic } from '../assets/atomicWrite';
 import { assetBaseName, fileNameProblem } from '../assets/naming';
-import { type FileRecord, serializeSidecar, type Sidecar, sidecarFileName } from '../assets/sidecar';
+import { type FileRecord, serializeSidecar, type Sidecar, sidecarFileName, type SidecarStep } from '../assets/sidecar';
 import type { CallOptions, EditRequest, FoundryClient, GenerateRequest, GeneratedImage, ImageInput, ImageResult, PartialImage, RetryNotice } from '../foundry';
 import { FoundryError, readImageInfo } from '../foundry';
-import { applyPlan, type AppliedPlan, maskFileName, originalFileName } from '../image';
+import { applyPlan, maskFileName, originalFileName } from '../image';
+import { keepOutsideMask } from '../image/inpaint';
 import { costFromUsage, type Pricing } from '../pricing';
-import type { SizePlan } from '../sizes/planner';
 import { formatSize } from '../sizes/rules';
 import type { ImageFormat } from '../vocabulary';
 import { type ConnectionInfo, digestOf, isPaintedMask, type MockupRequest, namingText, requestFingerprint } from './request';
@@ -59,16 +59,30 @@ export async function executeRequest(request: MockupRequest, context: MockupCont
   // Post-process every image before writing any, so that a failure or a cancel writes nothing.
   const format = request.outputFormat ?? 'png';
   const needsProcessing = request.plan.target !== 'auto' && request.plan.fit !== 'generated';
-  const processed: Array<{ image: GeneratedImage; serviceFormat: ImageFormat; applied?: AppliedPlan }> = [];
+  const keep = keepOutsideMaskOf(request);
+  const processed: Array<{ image: GeneratedImage; serviceFormat: ImageFormat; applied?: Processed }> = [];
   for (const image of result.images) {
     context.signal?.throwIfAborted();
     const serviceFormat: ImageFormat = image.format === 'jpeg' ? 'jpeg' : 'png';
-    if (!needsProcessing) {
-      processed.push({ image, serviceFormat });
-      continue;
+    let applied: Processed | undefined;
+    if (needsProcessing) {
+      const plan = await applyPlan(image.bytes, request.plan, { format, ...(request.outputCompression !== undefined ? { compression: request.outputCompression } : {}) });
+      if (plan.steps.length > 0) applied = plan;
     }
-    const applied = await applyPlan(image.bytes, request.plan, { format, ...(request.outputCompression !== undefined ? { compression: request.outputCompression } : {}) });
-    processed.push({ image, serviceFormat, ...(applied.steps.length > 0 ? { applied } : {}) });
+    if (keep) {
+      // The inpaint's exact-size result keeps every pixel outside the painted region.
+      const source = applied ?? { ...sizeOfImage(image), sourceSize: sizeOfImage(image) };
+      const kept = await keepOutsideMask(keep.input, applied?.bytes ?? image.bytes, keep.mask, { seam: keep.seam });
+      applied = {
+        bytes: kept.bytes,
+        format: kept.format,
+        width: kept.width,
+        height: kept.height,
+        sourceSize: source.sourceSize,
+        steps: [...(applied?.steps ?? []), { kind: 'keepOutsideMask', seam: keep.seam, paintedPixels: kept.paintedPixels, seamPixels: kept.seamPixels }],
+      };
+    }
+    processed.push({ image, serviceFormat, ...(applied ? { applied } : {}) });
   }
   context.signal?.throwIfAborted();
 
@@ -117,7 +131,7 @@ export async function executeRequest(request: MockupRequest, context: MockupCont
         variant: request.variant !== undefined ? request.variant + index : index + 1,
         output: { file: fileName, bytes: outputBytes, format: outputFormat, width: size.width, height: size.height },
         ...(entry.applied && originalName
-          ? { original: { file: originalName, bytes: entry.image.bytes, format: entry.serviceFormat, width: entry.applied.sourceSize.width, height: entry.applied.sourceSize.height, steps: entry.applied.steps, explanation: request.plan.explanation } }
+          ? { original: { file: originalName, bytes: entry.image.bytes, format: entry.serviceFormat, width: entry.applied.sourceSize.width, height: entry.applied.sourceSize.height, steps: entry.applied.steps, explanation: explanationOf(request, entry.applied.steps) } }
           : {}),
         ...(painted && maskName ? { paintedMask: { file: lineagePath(request, maskName), bytes: painted.bytes } } : {}),
         ...(requestUsd !== undefined ? { cost: { imageUsd: requestUsd / variants, requestUsd, images: variants } } : {}),
@@ -181,6 +195,34 @@ function send(request: MockupRequest, context: MockupContext): Promise<ImageResu
   return context.client.edit(edit, call);
 }
 
+/** The plan's sentence, and what keeping the pixels outside the mask did. */
+function explanationOf(request: MockupRequest, steps: readonly SidecarStep[]): string {
+  const kept = steps.find((step) => step.kind === 'keepOutsideMask');
+  if (!kept || kept.kind !== 'keepOutsideMask') return request.plan.explanation;
+  const seam = kept.seam > 0 ? `, blended over a ${kept.seam} px seam at its edge` : ', with a hard edge';
+  return `${request.plan.explanation} Then every pixel outside the painted region (${kept.paintedPixels} px) is the input's${seam}.`;
+}
+
+/** An image of the answer after post-processing: the steps run, from the service's size. */
+interface Processed {
+  readonly bytes: Uint8Array;
+  readonly format: ImageFormat;
+  readonly width: number;
+  readonly height: number;
+  readonly sourceSize: { readonly width: number; readonly height: number };
+  readonly steps: readonly SidecarStep[];
+}
+
+/** What keeping the pixels outside an inpaint's mask needs, when the request asks for it and the result is the input's size. */
+function keepOutsideMaskOf(request: MockupRequest): { input: Uint8Array; mask: Uint8Array; seam: number } | undefined {
+  const edit = request.edit;
+  if (request.inpaintSeam === undefined || edit?.mode !== 'inpaint' || !edit.mask) return undefined;
+  const input = readImageInfo(edit.image.bytes);
+  const target = request.plan.target;
+  if (!input || target === 'auto' || target.width !== input.width || target.height !== input.height) return undefined;
+  return { input: edit.image.bytes, mask: edit.mask.bytes, seam: request.inpaintSeam };
+}
+
 /** The pixel size of an image kept as the service sent it (the client reads it from the bytes). */
 function sizeOfImage(image: GeneratedImage): { width: number; height: number } {
   if (image.width && image.height) return { width: image.width, height: image.height };
@@ -203,7 +245,7 @@ interface SidecarParts {
   readonly fingerprint: string;
   readonly variant: number;
   readonly output: { file: string; bytes: Uint8Array; format: ImageFormat; width?: number; height?: number };
-  readonly original?: { file: string; bytes: Uint8Array; format: ImageFormat; width: number; height: number; steps: SizePlan['steps']; explanation: string };
+  readonly original?: { file: string; bytes: Uint8Array; format: ImageFormat; width: number; height: number; steps: readonly SidecarStep[]; explanation: string };
   readonly paintedMask?: { file: string; bytes: Uint8Array };
   /** The request's cost from its usage, and this image's share of it (the request made `images`). */
   readonly cost?: { imageUsd: number; requestUsd: number; images: number };
@@ -232,6 +274,9 @@ function buildSidecar(parts: SidecarParts): Sidecar {
       ...(request.template ? { template: request.template } : {}),
       ...(request.locale ? { locale: request.locale } : {}),
       ...(request.styleGuide ? { styleGuide: request.styleGuide } : {}),
+      ...(request.designSystem
+        ? { designSystem: { kind: request.designSystem.kind, files: request.designSystem.files.map((f) => ({ file: f.path, sha256: f.sha256 })), sha256: request.designSystem.sha256, block: request.designSystem.block } }
+        : {}),
     },
     service: {
       model: connection.model,

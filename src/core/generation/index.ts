@@ -29,3 +29,4 @@ export {
   type MockupRequest,
   type PaintedMask,
 } from './request';
+export { promptDesign, type PromptDesign } from './design';

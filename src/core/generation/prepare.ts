@@ -13,7 +13,9 @@ import type { SizePlan } from '../sizes/planner';
 import { planSize } from '../sizes/planner';
 import { formatSize, type ModelFamily } from '../sizes/rules';
 import { pixelTarget, TargetError } from '../sizes/target';
+import { DEFAULT_SEAM_PIXELS, MAX_SEAM_PIXELS } from '../image/inpaint';
 import { maskProblem } from '../studio/mask';
+import type { PromptDesign } from './design';
 import {
   type Background,
   type EditMode,
@@ -107,6 +109,8 @@ export interface GenerationInput {
   /** Whether the size is part of file names; default: unless `name` is given for a single size. */
   readonly sizeInName?: boolean;
   readonly edit?: EditInput;
+  /** An inpaint keeps the input's pixels outside the painted region, blended over this many pixels (default 8; 0: a hard edge). */
+  readonly inpaintSeam?: number;
   readonly batch?: MockupRequest['batch'];
 }
 
@@ -114,8 +118,8 @@ export interface GenerationEnv {
   readonly model: ModelFamily;
   readonly catalogue: PresetFinder;
   readonly pricing: Pricing;
-  /** The workspace's style guide, added to every prompt. */
-  readonly styleGuide?: StyleGuide;
+  /** The workspace's design system (or a style guide), added to every prompt as a compact block. */
+  readonly designSystem?: PromptDesign | StyleGuide;
 }
 
 export interface ComposedForLocale {
@@ -157,7 +161,10 @@ export function prepareGeneration(input: GenerationInput, env: GenerationEnv): P
   // The edited image's own size and format are the defaults of an edit.
   const editInfo = edit ? readImageInfo(edit.image.bytes) : undefined;
   if (edit && (!editInfo || editInfo.contentType === 'image/webp')) problems.push(`${edit.image.file} is not a PNG or JPEG image that can be read.`);
-  const format: ImageFormat = input.format ?? (editInfo?.contentType === 'image/jpeg' ? 'jpeg' : 'png');
+  // An inpaint that keeps the input's pixels is lossless: PNG.
+  const format: ImageFormat = input.format ?? (edit?.mode !== 'inpaint' && editInfo?.contentType === 'image/jpeg' ? 'jpeg' : 'png');
+  const seam = edit?.mode === 'inpaint' ? (input.inpaintSeam ?? DEFAULT_SEAM_PIXELS) : undefined;
+  if (seam !== undefined && !(Number.isInteger(seam) && seam >= 0 && seam <= MAX_SEAM_PIXELS)) problems.push(`The inpaint seam must be a whole number of pixels from 0 to ${MAX_SEAM_PIXELS} (got ${String(seam)}).`);
   if (input.compression !== undefined && format !== 'jpeg') problems.push('Compression applies only to JPEG output: choose the jpeg format, or leave compression out.');
   if (input.background === 'transparent' && format !== 'png') problems.push('A transparent background needs PNG output (JPEG has no transparency).');
   if (edit) problems.push(...editProblems(edit, editInfo));
@@ -186,7 +193,8 @@ export function prepareGeneration(input: GenerationInput, env: GenerationEnv): P
     else if (!locales.includes(locale)) locales.push(locale);
   }
   if (locales.length === 0) locales.push(undefined);
-  if (env.styleGuide) warnings.push(...env.styleGuide.warnings);
+  const design = env.designSystem;
+  if (design) warnings.push(...design.warnings);
 
   const composed: ComposedForLocale[] = [];
   for (const locale of locales) {
@@ -195,7 +203,7 @@ export function prepareGeneration(input: GenerationInput, env: GenerationEnv): P
         ...(input.prompt !== undefined ? { text: input.prompt } : {}),
         ...(input.template && !edit ? { template: input.template } : {}),
         ...(edit ? { context: parentContext(edit.parent) } : {}),
-        ...(env.styleGuide ? { styleGuide: env.styleGuide } : {}),
+        ...(design ? { styleGuide: design } : {}),
         ...(locale ? { locale, verbatim: input.verbatim?.[locale.tag] ?? [] } : {}),
       });
       composed.push({ ...(locale ? { locale: locale.tag } : {}), typed: c.typed, sent: c.sent, parts: c.parts });
@@ -223,7 +231,8 @@ export function prepareGeneration(input: GenerationInput, env: GenerationEnv): P
         promptSent: c.sent,
         ...(template ? { template } : {}),
         ...(c.locale ? { locale: c.locale } : {}),
-        ...(env.styleGuide ? { styleGuide: env.styleGuide.file } : {}),
+        ...(design ? { styleGuide: design.file } : {}),
+        ...(design && 'sha256' in design ? { designSystem: { kind: design.kind, files: design.files, sha256: design.sha256, block: design.text } } : {}),
         plan: plan.plan,
         ...(quality ? { quality } : {}),
         n,
@@ -248,6 +257,7 @@ export function prepareGeneration(input: GenerationInput, env: GenerationEnv): P
               },
             }
           : {}),
+        ...(seam !== undefined ? { inpaintSeam: seam } : {}),
         ...(input.batch ? { batch: input.batch } : {}),
       };
       requests.push({ request, label: requestLabel(plan.plan, c.locale), size: plan.text, ...(c.locale ? { locale: c.locale } : {}) });

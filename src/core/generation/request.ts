@@ -33,8 +33,10 @@ export interface MockupRequest {
   readonly promptSent: string;
   readonly template?: { readonly id: string; readonly fields: Readonly<Record<string, string>> };
   readonly locale?: string;
-  /** Workspace-relative path of the style guide added to the prompt. */
+  /** Workspace-relative path (or label) of the style guide or design system added to the prompt. */
   readonly styleGuide?: string;
+  /** The design system sent with the prompt: its kind, files and hash, and the block sent. */
+  readonly designSystem?: { readonly kind: string; readonly files: ReadonlyArray<{ readonly path: string; readonly sha256: string }>; readonly sha256: string; readonly block: string };
   readonly plan: SizePlan;
   readonly quality?: Quality;
   readonly n?: number;
@@ -63,6 +65,11 @@ export interface MockupRequest {
     /** A mask file of the workspace, or one painted in the Studio (written with the result). */
     readonly mask?: InputFile | PaintedMask;
   };
+  /**
+   * For an inpaint at the input's own size: keep the input's pixels outside the painted region,
+   * with a feathered seam this many pixels wide (0: a hard edge). Absent: the service's answer as it is.
+   */
+  readonly inpaintSeam?: number;
   readonly batch?: { readonly file: string; readonly assetId: string };
   /**
    * An exact file name (no extension) used as is, instead of one made from the prompt, size,
