@@ -7,6 +7,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type * as FeaturesModuleType from './features';
+import type { McpServerDefinitionProvider, NewerLanguageModelApi } from './agents/hostApi';
 import type { Features } from './features';
 
 type FeaturesModule = typeof FeaturesModuleType;
@@ -35,8 +36,11 @@ export interface FoundryMockupsApi {
   readonly loadedAtActivation: readonly string[];
 }
 
-interface ContributedCommand {
-  readonly command: string;
+interface Contributions {
+  readonly commands?: ReadonlyArray<{ readonly command: string }>;
+  readonly languageModelTools?: ReadonlyArray<{ readonly name: string }>;
+  readonly chatParticipants?: ReadonlyArray<{ readonly id: string }>;
+  readonly mcpServerDefinitionProviders?: ReadonlyArray<{ readonly id: string }>;
 }
 
 const BATCH_FILE = /\.mockups\.json$/i;
@@ -60,7 +64,8 @@ export function activate(context: vscode.ExtensionContext): FoundryMockupsApi {
     return loaded;
   };
 
-  const commands = ((context.extension.packageJSON as { contributes?: { commands?: ContributedCommand[] } }).contributes?.commands ?? []).map((c) => c.command);
+  const contributes = (context.extension.packageJSON as { contributes?: Contributions }).contributes ?? {};
+  const commands = (contributes.commands ?? []).map((c) => c.command);
   for (const id of commands) {
     context.subscriptions.push(vscode.commands.registerCommand(id, (...args: unknown[]) => features().runCommand(id, args)));
   }
@@ -98,6 +103,8 @@ export function activate(context: vscode.ExtensionContext): FoundryMockupsApi {
     }, 0);
   }
 
+  registerAgents(context, contributes, features);
+
   const activationMs = performance.now() - started;
   const root = context.extensionPath + path.sep;
   const loadedAtActivation = Object.keys(require.cache)
@@ -121,6 +128,51 @@ export function activate(context: vscode.ExtensionContext): FoundryMockupsApi {
       return loaded !== undefined;
     },
   };
+}
+
+/**
+ * The agent surfaces, where the host has their APIs (feature-detected, so that older hosts still
+ * get the commands and the Studio): language model tools and @mockups (VS Code 1.95), the MCP
+ * server definition provider (1.101). Each is a proxy that loads the features on first use.
+ */
+function registerAgents(context: vscode.ExtensionContext, contributes: Contributions, features: () => Features): void {
+  const lm = vscode.lm as (typeof vscode.lm & NewerLanguageModelApi) | undefined;
+  if (typeof lm?.registerTool === 'function') {
+    for (const { name } of contributes.languageModelTools ?? []) {
+      context.subscriptions.push(
+        lm.registerTool<unknown>(name, {
+          prepareInvocation: (options, token) => features().agents.tool(name).prepareInvocation?.(options, token),
+          invoke: (options, token) => features().agents.tool(name).invoke(options, token),
+        }),
+      );
+    }
+  }
+  if (typeof vscode.chat?.createChatParticipant === 'function') {
+    for (const { id } of contributes.chatParticipants ?? []) {
+      const participant = vscode.chat.createChatParticipant(id, (...args) => features().agents.chat(...args));
+      participant.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'icon.png');
+      context.subscriptions.push(participant);
+    }
+  }
+  if (typeof lm?.registerMcpServerDefinitionProvider === 'function') {
+    // The definitions change with the connection settings, the folders and the stored key.
+    const changed = new vscode.EventEmitter<void>();
+    const fire = (): void => changed.fire();
+    context.subscriptions.push(
+      changed,
+      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('foundryMockups') && fire()),
+      vscode.workspace.onDidChangeWorkspaceFolders(fire),
+      context.secrets.onDidChange(fire),
+    );
+    for (const { id } of contributes.mcpServerDefinitionProviders ?? []) {
+      const provider: McpServerDefinitionProvider = {
+        onDidChangeMcpServerDefinitions: changed.event,
+        provideMcpServerDefinitions: (token) => features().agents.mcp.provideMcpServerDefinitions(token),
+        resolveMcpServerDefinition: (server, token) => features().agents.mcp.resolveMcpServerDefinition(server, token),
+      };
+      context.subscriptions.push(lm.registerMcpServerDefinitionProvider(id, provider));
+    }
+  }
 }
 
 export function deactivate(): void {

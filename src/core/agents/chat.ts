@@ -67,7 +67,7 @@ export async function handleChatRequest(request: ChatRequestInput, host: AgentHo
     case 'sizes': {
       const sizes = text.split(/[\s,;]+/).filter(Boolean);
       if (sizes.length === 0) {
-        sink.markdown('Name the sizes to plan, such as `/sizes iphone-15 390x844@3x og-image 1200x630`.');
+        sink.markdown('Name the sizes to plan, such as `/sizes iphone-16 390x844@3x og-image 1200x630`.');
         return { command, files: [], isError: true };
       }
       const outcome = await invokeAgentTool('plan_sizes', { sizes: sizes.slice(0, 24) }, host);
@@ -93,7 +93,7 @@ export async function handleChatRequest(request: ChatRequestInput, host: AgentHo
     }
     case 'generate': {
       if (!text) {
-        sink.markdown('Describe the mockup, such as `@mockups the login screen of a banking app at iphone-15 and og-image, in Japanese too`.');
+        sink.markdown('Describe the mockup, such as `@mockups the login screen of a banking app at iphone-16 and og-image, in Japanese too`.');
         return { command, files: [], isError: true };
       }
       const interpreted = await interpretGenerate(text, options.history ?? [], options.model, await host.env(host.model()).then((env) => env.catalogue), options.signal);

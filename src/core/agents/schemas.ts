@@ -19,11 +19,11 @@ const text = (max: number, what: string) => v.pipe(v.string(), v.trim(), v.nonEm
 const workspacePath = (description: string) => v.pipe(text(MAX_PATH_CHARS, 'A path'), v.description(description));
 
 const sizes = v.pipe(
-  v.array(text(64, 'A size'), 'sizes is a list of sizes, such as ["iphone-15", "1200x630"].'),
+  v.array(text(64, 'A size'), 'sizes is a list of sizes, such as ["iphone-16", "1200x630"].'),
   v.nonEmpty('sizes is empty: give at least one size, or leave it out for auto.'),
   v.maxLength(MAX_SIZES, `At most ${MAX_SIZES} sizes per call.`),
   v.description(
-    'Target sizes: preset ids of the design system (iphone-15, pixel-8, macbook-air-13, og-image, instagram-post, app-store-iphone-6.9 ...), exact pixels WIDTHxHEIGHT (1200x630), CSS size at a density WIDTHxHEIGHT@Nx (390x844@3x), or auto. One image per size and locale, delivered at exactly these pixels.',
+    'Target sizes: preset ids of the design system (iphone-16, galaxy-s24, ipad-pro-11, desktop-1440, og-image, instagram-story, app-store-iphone-6-9 ...), exact pixels WIDTHxHEIGHT (1200x630), CSS size at a density WIDTHxHEIGHT@Nx (390x844@3x), or auto. One image per size and locale, delivered at exactly these pixels.',
   ),
 );
 const locales = v.pipe(
@@ -59,7 +59,7 @@ export const GenerateMockupInput = v.strictObject({
 export type GenerateMockupInput = v.InferOutput<typeof GenerateMockupInput>;
 
 export const RefineMockupInput = v.strictObject({
-  image: workspacePath('The workspace image (png or jpeg) to change, relative to the workspace root, such as mockups/login-iphone-15.png.'),
+  image: workspacePath('The workspace image (png or jpeg) to change, relative to the workspace root, such as mockups/login-iphone-16.png.'),
   change: v.pipe(text(PROMPT_MAX_CHARS, 'change'), v.description('The change to make, in plain words ("make the primary button green"). The image\'s own prompt, locale and template carry over from its sidecar.')),
   mask: v.optional(workspacePath('Optional PNG mask of the same size as the image: transparent pixels mark the region to repaint (an inpaint).')),
   references: v.optional(v.pipe(v.array(workspacePath('A reference image')), v.maxLength(MAX_INPUT_IMAGES - 1, `At most ${MAX_INPUT_IMAGES - 1} reference images.`), v.description('Optional workspace images whose style or content the edit should follow.'))),
