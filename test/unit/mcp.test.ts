@@ -118,14 +118,15 @@ describe('MCP server over stdio (SDK client, Foundry emulator)', function () {
     const [tall] = await Promise.all(previews.map((p) => sharp(Buffer.from(p.data, 'base64')).metadata()));
     assert.deepEqual([tall.width, tall.height], [237, 512], 'the 1170x2532 image previewed at 237x512');
 
-    // One notification per request start and end, counting requests done (the default previews add their own).
-    assert.ok(progress.length >= 4, `progress notifications: ${JSON.stringify(progress)}`);
+    // One notification per request start and end, counting requests done (agents pay for no streamed previews).
+    assert.equal(progress.length, 4, `progress notifications: ${JSON.stringify(progress)}`);
+    assert.equal(emulator.requests[0].body?.['partial_images'], undefined, 'no streamed previews are paid for');
     assert.deepEqual(progress.filter((p) => /^Done/.test(p.message ?? '')).map((p) => [p.progress, p.total]), [[1, 2], [2, 2]]);
     assert.match(progress[0].message ?? '', /^Generating 1170x2532 · ja \(1 of 2\)/);
 
     const found = await call(client, 'find_mockups', { text: 'banking', size: '1170x2532' });
     assert.match(textOf(found), /1 of the 2 mockup\(s\) in the workspace match/);
-    assert.match(textOf(found), /reuse: \{"prompt":"Login screen of a banking app","sizes":\["390x844@3x"\],"locales":\["ja"\],"quality":"medium"/);
+    assert.match(textOf(found), /reuse: \{"prompt":"Login screen of a banking app","locales":\["ja"\],"sizes":\["390x844@3x"\],"quality":"medium"/);
     assert.equal(linksOf(found).length, 1);
   });
 

@@ -109,6 +109,9 @@ export interface PreparedCall {
 // ---------------------------------------------------------------------------------------------
 // Preparing
 
+/** Agents get a preview of the finished image; streamed partial images would be paid for and never seen. */
+const NO_STREAMED_PREVIEWS = 0;
+
 /** Parses a paid tool's input and prepares it (nothing is sent): the estimate, plans, warnings, problems. */
 export async function prepareCall(tool: 'generate_mockup' | 'refine_mockup', rawInput: unknown, host: AgentHost, model: ModelFamily = host.model()): Promise<PreparedCall> {
   const roots = await host.roots();
@@ -133,6 +136,7 @@ function generateInput(input: GenerateMockupInput, roots: readonly string[], hos
       ...(input.name ? { name: input.name } : {}),
       folder: folder.absolute,
       folderRelative: folder.relative,
+      partialImages: NO_STREAMED_PREVIEWS,
     },
   };
 }
@@ -161,6 +165,7 @@ async function refineInput(input: RefineMockupInput, roots: readonly string[]): 
       ...(input.name ? { name: input.name } : {}),
       folder: folder.absolute,
       folderRelative: folder.relative,
+      partialImages: NO_STREAMED_PREVIEWS,
       edit,
     },
   };
@@ -373,17 +378,9 @@ function foundFile(entry: FoundMockup): AgentFile {
 }
 
 function foundLine(entry: FoundMockup): string {
-  const { reuse } = entry;
-  const settings = {
-    ...(reuse.prompt ? { prompt: reuse.prompt } : {}),
-    ...(reuse.template ? { template: reuse.template } : {}),
-    ...(reuse.sizes ? { sizes: reuse.sizes } : {}),
-    ...(reuse.locales ? { locales: reuse.locales } : {}),
-    ...(reuse.quality ? { quality: reuse.quality } : {}),
-    ...(reuse.format ? { format: reuse.format } : {}),
-    ...(reuse.background ? { background: reuse.background } : {}),
-    ...(reuse.fit ? { fit: reuse.fit } : {}),
-  };
+  // The history's reuse settings as generate_mockup input (no compression field; n is variants).
+  const { compression: _compression, n, ...reuse } = entry.reuse;
+  const settings = { ...reuse, ...(n !== undefined && n > 1 ? { variants: n } : {}) };
   const facts = [entry.sizeLabel, entry.locale, entry.model, entry.operation === 'edit' && entry.parentFile ? `edited from ${entry.parentFile}` : undefined, entry.createdAt].filter(Boolean);
   return `- ${entry.file} (${facts.join(', ')}) reuse: ${JSON.stringify(settings)}`;
 }
