@@ -7,6 +7,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type * as FeaturesModuleType from './features';
+import type { McpServerDefinitionProvider, NewerLanguageModelApi } from './agents/hostApi';
 import type { Features } from './features';
 
 type FeaturesModule = typeof FeaturesModuleType;
@@ -33,10 +34,15 @@ export interface FoundryMockupsApi {
   readonly featuresLoaded: boolean;
   /** The extension's own files that were loaded when `activate` returned (paths relative to the extension). */
   readonly loadedAtActivation: readonly string[];
+  /** For tests: the @mockups handler and the MCP server definition provider, as registered (src/agents). */
+  readonly agents: Pick<Features['agents'], 'chat' | 'mcp'>;
 }
 
-interface ContributedCommand {
-  readonly command: string;
+interface Contributions {
+  readonly commands?: ReadonlyArray<{ readonly command: string }>;
+  readonly languageModelTools?: ReadonlyArray<{ readonly name: string }>;
+  readonly chatParticipants?: ReadonlyArray<{ readonly id: string }>;
+  readonly mcpServerDefinitionProviders?: ReadonlyArray<{ readonly id: string }>;
 }
 
 const BATCH_FILE = /\.mockups\.json$/i;
@@ -60,7 +66,8 @@ export function activate(context: vscode.ExtensionContext): FoundryMockupsApi {
     return loaded;
   };
 
-  const commands = ((context.extension.packageJSON as { contributes?: { commands?: ContributedCommand[] } }).contributes?.commands ?? []).map((c) => c.command);
+  const contributes = (context.extension.packageJSON as { contributes?: Contributions }).contributes ?? {};
+  const commands = (contributes.commands ?? []).map((c) => c.command);
   for (const id of commands) {
     context.subscriptions.push(vscode.commands.registerCommand(id, (...args: unknown[]) => features().runCommand(id, args)));
   }
@@ -98,6 +105,8 @@ export function activate(context: vscode.ExtensionContext): FoundryMockupsApi {
     }, 0);
   }
 
+  registerAgents(context, contributes, features, log);
+
   const activationMs = performance.now() - started;
   const root = context.extensionPath + path.sep;
   const loadedAtActivation = Object.keys(require.cache)
@@ -117,10 +126,74 @@ export function activate(context: vscode.ExtensionContext): FoundryMockupsApi {
       current: () => loaded?.studio.current(),
       revive: (panel) => features().studio.revive(panel),
     },
+    agents: {
+      chat: (...args) => features().agents.chat(...args),
+      get mcp() {
+        return features().agents.mcp;
+      },
+    },
     get featuresLoaded() {
       return loaded !== undefined;
     },
   };
+}
+
+/**
+ * The agent surfaces, where the host has their APIs (feature-detected, so that older hosts still
+ * get the commands and the Studio): language model tools and @mockups (VS Code 1.95), the MCP
+ * server definition provider (1.101; VS Code 1.100 has a function of that name that refuses our
+ * contribution, hence the McpStdioServerDefinition check). Each is a proxy that loads the features
+ * on first use; a host that refuses one surface still activates with the others.
+ */
+function registerAgents(context: vscode.ExtensionContext, contributes: Contributions, features: () => Features, log: vscode.LogOutputChannel): void {
+  const attempt = (what: string, register: () => void): void => {
+    try {
+      register();
+    } catch (error) {
+      log.warn(`This host does not take the ${what}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+  const lm = vscode.lm as (typeof vscode.lm & NewerLanguageModelApi) | undefined;
+  if (typeof lm?.registerTool === 'function') {
+    for (const { name } of contributes.languageModelTools ?? []) {
+      attempt(`language model tool ${name}`, () =>
+        context.subscriptions.push(
+          lm.registerTool<unknown>(name, {
+            prepareInvocation: (options, token) => features().agents.tool(name).prepareInvocation?.(options, token),
+            invoke: (options, token) => features().agents.tool(name).invoke(options, token),
+          }),
+        ),
+      );
+    }
+  }
+  if (typeof vscode.chat?.createChatParticipant === 'function') {
+    for (const { id } of contributes.chatParticipants ?? []) {
+      attempt(`chat participant ${id}`, () => {
+        const participant = vscode.chat.createChatParticipant(id, (...args) => features().agents.chat(...args));
+        participant.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'icon.png');
+        context.subscriptions.push(participant);
+      });
+    }
+  }
+  if (typeof lm?.registerMcpServerDefinitionProvider === 'function' && 'McpStdioServerDefinition' in vscode) {
+    // The definitions change with the connection settings, the folders and the stored key.
+    const changed = new vscode.EventEmitter<void>();
+    const fire = (): void => changed.fire();
+    context.subscriptions.push(
+      changed,
+      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('foundryMockups') && fire()),
+      vscode.workspace.onDidChangeWorkspaceFolders(fire),
+      context.secrets.onDidChange(fire),
+    );
+    for (const { id } of contributes.mcpServerDefinitionProviders ?? []) {
+      const provider: McpServerDefinitionProvider = {
+        onDidChangeMcpServerDefinitions: changed.event,
+        provideMcpServerDefinitions: (token) => features().agents.mcp.provideMcpServerDefinitions(token),
+        resolveMcpServerDefinition: (server, token) => features().agents.mcp.resolveMcpServerDefinition(server, token),
+      };
+      attempt(`MCP server definition provider ${id}`, () => context.subscriptions.push(lm.registerMcpServerDefinitionProvider?.(id, provider) ?? new vscode.Disposable(() => undefined)));
+    }
+  }
 }
 
 export function deactivate(): void {

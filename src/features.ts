@@ -4,6 +4,7 @@
  * bundle (dist/features.js) so that activation evaluates only the shell.
  */
 import type * as vscode from 'vscode';
+import { type AgentFeatures, startAgents } from './agents';
 import { ApiKeyStore } from './auth/apiKeyStore';
 import { startBatchDiagnostics } from './batch/register';
 import { COMMANDS } from './commands/registerCommands';
@@ -21,6 +22,8 @@ export interface Features {
   watchBatchFiles(): void;
   setUserInterface(ui: UserInterface | undefined): void;
   readonly studio: StudioHooks;
+  /** The language model tools, @mockups and the MCP server definitions (src/agents). */
+  readonly agents: AgentFeatures;
 }
 
 export function start(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, ui: UserInterface | undefined): Features {
@@ -46,5 +49,6 @@ export function start(context: vscode.ExtensionContext, log: vscode.LogOutputCha
       services.ui = next ?? windowUserInterface;
     },
     studio,
+    agents: startAgents(services),
   };
 }

@@ -1,8 +1,9 @@
 import type { CliCommand } from '../io';
 import { estimateCommand } from './estimate';
 import { generateCommand } from './generate';
+import { mcpCommand } from './mcp';
 import { planCommand } from './plan';
 import { runCommand } from './run';
 
 /** Every CLI command. */
-export const COMMANDS: readonly CliCommand[] = [runCommand, estimateCommand, generateCommand, planCommand];
+export const COMMANDS: readonly CliCommand[] = [runCommand, estimateCommand, generateCommand, planCommand, mcpCommand];
