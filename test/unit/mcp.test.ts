@@ -130,6 +130,19 @@ describe('MCP server over stdio (SDK client, Foundry emulator)', function () {
     assert.equal(linksOf(found).length, 1);
   });
 
+  it('sends the workspace design system with every prompt, and records it in the sidecar', async () => {
+    await fs.writeFile(path.join(workspace, 'DESIGN.md'), '---\nname: Beanery\ncolors:\n  primary: "#6F4E37"\ntypography:\n  body:\n    fontFamily: Inter\n---\n');
+    const { client } = await connect();
+    const result = await call(client, 'generate_mockup', { prompt: 'Login screen', sizes: ['1024x1024'], quality: 'low' });
+    assert.ok(!result.isError, textOf(result));
+    const sent = String(emulator.requests.at(-1)?.body?.prompt);
+    assert.match(sent, /#6f4e37/i);
+    assert.match(sent, /Inter/);
+    const sidecars = (await fs.readdir(path.join(workspace, 'mockups'))).filter((f) => f.endsWith('.mockup.json'));
+    const sidecar = JSON.parse(await fs.readFile(path.join(workspace, 'mockups', sidecars[0]), 'utf8')) as { prompt: { designSystem?: { files: Array<{ file: string }> } } };
+    assert.deepEqual(sidecar.prompt.designSystem?.files.map((f) => f.file), ['DESIGN.md']);
+  });
+
   it('refine_mockup edits a workspace image beside it, with its lineage', async () => {
     const { client } = await connect();
     const first = await call(client, 'generate_mockup', { prompt: 'Settings screen', sizes: ['1024x1024'], quality: 'low', name: 'settings' });

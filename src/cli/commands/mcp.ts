@@ -17,7 +17,8 @@ Options:
   --async-after <sec>     a paid call still running after this many seconds answers with a job id,
                           and the get_job tool returns its result (for clients with short tool
                           timeouts; 0 answers with a job id at once)
-  --presets <file>        design-system file (default .vscode/mockups.json in the workspace)
+  --presets <file>        size presets file (default .vscode/mockups.json in the workspace)
+  --design-system <file>  the design system sent with every prompt (default: found in the workspace)
   -h, --help              show this help
 
 ${CONNECTION_HELP}
@@ -40,6 +41,7 @@ export const mcpCommand: CliCommand = {
         workspace: { type: 'string' },
         'async-after': { type: 'string' },
         presets: { type: 'string' },
+        'design-system': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       false,

@@ -31,7 +31,8 @@ import {
 } from '../../core/agents';
 import { GetJobInput } from '../../core/agents/schemas';
 import { resolvePricing } from '../../core/pricing';
-import { connect, modelFrom, readCatalogue, TOOL_VERSION } from '../common';
+import type { PromptDesign } from '../../core/generation';
+import { connect, modelFrom, readCatalogue, readDesignSystem, TOOL_VERSION } from '../common';
 import type { CliIO } from '../io';
 
 export interface McpServerOptions {
@@ -54,6 +55,18 @@ export function createMcpServer(options: McpServerOptions): { server: Server; jo
   const log = (line: string): void => io.stderr(`foundry-mockups mcp: ${line}\n`);
 
   let connection: Promise<AgentConnection> | undefined;
+  // The design system of each root, read once per server (its warnings printed once).
+  const designs = new Map<string, Promise<PromptDesign | undefined>>();
+  const designOf = (root: string): Promise<PromptDesign | undefined> => {
+    let design = designs.get(root);
+    if (!design) {
+      const pinned = typeof values['design-system'] === 'string' ? values['design-system'] : undefined;
+      design = readDesignSystem({ ...io, cwd: root }, pinned);
+      designs.set(root, design);
+      design.catch(() => designs.delete(root));
+    }
+    return design;
+  };
   const host: AgentHost = {
     roots: () => workspaceRoots(server, options),
     outputFolder: () => 'mockups',
@@ -61,7 +74,8 @@ export function createMcpServer(options: McpServerOptions): { server: Server; jo
     env: async (model) => {
       const [root] = await host.roots();
       const presets = typeof values['presets'] === 'string' ? values['presets'] : undefined;
-      return { model, catalogue: await readCatalogue({ ...io, cwd: root ?? io.cwd }, presets), pricing: resolvePricing(model) };
+      const designSystem = await designOf(root ?? io.cwd);
+      return { model, catalogue: await readCatalogue({ ...io, cwd: root ?? io.cwd }, presets), pricing: resolvePricing(model), ...(designSystem ? { designSystem } : {}) };
     },
     connect: () => {
       connection ??= connect(values, io).then(
