@@ -52,7 +52,9 @@ async function applyConfiguredColorTheme(): Promise<void> {
 export async function run(): Promise<void> {
   await applyConfiguredColorTheme().catch((error: unknown) => console.warn(`could not apply the colour theme: ${String(error)}`));
   // Colour codes would garble the lines the driver streams from the page.
-  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
+  // FOUNDRY_MOCKUPS_TEST_GREP runs only the matching tests (a focused run; CI leaves it unset).
+  const grep = process.env.FOUNDRY_MOCKUPS_TEST_GREP || undefined;
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec', grep });
   for (const file of findTestFiles(__dirname)) {
     mocha.addFile(file);
   }
