@@ -136,14 +136,17 @@ describe('what the command-line tool loads at run time (traced)', function () {
   this.timeout(180_000);
   let emulator: Emulator;
   let traced: string[];
+  let traceDir: string | undefined;
+  let workspace: string | undefined;
 
   before(async () => {
     emulator = await startEmulator({ apiKey: 'trace-emulator-key-0123456789abcdef' });
-    const trace = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'fm-trace-')), 'files.txt');
+    traceDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fm-trace-'));
+    const trace = path.join(traceDir, 'files.txt');
     fs.writeFileSync(trace, '');
     // The repository's production bundle with all of node_modules present: what it opens is what
     // the bundles need, whatever the packaging believes.
-    await cliScenario([process.execPath, '--import', path.join(REPO_ROOT, TRACER[0]), path.join(REPO_ROOT, 'dist', 'cli.js')], emulator, { FOUNDRY_MOCKUPS_TRACE_FILE: trace });
+    workspace = await cliScenario([process.execPath, '--import', path.join(REPO_ROOT, TRACER[0]), path.join(REPO_ROOT, 'dist', 'cli.js')], emulator, { FOUNDRY_MOCKUPS_TRACE_FILE: trace });
     const root = fs.realpathSync(REPO_ROOT);
     traced = [...new Set(fs.readFileSync(trace, 'utf8').split('\n'))]
       .filter((file) => file.startsWith(`${root}${path.sep}`))
@@ -153,6 +156,7 @@ describe('what the command-line tool loads at run time (traced)', function () {
   });
   after(async () => {
     await emulator?.close();
+    for (const dir of [traceDir, workspace]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('covers the bundle and what post-processing loads (the trace is not empty)', () => {
