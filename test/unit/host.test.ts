@@ -90,7 +90,7 @@ describe('offline test host', () => {
       assert.throws(() => forwardEnv(['NOT-A-NAME'], source), /not an environment variable name/);
     });
 
-    it('drops a parent VS Code\'s variables, turns the gallery off and lets extras win', () => {
+    it('drops a parent VS Code\'s variables, turns the gallery off, puts the host\'s Node first on PATH and lets extras win', () => {
       const env = buildServerEnv(
         { PATH: '/bin', VSCODE_IPC_HOOK_CLI: '/tmp/x.sock', ELECTRON_RUN_AS_NODE: '1', NODE_OPTIONS: '--inspect', KEEP: 'old' },
         { KEEP: 'new', FOUNDRY_MOCKUPS_DRIVER_URL: 'http://127.0.0.1:2/t' },
@@ -101,6 +101,8 @@ describe('offline test host', () => {
         EXTENSIONS_GALLERY: '{"serviceUrl":""}',
         FOUNDRY_MOCKUPS_DRIVER_URL: 'http://127.0.0.1:2/t',
       });
+      assert.equal(buildServerEnv({ PATH: '/usr/bin:/bin' }, {}, '/h/node/bin').PATH, '/h/node/bin:/usr/bin:/bin');
+      assert.equal(buildServerEnv({}, {}, '/h/node/bin').PATH, '/h/node/bin');
       assert.throws(() => buildServerEnv({}, { 'A=B': 'x' }), /not an environment variable name/);
       assert.throws(() => buildServerEnv({}, { A: 'x\0y' }), /NUL/);
     });
