@@ -34,8 +34,8 @@ export interface FoundryMockupsApi {
   readonly featuresLoaded: boolean;
   /** The extension's own files that were loaded when `activate` returned (paths relative to the extension). */
   readonly loadedAtActivation: readonly string[];
-  /** For tests: the @mockups handler and the MCP server definition provider, as registered (src/agents). */
-  readonly agents: Pick<Features['agents'], 'chat' | 'mcp'>;
+  /** For tests: the @mockups handler, the MCP server definition provider and each tool, as registered (src/agents). */
+  readonly agents: Pick<Features['agents'], 'chat' | 'mcp' | 'tool'>;
 }
 
 interface Contributions {
@@ -128,6 +128,7 @@ export function activate(context: vscode.ExtensionContext): FoundryMockupsApi {
     },
     agents: {
       chat: (...args) => features().agents.chat(...args),
+      tool: (name) => features().agents.tool(name),
       get mcp() {
         return features().agents.mcp;
       },

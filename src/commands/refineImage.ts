@@ -10,6 +10,7 @@ import { connect } from '../host/connection';
 import { showFailure } from '../host/failure';
 import { generationEnv, requireSendable, runWithProgress } from '../host/generation';
 import type { Services } from '../host/services';
+import { setting } from '../host/settings';
 import { findWorkspaceImages, readWorkspaceFile, resolveWorkspacePath } from '../host/workspace';
 
 /**
@@ -19,19 +20,50 @@ import { findWorkspaceImages, readWorkspaceFile, resolveWorkspacePath } from '..
  * the estimate and asks the quality, the parent's first. Scripts pass
  * `{ image, prompt, mask?, references?, sizes?, quality?, n?, name? }` (quality: the parent's).
  */
-export async function run(services: Services, target?: unknown, options?: unknown): Promise<vscode.Uri[] | undefined> {
+export function run(services: Services, target?: unknown, options?: unknown): Promise<vscode.Uri[] | undefined> {
+  return runEdit(services, 'refine', target, options);
+}
+
+/** What the palette flow of an edit says, by mode. */
+function texts(mode: 'refine' | 'redesign', file: string): { pick: string; title: string; prompt: string; value?: string; progress: string; done: (n: number) => string } {
+  if (mode === 'redesign') {
+    return {
+      pick: vscode.l10n.t('Redesign Mockup: choose the screenshot or mockup to redesign'),
+      title: vscode.l10n.t('Redesign {0}', file),
+      prompt: vscode.l10n.t('How should it look? The workspace design system is applied (for example: the same screen in our new design system, or as a dark-mode version).'),
+      value: vscode.l10n.t('The same screen in our design system'),
+      progress: vscode.l10n.t('Redesigning {0}', file),
+      done: (n) => vscode.l10n.t('Redesigned {0}: {1} image(s) written beside it.', file, n),
+    };
+  }
+  return {
+    pick: vscode.l10n.t('Refine Image: choose the image to refine'),
+    title: vscode.l10n.t('Refine {0}', file),
+    prompt: vscode.l10n.t('What should change? (for example: make the primary button green)'),
+    progress: vscode.l10n.t('Refining {0}', file),
+    done: (n) => vscode.l10n.t('Refined {0}: {1} image(s) written beside it.', file, n),
+  };
+}
+
+/**
+ * The edit commands' one flow: Refine Image (a change to the image) and Redesign Mockup (the
+ * screenshot restyled with the workspace design system, at its own or the given sizes).
+ */
+export async function runEdit(services: Services, mode: 'refine' | 'redesign', target?: unknown, options?: unknown): Promise<vscode.Uri[] | undefined> {
   if (target !== undefined && !(target instanceof vscode.Uri)) {
-    return refine(services, parseRefineOptions(target), true);
+    return edit(services, mode, parseRefineOptions(target), true);
   }
   if (options !== undefined && !Array.isArray(options)) {
-    return refine(services, parseRefineOptions({ ...(options as object), image: target?.fsPath }), true);
+    return edit(services, mode, parseRefineOptions({ ...(options as object), image: target?.fsPath }), true);
   }
   try {
-    const image = target ?? (await pickImage(services, vscode.l10n.t('Refine Image: choose the image to refine')))?.uri;
+    const image = target ?? (await pickImage(services, texts(mode, '').pick))?.uri;
     if (!image) return undefined;
+    const words = texts(mode, path.basename(image.fsPath));
     const prompt = await services.ui.showInputBox({
-      title: vscode.l10n.t('Refine {0}', path.basename(image.fsPath)),
-      prompt: vscode.l10n.t('What should change? (for example: make the primary button green)'),
+      title: words.title,
+      prompt: words.prompt,
+      ...(words.value ? { value: words.value } : {}),
       ignoreFocusOut: true,
       validateInput: (value) => (value.trim() ? undefined : vscode.l10n.t('Describe the change.')),
     });
@@ -39,20 +71,20 @@ export async function run(services: Services, target?: unknown, options?: unknow
     const references = await pickReferences(services, image);
     if (references === undefined) return undefined;
     const chosen: RefineOptions = { image: image.fsPath, prompt, references: references.map((r) => r.fsPath) };
-    const quality = await pickQuality(services, chosen);
+    const quality = await pickQuality(services, mode, chosen);
     if (quality === undefined) return undefined;
-    return await refine(services, { ...chosen, quality }, false);
+    return await edit(services, mode, { ...chosen, quality }, false);
   } catch (error) {
     await showFailure(services, error);
     return undefined;
   }
 }
 
-/** The use case's input for a refine: the image, its parent context, references and mask. */
-async function refineInput(options: RefineOptions): Promise<GenerationInput> {
+/** The use case's input for an edit: the image, its parent context, references and mask. */
+async function editInput(mode: 'refine' | 'redesign', options: RefineOptions): Promise<GenerationInput> {
   const image = resolveWorkspacePath(options.image);
   const edit: EditInput = {
-    mode: 'refine',
+    mode,
     image: await readInput(options.image),
     references: await Promise.all((options.references ?? []).map(readInput)),
     ...(options.mask ? { mask: await readInput(options.mask) } : {}),
@@ -68,22 +100,23 @@ async function refineInput(options: RefineOptions): Promise<GenerationInput> {
     ...(options.n ? { n: options.n } : {}),
     ...(options.name ? { name: options.name } : {}),
     partialImages: 0,
+    inpaintSeam: setting('inpaintSeam'),
     edit,
   };
 }
 
-async function refine(services: Services, options: RefineOptions, rejectOnFailure: boolean): Promise<vscode.Uri[]> {
+async function edit(services: Services, mode: 'refine' | 'redesign', options: RefineOptions, rejectOnFailure: boolean): Promise<vscode.Uri[]> {
   try {
     const connection = await connect(services);
-    const prepared = prepareGeneration(await refineInput(options), await generationEnv(services, connection.settings.model));
+    const prepared = prepareGeneration(await editInput(mode, options), await generationEnv(services, connection.settings.model));
     requireSendable(prepared);
-    if (!(await confirmEstimate(services, prepared.estimate, vscode.l10n.t('Refine')))) return [];
-    const name = path.basename(options.image);
-    const result = await runWithProgress(services, connection, prepared, vscode.l10n.t('Refining {0}', name));
-    void services.ui.showInformationMessage(vscode.l10n.t('Refined {0}: {1} image(s) written beside it.', name, result.mockups.length));
+    if (!(await confirmEstimate(services, prepared.estimate, mode === 'redesign' ? vscode.l10n.t('Redesign') : vscode.l10n.t('Refine')))) return [];
+    const words = texts(mode, path.basename(options.image));
+    const result = await runWithProgress(services, connection, prepared, words.progress);
+    void services.ui.showInformationMessage(words.done(result.mockups.length));
     return result.mockups.map((m) => vscode.Uri.file(m.file));
   } catch (error) {
-    const retry = (): Promise<vscode.Uri[]> => refine(services, options, false);
+    const retry = (): Promise<vscode.Uri[]> => edit(services, mode, options, false);
     if (rejectOnFailure) {
       void showFailure(services, error, retry);
       throw error;
@@ -94,8 +127,8 @@ async function refine(services: Services, options: RefineOptions, rejectOnFailur
 }
 
 /** Asks the quality, each with the refine's estimate; the parent's quality is focused. */
-async function pickQuality(services: Services, options: RefineOptions): Promise<Quality | undefined> {
-  const input = await refineInput(options);
+async function pickQuality(services: Services, mode: 'refine' | 'redesign', options: RefineOptions): Promise<Quality | undefined> {
+  const input = await editInput(mode, options);
   const env = await generationEnv(services);
   const inherited = input.edit?.parent?.request?.quality;
   const items = QUALITIES.map((quality) => {
@@ -103,7 +136,7 @@ async function pickQuality(services: Services, options: RefineOptions): Promise<
     const price = estimate.usd !== undefined ? vscode.l10n.t('about {0}', formatUsd(estimate.usd)) : (estimate.missing ?? '');
     return { label: quality, description: quality === inherited ? `${price} · ${vscode.l10n.t('as the image')}` : price, value: quality };
   });
-  const picked = await services.ui.pickOne(items, { title: vscode.l10n.t('Refine {0}: quality', path.basename(options.image)), ignoreFocusOut: true }, items.find((i) => i.value === inherited));
+  const picked = await services.ui.pickOne(items, { title: vscode.l10n.t('{0}: quality', texts(mode, path.basename(options.image)).title), ignoreFocusOut: true }, items.find((i) => i.value === inherited));
   return picked?.value;
 }
 

@@ -14,6 +14,7 @@ export const COMMANDS: Readonly<Record<string, Loader>> = {
   'foundryMockups.generate': () => import('./generate.js'),
   'foundryMockups.generateHere': () => import('./generateHere.js'),
   'foundryMockups.refineImage': () => import('./refineImage.js'),
+  'foundryMockups.redesignImage': () => import('./redesignImage.js'),
   'foundryMockups.runBatch': () => import('./runBatch.js'),
   'foundryMockups.estimateBatch': () => import('./estimateBatch.js'),
   'foundryMockups.configureConnection': () => import('./configureConnection.js'),

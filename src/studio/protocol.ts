@@ -117,7 +117,7 @@ export interface SizePlanInfo {
 }
 export interface ComposedInfo {
   readonly locale?: string;
-  readonly parts: ReadonlyArray<{ readonly kind: 'template' | 'text' | 'context' | 'styleGuide' | 'locale'; readonly text: string }>;
+  readonly parts: ReadonlyArray<{ readonly kind: 'instruction' | 'template' | 'text' | 'context' | 'styleGuide' | 'locale'; readonly text: string }>;
   readonly sentChars: number;
 }
 export interface ChainStep {

@@ -41,6 +41,7 @@ describe('activation', () => {
       'foundryMockups.generate',
       'foundryMockups.generateHere',
       'foundryMockups.openStudio',
+      'foundryMockups.redesignImage',
       'foundryMockups.refineImage',
       'foundryMockups.runBatch',
       'foundryMockups.setApiKey',

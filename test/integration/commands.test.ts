@@ -75,6 +75,27 @@ describe('Refine, Configure Connection, Sign In and first use (real VS Code host
     ]);
   });
 
+  it('redesigns an image with the workspace design system (Redesign Mockup...), writing beside it', async () => {
+    await fs.mkdir(path.join(root, 'redesign'), { recursive: true });
+    await fs.writeFile(path.join(root, 'redesign', 'DESIGN.md'), '---\nname: Harbor\ncolors:\n  primary: "#0B5FFF"\ntypography:\n  body:\n    fontFamily: Inter\n---\n');
+    await config().update('styleGuide', 'redesign/DESIGN.md', vscode.ConfigurationTarget.Workspace);
+    try {
+      const [screenshot] = await vscode.commands.executeCommand<vscode.Uri[]>('foundryMockups.generate', { prompt: 'Old settings screen', sizes: ['1024x1024'], folder: 'redesign', quality: 'low' });
+      const uris = await vscode.commands.executeCommand<vscode.Uri[]>('foundryMockups.redesignImage', { image: vscode.workspace.asRelativePath(screenshot), prompt: 'The same screen in our design system', quality: 'low' });
+      assert.equal(uris.length, 1);
+      assert.equal(path.basename(uris[0].fsPath), 'old-settings-screen-1024x1024-redesigned.png');
+      const sent = String(emulator.requests.at(-1)?.body?.prompt);
+      assert.match(sent, /^Redesign the screen in the image/);
+      assert.match(sent, /#0b5fff/i);
+      assert.match(sent, /Inter/);
+      const sidecar = JSON.parse(await fs.readFile(`${uris[0].fsPath}.mockup.json`, 'utf8')) as { lineage: { mode: string }; prompt: { designSystem: { files: Array<{ file: string }> } } };
+      assert.equal(sidecar.lineage.mode, 'redesign');
+      assert.deepEqual(sidecar.prompt.designSystem.files.map((f) => f.file), ['redesign/DESIGN.md']);
+    } finally {
+      await config().update('styleGuide', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
   it('refuses to refine a file outside the workspace or one that is not an image', async () => {
     await assert.rejects(Promise.resolve(vscode.commands.executeCommand('foundryMockups.refineImage', { image: '../secret.png', prompt: 'x' })), /outside the workspace folder/);
     await assert.rejects(Promise.resolve(vscode.commands.executeCommand('foundryMockups.refineImage', { image: 'README.md', prompt: 'x' })), /not a PNG or JPEG/);

@@ -77,7 +77,7 @@ export const generateCommand: CliCommand = {
     try {
       out = resolveIn(io.cwd, values.out ?? 'mockups', 'write');
     } catch (error) {
-      if (error instanceof PathOutsideRootError) throw new UsageError(`--out "${values.out}" leaves the current folder: give a folder inside it.`);
+      if (error instanceof PathOutsideRootError) throw new UsageError(`--out "${values.out}" leaves the current folder (links followed): give a folder inside it.`);
       if (error instanceof PathRefusedError) throw new UsageError(`--out: ${error.message}`);
       throw error;
     }

@@ -216,7 +216,7 @@ interface Processed {
 /** What keeping the pixels outside an inpaint's mask needs, when the request asks for it and the result is the input's size. */
 function keepOutsideMaskOf(request: MockupRequest): { input: Uint8Array; mask: Uint8Array; seam: number } | undefined {
   const edit = request.edit;
-  if (request.inpaintSeam === undefined || edit?.mode !== 'inpaint' || !edit.mask) return undefined;
+  if (request.inpaintSeam === undefined || !edit?.mask) return undefined;
   const input = readImageInfo(edit.image.bytes);
   const target = request.plan.target;
   if (!input || target === 'auto' || target.width !== input.width || target.height !== input.height) return undefined;

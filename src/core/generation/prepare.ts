@@ -109,7 +109,7 @@ export interface GenerationInput {
   /** Whether the size is part of file names; default: unless `name` is given for a single size. */
   readonly sizeInName?: boolean;
   readonly edit?: EditInput;
-  /** An inpaint keeps the input's pixels outside the painted region, blended over this many pixels (default 8; 0: a hard edge). */
+  /** An edit with a mask keeps the input's pixels outside the painted region, blended over this many pixels (default 8; 0: a hard edge). */
   readonly inpaintSeam?: number;
   readonly batch?: MockupRequest['batch'];
 }
@@ -161,9 +161,9 @@ export function prepareGeneration(input: GenerationInput, env: GenerationEnv): P
   // The edited image's own size and format are the defaults of an edit.
   const editInfo = edit ? readImageInfo(edit.image.bytes) : undefined;
   if (edit && (!editInfo || editInfo.contentType === 'image/webp')) problems.push(`${edit.image.file} is not a PNG or JPEG image that can be read.`);
-  // An inpaint that keeps the input's pixels is lossless: PNG.
-  const format: ImageFormat = input.format ?? (edit?.mode !== 'inpaint' && editInfo?.contentType === 'image/jpeg' ? 'jpeg' : 'png');
-  const seam = edit?.mode === 'inpaint' ? (input.inpaintSeam ?? DEFAULT_SEAM_PIXELS) : undefined;
+  // An edit with a mask keeps the input's pixels outside it: lossless, PNG.
+  const format: ImageFormat = input.format ?? (!edit?.mask && editInfo?.contentType === 'image/jpeg' ? 'jpeg' : 'png');
+  const seam = edit?.mask ? (input.inpaintSeam ?? DEFAULT_SEAM_PIXELS) : undefined;
   if (seam !== undefined && !(Number.isInteger(seam) && seam >= 0 && seam <= MAX_SEAM_PIXELS)) problems.push(`The inpaint seam must be a whole number of pixels from 0 to ${MAX_SEAM_PIXELS} (got ${String(seam)}).`);
   if (input.compression !== undefined && format !== 'jpeg') problems.push('Compression applies only to JPEG output: choose the jpeg format, or leave compression out.');
   if (input.background === 'transparent' && format !== 'png') problems.push('A transparent background needs PNG output (JPEG has no transparency).');
@@ -203,6 +203,7 @@ export function prepareGeneration(input: GenerationInput, env: GenerationEnv): P
         ...(input.prompt !== undefined ? { text: input.prompt } : {}),
         ...(input.template && !edit ? { template: input.template } : {}),
         ...(edit ? { context: parentContext(edit.parent) } : {}),
+        ...(edit?.mode === 'redesign' ? { lead: redesignLead(design !== undefined) } : {}),
         ...(design ? { styleGuide: design } : {}),
         ...(locale ? { locale, verbatim: input.verbatim?.[locale.tag] ?? [] } : {}),
       });
@@ -300,6 +301,13 @@ function ownSizePlan(info: { width: number; height: number }, model: ModelFamily
     if (error instanceof TargetError) return { text, ok: false, problem: error.message };
     throw error;
   }
+}
+
+/** What a redesign asks of the service before the user's words. */
+function redesignLead(withDesignSystem: boolean): string {
+  return withDesignSystem
+    ? 'Redesign the screen in the image: keep its content, structure and text, and give it the look of the design system below.'
+    : 'Redesign the screen in the image: keep its content, structure and text, and restyle it as described.';
 }
 
 function parentContext(parent: ParentSidecar | undefined): string | undefined {

@@ -66,7 +66,7 @@ export interface MockupRequest {
     readonly mask?: InputFile | PaintedMask;
   };
   /**
-   * For an inpaint at the input's own size: keep the input's pixels outside the painted region,
+   * For an edit with a mask, at the input's own size: keep the input's pixels outside the painted region,
    * with a feathered seam this many pixels wide (0: a hard edge). Absent: the service's answer as it is.
    */
   readonly inpaintSeam?: number;

@@ -19,9 +19,11 @@ export interface PromptInput {
    * so that the service keeps the screen's purpose and language.
    */
   readonly context?: string;
+  /** A sentence that frames what follows (a redesign's brief), sent first. */
+  readonly lead?: string;
 }
 
-export const PROMPT_PART_KINDS = ['template', 'text', 'context', 'styleGuide', 'locale'] as const;
+export const PROMPT_PART_KINDS = ['instruction', 'template', 'text', 'context', 'styleGuide', 'locale'] as const;
 
 export interface PromptPart {
   readonly kind: (typeof PROMPT_PART_KINDS)[number];
@@ -46,6 +48,7 @@ export function composePrompt(input: PromptInput): ComposedPrompt {
   if (text) parts.push({ kind: 'text', text });
   if (parts.length === 0) throw new Error('The prompt is empty: describe the mockup, or fill in a template.');
   const typed = parts.map((p) => p.text).join(' ');
+  if (input.lead?.trim()) parts.unshift({ kind: 'instruction', text: input.lead.trim() });
   const context = input.context?.trim();
   if (context) parts.push({ kind: 'context', text: `Keep everything not named above as it is in the image, which shows: ${clip(context, MAX_EDIT_CONTEXT_CHARS)}` });
   if (input.styleGuide) parts.push({ kind: 'styleGuide', text: input.styleGuide.text });

@@ -1,0 +1,157 @@
+/** `foundry-mockups edit <image> --prompt ...`: refine, inpaint or redesign a workspace image, beside it. */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { PathOutsideRootError, PathRefusedError, resolveIn } from '../../core/assets/paths';
+import { sidecarFileName } from '../../core/assets/sidecar';
+import { FoundryError } from '../../core/foundry';
+import { type EditInput, failureText, type InputFile, parentFromSidecarText, prepareGeneration, runGeneration, type WrittenMockup } from '../../core/generation';
+import { formatUsd } from '../../core/pricing';
+import { EDIT_MODES, type EditMode, isOneOf, MAX_N, QUALITIES } from '../../core/vocabulary';
+import { CONNECTION_HELP, CONNECTION_OPTIONS, connect, readCatalogue, readDesignSystem, TOOL_VERSION } from '../common';
+import { type CliCommand, type CliIO, EXIT_FAILURE, EXIT_OK, UsageError, parseCommandArgs } from '../io';
+
+const USAGE = `Usage: foundry-mockups edit <image> --prompt <text> [options]
+
+Edits a png or jpeg of the current folder with a prompt and writes the results beside it, each with
+a sidecar recording the lineage. The image's own sidecar, when it has one, gives the edit its
+context (locale, template, quality). With --mask, every pixel outside the painted region is the
+image's own, with a feathered seam at the mask's edge; the service's answer is kept as the original.
+
+Options:
+  --prompt <text>         the change ("make the primary button green"), or the redesign's brief (required)
+  --mode <mode>           refine (default), inpaint (needs --mask) or redesign (the image restyled with
+                          the design system)
+  --mask <png>            a PNG of the image's size; transparent pixels mark the region to repaint
+  --reference <image>     a reference image whose style or content the edit follows; repeatable (max 15)
+  --size <size>           target sizes (default the image's own size); repeatable
+  --quality <q>           low | medium | high | auto (default: the image's, from its sidecar)
+  --n <count>             variants, 1 to ${MAX_N} (default 1)
+  --name <name>           file name instead of <image>-refined / -inpainted / -redesigned
+  --seam <pixels>         the feathered seam of a masked edit, 0 to 64 (default 8; 0 is a hard edge)
+  --presets <file>        size presets file (default .vscode/mockups.json)
+  --design-system <f>     the design system sent with the prompt (default: found in the current folder)
+  --json                  print the files written as JSON
+  -h, --help              show this help
+
+${CONNECTION_HELP}
+
+Exit codes: 0 edited, 1 the request failed, 2 invalid input.
+`;
+
+export const editCommand: CliCommand = {
+  name: 'edit',
+  summary: 'Refine, inpaint or redesign an image of the current folder, writing beside it',
+  usage: USAGE,
+  async run(args: readonly string[], io: CliIO): Promise<number> {
+    const { values, positionals } = parseCommandArgs('edit', args, {
+      ...CONNECTION_OPTIONS,
+      prompt: { type: 'string' },
+      mode: { type: 'string' },
+      mask: { type: 'string' },
+      reference: { type: 'string', multiple: true },
+      size: { type: 'string', multiple: true },
+      quality: { type: 'string' },
+      n: { type: 'string' },
+      name: { type: 'string' },
+      seam: { type: 'string' },
+      presets: { type: 'string' },
+      'design-system': { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    });
+    if (values.help) {
+      io.stdout(USAGE);
+      return EXIT_OK;
+    }
+    if (positionals.length !== 1) throw new UsageError('give one image to edit: foundry-mockups edit <image> --prompt "..."');
+    const prompt = values.prompt?.trim();
+    if (!prompt) throw new UsageError('--prompt is required: describe the change.');
+    const mode: EditMode = values.mode === undefined ? (values.mask ? 'inpaint' : 'refine') : oneOf('mode', values.mode, EDIT_MODES);
+    if (mode === 'inpaint' && !values.mask) throw new UsageError('--mode inpaint needs --mask: a PNG whose transparent pixels mark the region to repaint.');
+    const quality = values.quality === undefined ? undefined : oneOf('quality', values.quality, QUALITIES);
+    const n = whole('n', values.n, 1, MAX_N);
+    const seam = whole('seam', values.seam, 0, 64);
+    if ((values.reference?.length ?? 0) > 15) throw new UsageError('--reference may be given at most 15 times (16 input images with the image itself).');
+
+    const image = await input(io, positionals[0], '<image>');
+    const references = await Promise.all((values.reference ?? []).map((r) => input(io, r, '--reference')));
+    const mask = values.mask ? await input(io, values.mask, '--mask') : undefined;
+    const folder = where(io, path.dirname(path.resolve(io.cwd, positionals[0])));
+    const parent = await fs.readFile(path.join(io.cwd, sidecarFileName(image.file)), 'utf8').then(parentFromSidecarText, () => undefined);
+    const edit: EditInput = { mode, image, ...(references.length ? { references } : {}), ...(mask ? { mask } : {}), ...(parent ? { parent } : {}) };
+
+    const connection = await connect(values, io);
+    const catalogue = await readCatalogue(io, values.presets);
+    const designSystem = await readDesignSystem(io, values['design-system']);
+    const prepared = prepareGeneration(
+      {
+        prompt,
+        ...(values.size?.length ? { sizes: values.size } : {}),
+        ...(quality ? { quality } : {}),
+        ...(n !== undefined ? { n } : {}),
+        ...(seam !== undefined ? { inpaintSeam: seam } : {}),
+        ...(values.name ? { name: values.name } : {}),
+        folder: folder.absolute,
+        folderRelative: folder.relative,
+        partialImages: 0,
+        edit,
+      },
+      { model: connection.settings.model, catalogue, pricing: connection.pricing, ...(designSystem ? { designSystem } : {}) },
+    );
+    if (prepared.problems.length > 0) throw new UsageError(prepared.problems.join('\n'));
+    for (const warning of prepared.warnings) io.stderr(`warning: ${warning}\n`);
+
+    const written: WrittenMockup[] = [];
+    try {
+      const result = await runGeneration(prepared, { client: connection.client, connection: connection.info, pricing: connection.pricing, toolVersion: TOOL_VERSION, ...(io.signal ? { signal: io.signal } : {}) }, (event) => {
+        if (event.type === 'retrying') io.stderr(`${event.message}\n`);
+        if (event.type === 'requestDone') written.push(...event.outcome.mockups);
+      });
+      if (values.json) {
+        io.stdout(`${JSON.stringify({ files: written.map((m) => ({ file: m.file, ...(m.original ? { original: m.original } : {}), sidecar: m.sidecarFile })), requestIds: result.requestIds, costUsd: result.costUsd ?? 0 }, null, 2)}\n`);
+      } else {
+        for (const m of written) io.stdout(`${path.relative(io.cwd, m.file)}\n`);
+        io.stderr(`${written.length} image(s), ${formatUsd(result.costUsd ?? 0)}.\n`);
+      }
+      return EXIT_OK;
+    } catch (error) {
+      if (!(error instanceof FoundryError)) throw error;
+      if (error.kind === 'validation') throw new UsageError(error.message);
+      io.stderr(`foundry-mockups edit: ${failureText(error)}\n`);
+      return EXIT_FAILURE;
+    }
+  },
+};
+
+function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
+  if (!isOneOf(allowed, value)) throw new UsageError(`--${flag} "${value}": use ${allowed.join(', ')}.`);
+  return value;
+}
+
+function whole(flag: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${flag} takes a whole number from ${min} to ${max}, not "${value}".`);
+  return n;
+}
+
+/** A path of the current folder through the one resolver (links that lead outside refused). */
+function where(io: CliIO, requested: string, purpose: 'read' | 'write' = 'write'): { absolute: string; relative: string } {
+  try {
+    return resolveIn(io.cwd, requested, purpose);
+  } catch (error) {
+    if (error instanceof PathOutsideRootError) throw new UsageError(`"${requested}" is outside the current folder: the CLI reads and writes only inside it.`);
+    if (error instanceof PathRefusedError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+async function input(io: CliIO, requested: string, flag: string): Promise<InputFile> {
+  const file = where(io, requested, 'read');
+  if (!/\.(png|jpe?g)$/i.test(file.absolute)) throw new UsageError(`${flag} ${requested}: only png and jpeg images can be edited.`);
+  try {
+    return { bytes: new Uint8Array(await fs.readFile(file.absolute)), file: file.relative };
+  } catch (error) {
+    throw new UsageError(`${flag} ${requested}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}).`);
+  }
+}
