@@ -129,8 +129,18 @@ describe('Foundry Mockups installed from its VSIX (fresh profile, Foundry emulat
   });
 
   describe('agent tools (issue 13)', () => {
-    // The place for one call of a Foundry Mockups language model tool through vscode.lm.invokeTool
-    // against the emulator (files written, result parts), once the tools exist. Pending until then.
-    it('calls one agent tool through vscode.lm.invokeTool');
+    it('calls one agent tool through vscode.lm.invokeTool: files written, a text part and a small preview', async () => {
+      const before = emulator.requests.length;
+      const source = new vscode.CancellationTokenSource();
+      const result = await vscode.lm.invokeTool('foundryMockups_generateMockup', { input: { prompt: 'Agent wallet screen', sizes: ['1024x1024'], quality: 'low', folder: 'mockups/smoke-agent' }, toolInvocationToken: undefined }, source.token);
+      const text = result.content.map((part) => (part instanceof vscode.LanguageModelTextPart ? part.value : '')).join('');
+      assert.match(text, /^Generated 1 image\(s\) in the workspace, cost \$/);
+      assert.match(text, /mockups\/smoke-agent\/agent-wallet-screen-1024x1024\.png \(1024x1024 px/);
+      assert.equal(emulator.requests.length, before + 1);
+      assert.equal(pngSize(path.join(workspaceRoot(), 'mockups/smoke-agent/agent-wallet-screen-1024x1024.png')), '1024x1024');
+      const previews = result.content.filter((part): part is { mimeType: string; data: Uint8Array } => typeof (part as { mimeType?: unknown }).mimeType === 'string');
+      assert.equal(previews.length, 1, 'one small preview');
+      assert.ok(previews[0].data.length < 200 * 1024);
+    });
   });
 });
