@@ -3,12 +3,11 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { PathOutsideRootError, PathRefusedError, resolveIn } from '../../core/assets/paths';
 import { sidecarFileName } from '../../core/assets/sidecar';
-import { FoundryError } from '../../core/foundry';
-import { type EditInput, failureText, type InputFile, parentFromSidecarText, prepareGeneration, runGeneration, type WrittenMockup } from '../../core/generation';
-import { formatUsd } from '../../core/pricing';
-import { EDIT_MODES, type EditMode, isOneOf, MAX_N, QUALITIES } from '../../core/vocabulary';
-import { CONNECTION_HELP, CONNECTION_OPTIONS, connect, readCatalogue, readDesignSystem, TOOL_VERSION } from '../common';
-import { type CliCommand, type CliIO, EXIT_FAILURE, EXIT_OK, UsageError, parseCommandArgs } from '../io';
+import { type EditInput, type InputFile, parentFromSidecarText, prepareGeneration } from '../../core/generation';
+import { EDIT_MODES, type EditMode, MAX_N, QUALITIES } from '../../core/vocabulary';
+import { CONNECTION_HELP, CONNECTION_OPTIONS, connect, readCatalogue, readDesignSystem } from '../common';
+import { flagValue, runPrepared } from '../generation';
+import { type CliCommand, type CliIO, EXIT_OK, UsageError, parseCommandArgs } from '../io';
 
 const USAGE = `Usage: foundry-mockups edit <image> --prompt <text> [options]
 
@@ -66,9 +65,9 @@ export const editCommand: CliCommand = {
     if (positionals.length !== 1) throw new UsageError('give one image to edit: foundry-mockups edit <image> --prompt "..."');
     const prompt = values.prompt?.trim();
     if (!prompt) throw new UsageError('--prompt is required: describe the change.');
-    const mode: EditMode = values.mode === undefined ? (values.mask ? 'inpaint' : 'refine') : oneOf('mode', values.mode, EDIT_MODES);
+    const mode: EditMode = values.mode === undefined ? (values.mask ? 'inpaint' : 'refine') : (flagValue('mode', values.mode, EDIT_MODES) as EditMode);
     if (mode === 'inpaint' && !values.mask) throw new UsageError('--mode inpaint needs --mask: a PNG whose transparent pixels mark the region to repaint.');
-    const quality = values.quality === undefined ? undefined : oneOf('quality', values.quality, QUALITIES);
+    const quality = values.quality === undefined ? undefined : flagValue('quality', values.quality, QUALITIES);
     const n = whole('n', values.n, 1, MAX_N);
     const seam = whole('seam', values.seam, 0, 64);
     if ((values.reference?.length ?? 0) > 15) throw new UsageError('--reference may be given at most 15 times (16 input images with the image itself).');
@@ -98,35 +97,9 @@ export const editCommand: CliCommand = {
       },
       { model: connection.settings.model, catalogue, pricing: connection.pricing, ...(designSystem ? { designSystem } : {}) },
     );
-    if (prepared.problems.length > 0) throw new UsageError(prepared.problems.join('\n'));
-    for (const warning of prepared.warnings) io.stderr(`warning: ${warning}\n`);
-
-    const written: WrittenMockup[] = [];
-    try {
-      const result = await runGeneration(prepared, { client: connection.client, connection: connection.info, pricing: connection.pricing, toolVersion: TOOL_VERSION, ...(io.signal ? { signal: io.signal } : {}) }, (event) => {
-        if (event.type === 'retrying') io.stderr(`${event.message}\n`);
-        if (event.type === 'requestDone') written.push(...event.outcome.mockups);
-      });
-      if (values.json) {
-        io.stdout(`${JSON.stringify({ files: written.map((m) => ({ file: m.file, ...(m.original ? { original: m.original } : {}), sidecar: m.sidecarFile })), requestIds: result.requestIds, costUsd: result.costUsd ?? 0 }, null, 2)}\n`);
-      } else {
-        for (const m of written) io.stdout(`${path.relative(io.cwd, m.file)}\n`);
-        io.stderr(`${written.length} image(s), ${formatUsd(result.costUsd ?? 0)}.\n`);
-      }
-      return EXIT_OK;
-    } catch (error) {
-      if (!(error instanceof FoundryError)) throw error;
-      if (error.kind === 'validation') throw new UsageError(error.message);
-      io.stderr(`foundry-mockups edit: ${failureText(error)}\n`);
-      return EXIT_FAILURE;
-    }
+    return runPrepared('edit', prepared, connection, io, values.json);
   },
 };
-
-function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
-  if (!isOneOf(allowed, value)) throw new UsageError(`--${flag} "${value}": use ${allowed.join(', ')}.`);
-  return value;
-}
 
 function whole(flag: string, value: string | undefined, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;

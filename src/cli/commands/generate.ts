@@ -1,12 +1,10 @@
 /** `foundry-mockups generate --prompt ... --size ...`: one prompt, one or more sizes, into a folder. */
-import * as path from 'node:path';
 import { PathOutsideRootError, PathRefusedError, resolveIn } from '../../core/assets/paths';
-import { FoundryError } from '../../core/foundry';
-import { failureText, prepareGeneration, runGeneration, type WrittenMockup } from '../../core/generation';
-import { formatUsd } from '../../core/pricing';
-import { BACKGROUNDS, FITS, IMAGE_FORMATS, isOneOf, QUALITIES } from '../../core/vocabulary';
-import { CONNECTION_HELP, CONNECTION_OPTIONS, connect, readCatalogue, readDesignSystem, TOOL_VERSION } from '../common';
-import { type CliCommand, type CliIO, EXIT_FAILURE, EXIT_OK, UsageError, parseCommandArgs } from '../io';
+import { prepareGeneration } from '../../core/generation';
+import { BACKGROUNDS, FITS, IMAGE_FORMATS, QUALITIES } from '../../core/vocabulary';
+import { CONNECTION_HELP, CONNECTION_OPTIONS, connect, readCatalogue, readDesignSystem } from '../common';
+import { flagValue, runPrepared } from '../generation';
+import { type CliCommand, type CliIO, EXIT_OK, UsageError, parseCommandArgs } from '../io';
 
 const USAGE = `Usage: foundry-mockups generate --prompt <text> --size <size> [--size <size>...] [options]
 
@@ -67,10 +65,10 @@ export const generateCommand: CliCommand = {
     }
     const prompt = values.prompt?.trim();
     if (!prompt) throw new UsageError('--prompt is required: describe the mockup to generate.');
-    const quality = oneOf('quality', values.quality, QUALITIES);
-    const format = oneOf('format', values.format, IMAGE_FORMATS);
-    const background = oneOf('background', values.background, BACKGROUNDS);
-    const fit = oneOf('fit', values.fit, FITS);
+    const quality = flagValue('quality', values.quality, QUALITIES);
+    const format = flagValue('format', values.format, IMAGE_FORMATS);
+    const background = flagValue('background', values.background, BACKGROUNDS);
+    const fit = flagValue('fit', values.fit, FITS);
     const n = values.n === undefined ? 1 : Number(values.n);
     if (!Number.isInteger(n) || n < 1 || n > 10) throw new UsageError(`--n takes a whole number from 1 to 10, not "${values.n}".`);
     let out;
@@ -104,40 +102,6 @@ export const generateCommand: CliCommand = {
       },
       { model: connection.settings.model, catalogue, pricing: connection.pricing, ...(designSystem ? { designSystem } : {}) },
     );
-    if (prepared.problems.length > 0) throw new UsageError(prepared.problems.join('\n'));
-    for (const warning of prepared.warnings) io.stderr(`warning: ${warning}\n`);
-
-    const written: WrittenMockup[] = [];
-    const requestIds: string[] = [];
-    let cost = 0;
-    try {
-      const result = await runGeneration(prepared, { client: connection.client, connection: connection.info, pricing: connection.pricing, toolVersion: TOOL_VERSION, ...(io.signal ? { signal: io.signal } : {}) }, (event) => {
-        if (event.type === 'retrying') io.stderr(`${event.message}\n`);
-        if (event.type !== 'requestDone') return;
-        written.push(...event.outcome.mockups);
-        if (event.outcome.requestId) requestIds.push(event.outcome.requestId);
-        cost += event.outcome.costUsd ?? 0;
-        if (!values.json) for (const m of event.outcome.mockups) io.stdout(`${path.relative(io.cwd, m.file) || m.file}\n`);
-      });
-      cost = result.costUsd ?? cost;
-    } catch (error) {
-      if (!(error instanceof FoundryError)) throw error;
-      if (error.kind === 'validation') throw new UsageError(error.message);
-      io.stderr(`foundry-mockups generate: ${failureText(error)}\n`);
-      if (values.json) io.stdout(`${JSON.stringify({ files: written.map((m) => m.file), requestIds, costUsd: cost, error: { kind: error.kind, message: error.message, ...(error.requestId ? { requestId: error.requestId } : {}) } }, null, 2)}\n`);
-      return EXIT_FAILURE;
-    }
-    if (values.json) {
-      io.stdout(`${JSON.stringify({ files: written.map((m) => ({ file: m.file, ...(m.original ? { original: m.original } : {}), sidecar: m.sidecarFile })), requestIds, costUsd: Math.round(cost * 1e6) / 1e6 }, null, 2)}\n`);
-    } else {
-      io.stderr(`${written.length} image(s), ${formatUsd(cost)}.\n`);
-    }
-    return EXIT_OK;
+    return runPrepared('generate', prepared, connection, io, values.json);
   },
 };
-
-function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
-  if (value === undefined) return undefined;
-  if (!isOneOf(allowed, value)) throw new UsageError(`--${flag} "${value}": use ${allowed.join(', ')}.`);
-  return value;
-}

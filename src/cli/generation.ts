@@ -1,0 +1,51 @@
+/**
+ * What the CLI's generate and edit share around the core use case: checking a flag against the
+ * vocabulary, and running a prepared generation with its output (a line per file as each request
+ * finishes, or JSON), its retries shown, and a failure as one line with its request id.
+ */
+import * as path from 'node:path';
+import { FoundryError } from '../core/foundry';
+import { failureText, type PreparedGeneration, runGeneration, type WrittenMockup } from '../core/generation';
+import { formatUsd } from '../core/pricing';
+import { isOneOf } from '../core/vocabulary';
+import { type CliConnection, TOOL_VERSION } from './common';
+import { type CliIO, EXIT_FAILURE, EXIT_OK, UsageError } from './io';
+
+/** A flag's value, checked against the values it may take. */
+export function flagValue<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (!isOneOf(allowed, value)) throw new UsageError(`--${flag} "${value}": use ${allowed.join(', ')}.`);
+  return value;
+}
+
+/** Refuses what cannot be sent (exit 2), prints the warnings, runs, and prints what was written. */
+export async function runPrepared(command: string, prepared: PreparedGeneration, connection: CliConnection, io: CliIO, json: boolean): Promise<number> {
+  if (prepared.problems.length > 0) throw new UsageError(prepared.problems.join('\n'));
+  for (const warning of prepared.warnings) io.stderr(`warning: ${warning}\n`);
+  const written: WrittenMockup[] = [];
+  const requestIds: string[] = [];
+  let cost = 0;
+  try {
+    const result = await runGeneration(prepared, { client: connection.client, connection: connection.info, pricing: connection.pricing, toolVersion: TOOL_VERSION, ...(io.signal ? { signal: io.signal } : {}) }, (event) => {
+      if (event.type === 'retrying') io.stderr(`${event.message}\n`);
+      if (event.type !== 'requestDone') return;
+      written.push(...event.outcome.mockups);
+      if (event.outcome.requestId) requestIds.push(event.outcome.requestId);
+      cost += event.outcome.costUsd ?? 0;
+      if (!json) for (const m of event.outcome.mockups) io.stdout(`${path.relative(io.cwd, m.file) || m.file}\n`);
+    });
+    cost = result.costUsd ?? cost;
+  } catch (error) {
+    if (!(error instanceof FoundryError)) throw error;
+    if (error.kind === 'validation') throw new UsageError(error.message);
+    io.stderr(`foundry-mockups ${command}: ${failureText(error)}\n`);
+    if (json) io.stdout(`${JSON.stringify({ files: written.map((m) => m.file), requestIds, costUsd: cost, error: { kind: error.kind, message: error.message, ...(error.requestId ? { requestId: error.requestId } : {}) } }, null, 2)}\n`);
+    return EXIT_FAILURE;
+  }
+  if (json) {
+    io.stdout(`${JSON.stringify({ files: written.map((m) => ({ file: m.file, ...(m.original ? { original: m.original } : {}), sidecar: m.sidecarFile })), requestIds, costUsd: Math.round(cost * 1e6) / 1e6 }, null, 2)}\n`);
+  } else {
+    io.stderr(`${written.length} image(s), ${formatUsd(cost)}.\n`);
+  }
+  return EXIT_OK;
+}
