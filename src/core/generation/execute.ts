@@ -11,7 +11,7 @@ import { assetBaseName, fileNameProblem } from '../assets/naming';
 import { type FileRecord, serializeSidecar, type Sidecar, sidecarFileName } from '../assets/sidecar';
 import type { CallOptions, EditRequest, FoundryClient, GenerateRequest, GeneratedImage, ImageInput, ImageResult, PartialImage, RetryNotice } from '../foundry';
 import { FoundryError, readImageInfo } from '../foundry';
-import { applyPlan, type AppliedPlan, maskFileName, originalFileName } from '../image';
+import { applyPlan, type AppliedPlan, asProcessingFailure, maskFileName, originalFileName } from '../image';
 import { costFromUsage, type Pricing } from '../pricing';
 import type { SizePlan } from '../sizes/planner';
 import { formatSize } from '../sizes/rules';
@@ -67,7 +67,9 @@ export async function executeRequest(request: MockupRequest, context: MockupCont
       processed.push({ image, serviceFormat });
       continue;
     }
-    const applied = await applyPlan(image.bytes, request.plan, { format, ...(request.outputCompression !== undefined ? { compression: request.outputCompression } : {}) });
+    const applied = await applyPlan(image.bytes, request.plan, { format, ...(request.outputCompression !== undefined ? { compression: request.outputCompression } : {}) }).catch((error: unknown) => {
+      throw asProcessingFailure(error, result.requestId);
+    });
     processed.push({ image, serviceFormat, ...(applied.steps.length > 0 ? { applied } : {}) });
   }
   context.signal?.throwIfAborted();
