@@ -52,6 +52,8 @@ function metafilePlugin(name) {
 
 const common = {
   bundle: true,
+  // jsonc-parser's default (UMD) build loads its parts with a require() esbuild cannot follow.
+  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
   minify: production,
   sourcemap: !production,
   sourcesContent: false,

@@ -35,6 +35,7 @@ Fault SPECs (name[:argument]):
   notImage             a 200 whose b64_json decodes to an HTML page, not an image
   truncatedImage[:F]   a 200 whose image is cut short (keeps the fraction F, default 0.5)
   echoKey[:CODE]       the answer echoes the client's api-key in its request-id headers
+  undecodableImage     a 200 whose image is a complete JPEG image processing cannot decode
   safety:SHAPE         a content-safety block (${'promptBlocked, outputFiltered, contentPolicyViolation, moderationBlocked, contentFilter'})
   forbidden:role|blocked, unauthorized, streamError[:AFTER_PARTIALS]
 

@@ -51,19 +51,21 @@ export type EmulatorFault = FaultTarget &
     | { readonly type: 'truncatedImage'; readonly fraction?: number }
     /** The answer (200, or `status`) echoes the api-key the client sent in its request-id and other headers. */
     | { readonly type: 'echoKey'; readonly status?: number }
+    /** A 200 whose image is a complete JPEG that image processing cannot decode (12-bit precision). */
+    | { readonly type: 'undecodableImage' }
   );
 
 /** Every fault type, for help texts and the spec parser. */
-export const FAULT_TYPES = ['rateLimit', 'status', 'delay', 'reset', 'malformedJson', 'safety', 'forbidden', 'unauthorized', 'streamError', 'badBase64', 'notImage', 'truncatedImage', 'echoKey'] as const;
+export const FAULT_TYPES = ['rateLimit', 'status', 'delay', 'reset', 'malformedJson', 'safety', 'forbidden', 'unauthorized', 'streamError', 'badBase64', 'notImage', 'truncatedImage', 'echoKey', 'undecodableImage'] as const;
 
 /**
  * Parses a fault spec `name[:argument]`: `rateLimit` (no retry header) or `rateLimit:2000` (retry-after-ms),
  * `status:503`, `delay:1500`, `reset`, `malformedJson`, `safety:moderationBlocked`, `forbidden:role|blocked`,
  * `unauthorized`, `streamError[:afterPartials]`, `badBase64`, `notImage`, `truncatedImage[:fraction]`,
- * `echoKey[:status]`. Throws an Error naming what is wrong.
+ * `echoKey[:status]`, `undecodableImage`. Throws an Error naming what is wrong.
  */
 export function parseFaultSpec(spec: string): EmulatorFault {
-  const match = /^\s*([A-Za-z]+)(?::([^\s]*))?\s*$/.exec(spec);
+  const match = /^\s*([A-Za-z][A-Za-z0-9]*)(?::([^\s]*))?\s*$/.exec(spec);
   const name = match?.[1];
   const argument = match?.[2];
   const number = (what: string): number => {
@@ -97,6 +99,7 @@ export function parseFaultSpec(spec: string): EmulatorFault {
     case 'unauthorized':
     case 'badBase64':
     case 'notImage':
+    case 'undecodableImage':
       if (argument) throw new Error(`fault "${spec}": ${name} takes no argument`);
       return { type: name };
     default:
@@ -454,7 +457,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       }
       const body = await responseBody(resolved);
       const [first] = body['data'] as Array<{ b64_json: string }>;
-      if (first) first.b64_json = damagedImage(first.b64_json, fault);
+      if (first) first.b64_json = await damagedImage(first.b64_json, fault);
       if (fault?.type === 'malformedJson') {
         record.status = 200;
         const text = JSON.stringify(body).slice(0, 200) + '{"truncated';
@@ -666,7 +669,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       }
       const bytes = await render(r.size.width, r.size.height, r.format, r.background === 'transparent', imagePrompt(r, i), r.compression);
       const usage = usageOf({ ...r, n: 1 }, r.partialImages);
-      const b64 = i === 0 ? damagedImage(bytes.toString('base64'), fault) : bytes.toString('base64');
+      const b64 = i === 0 ? await damagedImage(bytes.toString('base64'), fault) : bytes.toString('base64');
       write(`${prefix}.completed`, { type: `${prefix}.completed`, b64_json: b64, ...shared, usage });
     }
     res.end();
@@ -727,9 +730,26 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   };
 }
 
+let undecodable: Promise<string> | undefined;
+
+/** A complete, well-formed JPEG whose frame header says 12-bit samples, which libvips' 8-bit libjpeg refuses. */
+function undecodableJpeg(): Promise<string> {
+  undecodable ??= sharp({ create: { width: 1024, height: 1024, channels: 3, background: '#808080' } })
+    .jpeg()
+    .toBuffer()
+    .then((jpeg) => {
+      const frame = jpeg.indexOf(Buffer.from([0xff, 0xc0]));
+      jpeg[frame + 4] = 12;
+      return jpeg.toString('base64');
+    });
+  return undecodable;
+}
+
 /** The image data of an answer as an image fault damages it (unchanged for other faults). */
-function damagedImage(b64: string, fault: EmulatorFault | undefined): string {
+async function damagedImage(b64: string, fault: EmulatorFault | undefined): Promise<string> {
   switch (fault?.type) {
+    case 'undecodableImage':
+      return undecodableJpeg();
     case 'badBase64':
       // Characters outside the alphabet, and a length that is not whole groups of four.
       return `${b64.slice(0, Math.floor(b64.length / 2))}!*%${b64.slice(Math.floor(b64.length / 2), -3)}`;
