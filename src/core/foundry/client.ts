@@ -440,8 +440,8 @@ export function createFoundryClient(options: FoundryClientOptions): FoundryClien
     }
     const images: GeneratedImage[] = [];
     for (const [index, item] of data.data.entries()) {
-      if (!isRecord(item) || typeof item.b64_json !== 'string') throw brokenAnswer(`image ${index + 1} has no data (b64_json)`, headers);
-      const record = item as unknown as Record<string, unknown>;
+      const record: unknown = item;
+      if (!isRecord(record) || typeof item.b64_json !== 'string') throw brokenAnswer(`image ${index + 1} has no data (b64_json)`, headers);
       const contentFilter: ContentFilterAnnotations = {
         ...(isRecord(record['content_filter_results']) ? { contentFilterResults: record['content_filter_results'] } : {}),
         ...(isRecord(record['prompt_filter_results']) ? { promptFilterResults: record['prompt_filter_results'] } : {}),
