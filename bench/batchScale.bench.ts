@@ -50,7 +50,7 @@ function main(): void {
     void child(process.argv[3] as 'estimate' | 'run', Number(process.argv[4]));
     return;
   }
-  const counts = (process.env['SCALE_JOBS'] ?? '10000,100000').split(',').map(Number);
+  const counts = (process.env['SCALE_JOBS'] ?? '10000,100000,1000000').split(',').map(Number);
   for (const kind of ['estimate', 'run'] as const) {
     const rows: string[] = [];
     for (const jobs of counts) {

@@ -239,6 +239,20 @@ export function expandBatch(spec: BatchSpec, env: BatchEnvironment, report: Repo
       }
     }
 
+    // What every job of the asset shares, made once (100,000 jobs are 100,000 objects already).
+    const quality = option('quality')?.value;
+    const moderation = option('moderation')?.value;
+    const assetFields: Partial<BatchJob> & Pick<BatchJob, 'format'> = {
+      ...(asset.template ? { template: { id: asset.template.id, fields: asset.template.fields ?? {} } } : {}),
+      ...(styleGuide ? { styleGuide: styleGuide.file } : {}),
+      ...(quality ? { quality } : {}),
+      format,
+      ...(compression ? { compression: compression.value } : {}),
+      ...(background ? { background: background.value } : {}),
+      ...(moderation ? { moderation } : {}),
+      ...(edit ? { edit } : {}),
+    };
+
     const seenSizes = new Set<string>();
     asset.sizes.forEach((sizeText, s) => {
       const sizeAt = `${at}/sizes/${s}`;
@@ -297,14 +311,7 @@ export function expandBatch(spec: BatchSpec, env: BatchEnvironment, report: Repo
             plan,
             promptTyped: prompt.typed,
             promptSent: prompt.sent,
-            ...(asset.template ? { template: { id: asset.template.id, fields: asset.template.fields ?? {} } } : {}),
-            ...(styleGuide ? { styleGuide: styleGuide.file } : {}),
-            ...(option('quality') ? { quality: option('quality')?.value } : {}),
-            format,
-            ...(compression ? { compression: compression.value } : {}),
-            ...(background ? { background: background.value } : {}),
-            ...(option('moderation') ? { moderation: option('moderation')?.value } : {}),
-            ...(edit ? { edit } : {}),
+            ...assetFields,
             output: resolved,
           };
           const key = job.output.relative.toLowerCase();
@@ -369,6 +376,15 @@ export function expandPattern(pattern: string, values: Readonly<Record<string, s
 }
 
 function checkOutput(relative: string, outputRoot: string, root: string, pointer: string, pattern: string, report: Report): BatchJob['output'] | undefined {
+  // The common case, a plain file name right in the output folder: no path to resolve.
+  if (relative !== '' && !/[/\\]/.test(relative) && relative !== '.' && relative !== '..') {
+    const problem = fileNameProblem(relative);
+    if (problem) {
+      report(pointer, 'error', `The output pattern ${pattern} gives an unusable file name: ${problem}`);
+      return undefined;
+    }
+    return { folder: outputRoot, baseName: relative, relative };
+  }
   const absolute = path.resolve(outputRoot, relative);
   if (!isInside(root, absolute) || !isInside(outputRoot, absolute)) {
     report(pointer, 'error', `The output pattern ${pattern} gives "${relative}", which escapes the output folder: file names must stay inside it (no "..", no absolute paths).`);
