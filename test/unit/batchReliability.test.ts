@@ -4,10 +4,8 @@ import { existsSync, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { acquireBatchLock, BatchLockedError, lockFileOf, readReport, runBatch, type RunOptions } from '../../src/core/batch';
-import { createFoundryClient } from '../../src/core/foundry';
-import { DEFAULT_PRICING } from '../../src/core/pricing';
 import { type Emulator, startEmulator } from '../emulator/server';
-import { assertOnlyCompleteGroups, listTree, loadBatch, makeWorkspace } from '../fixtures/batch/workspace';
+import { assertOnlyCompleteGroups, emulatorRunOptions, listTree, loadBatch, makeWorkspace } from '../fixtures/batch/workspace';
 
 describe('batch runs: nothing corrupt, nothing paid twice, reports that tell the truth', function () {
   this.timeout(120_000);
@@ -18,15 +16,7 @@ describe('batch runs: nothing corrupt, nothing paid twice, reports that tell the
   });
 
   function options(overrides: Partial<RunOptions> = {}): RunOptions {
-    return {
-      client: createFoundryClient({ endpoint: emulator.endpoint, deployment: emulator.deployment, model: 'gpt-image-2', apiMode: 'v1', auth: { kind: 'apiKey', apiKey: emulator.apiKey }, maxRetries: 0 }),
-      connection: { deployment: emulator.deployment, model: 'gpt-image-2', endpointHost: new URL(emulator.endpoint).host, apiMode: 'v1' },
-      pricing: DEFAULT_PRICING['gpt-image-2'],
-      toolVersion: '0.0.0-test',
-      concurrency: 2,
-      backoffBaseMs: 5,
-      ...overrides,
-    };
+    return emulatorRunOptions(emulator, { concurrency: 2, backoffBaseMs: 5, ...overrides });
   }
 
   it('two runs of one batch at once: the second is refused naming the first, and every job is paid once', async () => {

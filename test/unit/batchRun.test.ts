@@ -2,9 +2,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { runBatch, type RunOptions } from '../../src/core/batch';
-import { assertOnlyCompleteGroups, loadBatch, makeWorkspace } from '../fixtures/batch/workspace';
-import { createFoundryClient } from '../../src/core/foundry';
-import { DEFAULT_PRICING } from '../../src/core/pricing';
+import { assertOnlyCompleteGroups, emulatorRunOptions, loadBatch, makeWorkspace } from '../fixtures/batch/workspace';
 import { type Emulator, type EmulatorFault, startEmulator } from '../emulator/server';
 
 
@@ -22,15 +20,7 @@ describe('batch runs against the emulator', function () {
   });
 
   function options(overrides: Partial<RunOptions> = {}): RunOptions {
-    return {
-      client: createFoundryClient({ endpoint: emulator.endpoint, deployment: emulator.deployment, model: 'gpt-image-2', apiMode: 'v1', auth: { kind: 'apiKey', apiKey: emulator.apiKey }, maxRetries: 0 }),
-      connection: { deployment: emulator.deployment, model: 'gpt-image-2', endpointHost: new URL(emulator.endpoint).host, apiMode: 'v1' },
-      pricing: DEFAULT_PRICING['gpt-image-2'],
-      toolVersion: '0.0.0-test',
-      concurrency: 4,
-      backoffBaseMs: 20,
-      ...overrides,
-    };
+    return emulatorRunOptions(emulator, { concurrency: 4, backoffBaseMs: 20, ...overrides });
   }
 
   it('200 jobs with 10% random 429s, 500s and connection resets within a quota window: all accounted for, nothing twice, no partial files', async () => {
