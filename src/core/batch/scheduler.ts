@@ -19,7 +19,7 @@
  * - The queue is a deque plus a short list of delayed retries: 100,000 queued jobs cost O(1) each.
  *
  * The Foundry client has its own retry layer. Batch runs create their client with `maxRetries: 0`
- * so that this scheduler is the ONE retry layer at work (foundry-image-api.md §9.6): a client
+ * so that this scheduler is the ONE retry layer at work (docs/foundry-image-api.md §6): a client
  * retrying a 429 on its own would keep the other workers sending into the same exhausted quota.
  */
 import { FoundryError, isFatalForRun, rateLimitWaitMs, backoffMs, retryClass } from '../foundry';
