@@ -202,7 +202,8 @@ describe('CLI: run, estimate, generate', function () {
       const { root } = await makeWorkspace(one);
       const failed = await run(['generate', '--prompt', 'Signup screen [fault:truncatedImage]', '--size', '1200x630', '--out', 'gen'], root);
       assert.equal(failed.code, 1);
-      assert.match(failed.err, /^foundry-mockups generate: The service at .* answered, but the answer was broken: the PNG is cut short.*\(request id [0-9a-f-]{36}\)\n$/);
+      assert.match(failed.err, /^the answer was broken, retrying in \d+ s \(attempt 2 of 4\)$/m, 'each retry is shown');
+      assert.match(failed.err, /^foundry-mockups generate: The service at .* answered, but the answer was broken: the PNG is cut short.*\(request id [0-9a-f-]{36}\)\n$/m);
       assert.equal(emulator.requests.length, 4);
       assert.ok(!existsSync(path.join(root, 'gen')) || (await listTree(path.join(root, 'gen'))).length === 0, 'nothing written');
     });
