@@ -24,8 +24,9 @@ describe('batch runs against the emulator', function () {
   }
 
   it('200 jobs with 10% random 429s, 500s and connection resets within a quota window: all accounted for, nothing twice, no partial files', async () => {
-    // A quota the run must meet even on a busy machine (15 images/s against 4 workers).
-    emulator = await startEmulator({ quota: { images: 12, windowMs: 800 } });
+    // A quota the run meets however fast the machine is: 8 workers start at once against 6 images
+    // per window, and every raise of the concurrency probes it again.
+    emulator = await startEmulator({ quota: { images: 6, windowMs: 400 } });
     const sizes = ['1024x1024', '1536x1024', '1024x1536', '1280x720', '1088x1088'];
     const assets = Array.from({ length: 20 }, (_, i) => ({ id: `screen-${i}`, prompt: `Settings screen number ${i} of a banking app`, sizes }));
     const { root, file } = await makeWorkspace({ defaults: { quality: 'low' }, locales: { en: {}, de: {} }, assets });
@@ -48,7 +49,7 @@ describe('batch runs against the emulator', function () {
     emulator.inject(faults);
 
     const progress: number[] = [];
-    const result = await runBatch(batch, options({ onProgress: (p) => progress.push(p.completed) }));
+    const result = await runBatch(batch, options({ concurrency: 8, onProgress: (p) => progress.push(p.completed) }));
     const faulted = emulator.requests.filter((r) => r.fault && r.fault !== 'delay').length;
     assert.ok(faulted >= 10, `faults were injected (${faulted})`);
     assert.ok(emulator.requests.some((r) => r.status === 429 && r.fault !== 'rateLimit'), 'the quota window limited the rate too');
