@@ -179,8 +179,10 @@ describe('Run Batch and Estimate Batch Cost (real VS Code host, Foundry emulator
       vscode.commands.executeCommand<RunBatchResult | undefined>('foundryMockups.runBatch', uri),
       new Promise((resolve) => setTimeout(resolve, 150)).then(() => vscode.commands.executeCommand<RunBatchResult | undefined>('foundryMockups.runBatch', uri)),
     ]);
-    assert.equal(first?.report.summary.done, 4);
-    assert.equal(second, undefined);
+    // Which one takes the lock first depends on the host's timing; exactly one runs.
+    const ran = [first, second].filter((r) => r !== undefined);
+    assert.equal(ran.length, 1, 'one run, one refusal');
+    assert.equal(ran[0]?.report.summary.done, 4);
     const refused = ui.messages.find((m) => /Another run of campaigns\/twice\.mockups\.json is in progress/.test(m.message));
     assert.ok(refused, JSON.stringify(ui.messages.map((m) => m.message)));
     assert.equal(refused.severity, 'warning');
