@@ -146,12 +146,19 @@ export async function loadBatchFile(io: CliIO, file: string, model: ModelFamily,
   });
   const label = path.relative(io.cwd, absolute) || absolute;
   const errors = parsed.problems.filter((p) => p.severity === 'error');
-  for (const problem of parsed.problems.filter((p) => p.severity === 'warning')) io.stderr(`${formatBatchProblem(problem, label)}\n`);
+  const warnings = parsed.problems.filter((p) => p.severity === 'warning');
+  for (const problem of warnings.slice(0, MAX_PRINTED_PROBLEMS)) io.stderr(`${formatBatchProblem(problem, label)}\n`);
+  if (warnings.length > MAX_PRINTED_PROBLEMS) io.stderr(`${label}: ${warnings.length - MAX_PRINTED_PROBLEMS} more warning(s) not shown.\n`);
   if (hasErrors(parsed.problems) || !parsed.batch) {
-    throw new UsageError(`the batch file has ${errors.length} problem(s):\n${errors.map((p) => formatBatchProblem(p, label)).join('\n')}`);
+    const shown = errors.slice(0, MAX_PRINTED_PROBLEMS).map((p) => formatBatchProblem(p, label));
+    if (errors.length > MAX_PRINTED_PROBLEMS) shown.push(`... and ${errors.length - MAX_PRINTED_PROBLEMS} more.`);
+    throw new UsageError(`the batch file has ${errors.length} problem(s):\n${shown.join('\n')}`);
   }
   return parsed.batch;
 }
+
+/** Problems printed per batch file (the rest are counted). */
+const MAX_PRINTED_PROBLEMS = 50;
 
 /** Progress: a redrawn bar on a terminal (not in CI), plain lines otherwise. */
 export class ProgressPrinter {

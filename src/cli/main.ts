@@ -2,8 +2,9 @@
  * `foundry-mockups`: the command-line tool over the same core as the extension.
  * `main` takes arguments and an IO object so tests can call it in-process.
  */
+import { Redactor } from '../core/foundry/redact';
 import { COMMANDS } from './commands/index';
-import { type CliIO, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './io';
+import { type CliIO, describeFailure, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './io';
 
 export const TOOL = 'foundry-mockups';
 
@@ -19,7 +20,28 @@ function help(): string {
   ].join('\n');
 }
 
-export async function main(argv: readonly string[], io: CliIO): Promise<number> {
+/**
+ * A redactor for everything the tool prints: the key from --api-key or AZURE_OPENAI_API_KEY, and
+ * an --endpoint that is not a URL (a key pasted into the wrong flag), so that neither is ever
+ * echoed back, whatever field (message, request id, --json report) would carry it.
+ */
+function outputRedactor(argv: readonly string[], env: CliIO['env']): Redactor {
+  const flag = (name: string): string | undefined => {
+    const index = argv.findIndex((a) => a === name || a.startsWith(`${name}=`));
+    if (index < 0) return undefined;
+    const arg = argv[index];
+    return arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[index + 1];
+  };
+  const redactor = new Redactor([flag('--api-key'), env?.['AZURE_OPENAI_API_KEY']]);
+  for (const endpoint of [flag('--endpoint'), env?.['AZURE_OPENAI_ENDPOINT']]) {
+    if (endpoint && !/^https?:\/\/[^\s/?#]+/i.test(endpoint.trim())) redactor.add(endpoint);
+  }
+  return redactor;
+}
+
+export async function main(argv: readonly string[], unsafeIo: CliIO): Promise<number> {
+  const redactor = outputRedactor(argv, unsafeIo.env);
+  const io: CliIO = { ...unsafeIo, stdout: (text) => unsafeIo.stdout(redactor.text(text)), stderr: (text) => unsafeIo.stderr(redactor.text(text)) };
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     (name === undefined ? io.stderr : io.stdout)(help() + '\n');
@@ -33,12 +55,9 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   try {
     return await command.run(rest, io);
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr(`${TOOL} ${command.name}: ${error.message}\n`);
-      return EXIT_USAGE;
-    }
-    io.stderr(`${TOOL} ${command.name}: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    return EXIT_FAILURE;
+    const failure = describeFailure(error);
+    io.stderr(`${TOOL} ${command.name}: ${failure.message}\n`);
+    return failure.code;
   }
 }
 
@@ -63,7 +82,7 @@ if (require.main === module) {
       process.exitCode = code;
     },
     (error: unknown) => {
-      process.stderr.write(`${String(error)}\n`);
+      process.stderr.write(`${TOOL}: ${describeFailure(error).message}\n`);
       process.exitCode = EXIT_FAILURE;
     },
   );

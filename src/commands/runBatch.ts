@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { chooseBatchFile, parseBatchFile } from '../batch/load';
-import { estimateBatch, findDoneJobs, runBatch, summaryLine, type RunReport } from '../core/batch';
+import { BatchLockedError, runBatch, RunDeclinedError, summaryLine, type RunPlan, type RunReport } from '../core/batch';
 import { formatUsd } from '../core/pricing';
 import { connect } from '../host/connection';
 import type { Services } from '../host/services';
@@ -16,8 +16,10 @@ export interface RunBatchResult {
 
 /**
  * Mockups: Run Batch. Checks the batch file (problems go to the Problems panel and stop the run),
- * asks before spending more than the confirmation threshold, then runs every job with progress
- * "X of Y" and Cancel, skipping jobs already done, and offers the run report.
+ * then runs it in the core (which takes the batch's lock, so a second run, here or in a terminal,
+ * is refused with the other run named), asking first when the run would send more requests than
+ * `foundryMockups.batch.maxJobs` or spend more than `foundryMockups.confirmAboveUsd`; progress
+ * "X of Y" with Cancel, jobs already done skipped; then offers the run report.
  */
 export async function run(services: Services, arg?: unknown): Promise<RunBatchResult | undefined> {
   const uri = await chooseBatchFile(services, arg, vscode.l10n.t('Run Batch'));
@@ -37,23 +39,26 @@ export async function run(services: Services, arg?: unknown): Promise<RunBatchRe
     const batch = parsed.batch;
     const connection = await connect(services, { maxRetries: 0 });
     const config = vscode.workspace.getConfiguration('foundryMockups');
-
-    // Ask before spending more than the user's threshold on what is not done yet.
-    const done = await findDoneJobs(batch.jobs, batch, connection.info);
-    const estimate = estimateBatch(batch.jobs, connection.settings.model, connection.pricing, new Set(done.keys()));
-    const confirmed = await confirmSpend(
-      services,
-      estimate.toSendUsd,
-      vscode.l10n.t('This batch is estimated to cost about {0}.', formatUsd(estimate.toSendUsd)),
-      vscode.l10n.t('{0} of {1} job(s) to send ({2} already done).', estimate.toSend, estimate.jobs, estimate.jobs - estimate.toSend),
-      vscode.l10n.t('Run Batch'),
-    );
-    if (!confirmed) return undefined;
-
     const concurrency = config.get<number>('batch.concurrency', 2);
+    const maxJobs = config.get<number>('batch.maxJobs', 2000);
     const packageVersion = (services.context.extension.packageJSON as { version?: unknown }).version;
     const version = typeof packageVersion === 'string' ? packageVersion : '0.0.0';
-    services.log.info(`Batch ${batch.fileRelative}: ${batch.jobs.length} job(s), ${done.size} already done, concurrency ${concurrency}.`);
+
+    // Asked by the core with the batch's lock held, once it knows what is done already.
+    const confirm = async (plan: RunPlan): Promise<boolean> => {
+      services.log.info(`Batch ${batch.fileRelative}: ${plan.jobs} job(s), ${plan.alreadyDone} already done, ${plan.toSend} to send (about ${formatUsd(plan.estimateUsd)}), concurrency ${concurrency}.`);
+      const detail = vscode.l10n.t('{0} of {1} job(s) to send ({2} already done).', plan.toSend, plan.jobs, plan.alreadyDone);
+      if (plan.toSend > maxJobs) {
+        const many = await services.ui.confirm(
+          vscode.l10n.t('This batch sends {0} requests, more than {1} in one run.', plan.toSend, maxJobs),
+          vscode.l10n.t('{0} It is estimated to cost about {1}. The limit for asking is the setting foundryMockups.batch.maxJobs.', detail, formatUsd(plan.estimateUsd)),
+          vscode.l10n.t('Run Batch'),
+        );
+        if (!many) return false;
+      }
+      return confirmSpend(services, plan.estimateUsd, vscode.l10n.t('This batch is estimated to cost about {0}.', formatUsd(plan.estimateUsd)), detail, vscode.l10n.t('Run Batch'));
+    };
+
     const result = await withCancellableProgress(vscode.l10n.t('Running batch {0}', batch.name), async (progress, signal) => {
       let reported = 0;
       return runBatch(batch, {
@@ -63,12 +68,15 @@ export async function run(services: Services, arg?: unknown): Promise<RunBatchRe
         toolVersion: version,
         concurrency,
         signal,
+        surface: 'vscode',
+        confirm,
         onProgress: (p) => {
           const increment = p.total === 0 ? 0 : ((p.completed - reported) / p.total) * 100;
           reported = p.completed;
           progress.report({ message: vscode.l10n.t('{0} of {1} ({2} done, {3} skipped, {4} failed)', p.completed, p.total, p.done, p.skipped, p.failed), increment });
           const r = p.last;
-          if (r?.status === 'failed') services.log.warn(`Batch job ${r.job.id} failed: ${r.reason ?? ''}`);
+          // Jobs never sent (the run stopped or was cancelled) are logged once per cause at the end.
+          if (r?.status === 'failed' && r.sent !== false) services.log.warn(`Batch job ${r.job.id} failed: ${r.reason ?? ''}`);
           else if (r?.status === 'done') services.log.info(`Batch job ${r.job.id} done: ${r.file ?? ''} (request id ${r.requestId ?? '?'}, ${r.costUsd !== undefined ? formatUsd(r.costUsd) : 'cost unknown'}).`);
         },
         onSchedulerEvent: (event) => {
@@ -79,6 +87,7 @@ export async function run(services: Services, arg?: unknown): Promise<RunBatchRe
     });
 
     const summary = summaryLine(result.report);
+    for (const cause of result.report.causes) services.log.warn(`Batch ${batch.fileRelative}: ${cause.jobs} job(s) failed: ${cause.message}`);
     services.log.info(`Batch ${batch.fileRelative}: ${summary} Report: ${result.reportFiles.join(', ')}`);
     const markdown = result.reportFiles.find((f) => f.endsWith('.md'));
     const openReport = vscode.l10n.t('Open Report');
@@ -93,6 +102,13 @@ export async function run(services: Services, arg?: unknown): Promise<RunBatchRe
     });
     return { report: result.report, reportFiles: [...result.reportFiles] };
   } catch (error) {
+    if (error instanceof RunDeclinedError) return undefined;
+    if (error instanceof BatchLockedError) {
+      // Not a failure of this run: another one is at work on the same batch.
+      services.log.warn(error.message);
+      void services.ui.showWarningMessage(error.message);
+      return undefined;
+    }
     await showFailure(services, error);
     return undefined;
   }

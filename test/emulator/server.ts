@@ -3,6 +3,11 @@
  * contract (docs/foundry-image-api.md) for tests, benchmarks and the offline demo.
  * Both API forms, generations and edits, JSON and multipart, SSE streaming, the service's error
  * shapes, per-model rules (sizes from src/core/sizes/rules.ts), faults on demand and a quota mode.
+ *
+ * Faults come from three places, each consumed by the request it applies to (README.md lists them):
+ * `inject()` (tests), `--fault SPEC` on the command line (main.ts), and a magic token
+ * `[fault:SPEC]` in a prompt (demos and manual testing: every request with that prompt gets it,
+ * or only the first N with `[fault:SPEC xN]`). SPEC is `name[:argument]`, parsed by parseFaultSpec.
  */
 import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
@@ -38,7 +43,72 @@ export type EmulatorFault = FaultTarget &
     | { readonly type: 'forbidden'; readonly reason: 'role' | 'blocked' }
     | { readonly type: 'unauthorized' }
     | { readonly type: 'streamError'; readonly afterPartials?: number; readonly code?: string; readonly message?: string }
+    /** A 200 whose image data is not base64 (characters outside the alphabet, cut mid-group). */
+    | { readonly type: 'badBase64' }
+    /** A 200 whose image data is valid base64 of bytes that are not an image (an HTML error page). */
+    | { readonly type: 'notImage' }
+    /** A 200 whose image is cut short: valid base64 of the first `fraction` (default 0.5) of the image's bytes. */
+    | { readonly type: 'truncatedImage'; readonly fraction?: number }
+    /** The answer (200, or `status`) echoes the api-key the client sent in its request-id and other headers. */
+    | { readonly type: 'echoKey'; readonly status?: number }
+    /** A 200 whose image is a complete JPEG that image processing cannot decode (12-bit precision). */
+    | { readonly type: 'undecodableImage' }
   );
+
+/** Every fault type, for help texts and the spec parser. */
+export const FAULT_TYPES = ['rateLimit', 'status', 'delay', 'reset', 'malformedJson', 'safety', 'forbidden', 'unauthorized', 'streamError', 'badBase64', 'notImage', 'truncatedImage', 'echoKey', 'undecodableImage'] as const;
+
+/**
+ * Parses a fault spec `name[:argument]`: `rateLimit` (no retry header) or `rateLimit:2000` (retry-after-ms),
+ * `status:503`, `delay:1500`, `reset`, `malformedJson`, `safety:moderationBlocked`, `forbidden:role|blocked`,
+ * `unauthorized`, `streamError[:afterPartials]`, `badBase64`, `notImage`, `truncatedImage[:fraction]`,
+ * `echoKey[:status]`, `undecodableImage`. Throws an Error naming what is wrong.
+ */
+export function parseFaultSpec(spec: string): EmulatorFault {
+  const match = /^\s*([A-Za-z][A-Za-z0-9]*)(?::([^\s]*))?\s*$/.exec(spec);
+  const name = match?.[1];
+  const argument = match?.[2];
+  const number = (what: string): number => {
+    const value = Number(argument);
+    if (argument === undefined || argument === '' || !Number.isFinite(value) || value < 0) throw new Error(`fault "${spec}": ${what} must be a number >= 0`);
+    return value;
+  };
+  switch (name) {
+    case 'rateLimit':
+      return argument ? { type: 'rateLimit', retryAfterMs: number('the wait (ms)') } : { type: 'rateLimit' };
+    case 'status':
+      return { type: 'status', status: number('the HTTP status') };
+    case 'delay':
+      return { type: 'delay', ms: number('the delay (ms)') };
+    case 'safety': {
+      const shape = (argument || 'promptBlocked') as SafetyShape;
+      if (!SAFETY_SHAPES.includes(shape)) throw new Error(`fault "${spec}": use one of ${SAFETY_SHAPES.join(', ')}`);
+      return { type: 'safety', shape };
+    }
+    case 'forbidden':
+      if (argument && argument !== 'role' && argument !== 'blocked') throw new Error(`fault "${spec}": use forbidden:role or forbidden:blocked`);
+      return { type: 'forbidden', reason: argument === 'blocked' ? 'blocked' : 'role' };
+    case 'streamError':
+      return argument ? { type: 'streamError', afterPartials: number('afterPartials') } : { type: 'streamError' };
+    case 'truncatedImage':
+      return argument ? { type: 'truncatedImage', fraction: Math.min(0.99, number('the fraction kept')) } : { type: 'truncatedImage' };
+    case 'echoKey':
+      return argument ? { type: 'echoKey', status: number('the HTTP status') } : { type: 'echoKey' };
+    case 'reset':
+    case 'malformedJson':
+    case 'unauthorized':
+    case 'badBase64':
+    case 'notImage':
+    case 'undecodableImage':
+      if (argument) throw new Error(`fault "${spec}": ${name} takes no argument`);
+      return { type: name };
+    default:
+      throw new Error(`unknown fault "${spec}": use one of ${FAULT_TYPES.join(', ')} (see test/emulator/README.md)`);
+  }
+}
+
+/** `[fault:SPEC]` or `[fault:SPEC xN]` in a prompt. */
+const MAGIC_FAULT = /\[fault:([^\]\s]+)(?:\s+x(\d+))?\]/;
 
 export interface EmulatorOptions {
   /** 0 (default): a random free port. */
@@ -53,6 +123,8 @@ export interface EmulatorOptions {
   readonly latencyMs?: number;
   /** Pause between streamed events (for demos). Default 0. */
   readonly streamIntervalMs?: number;
+  /** Faults queued from the start (the command line's --fault). */
+  readonly faults?: readonly EmulatorFault[];
 }
 
 export interface RecordedFile {
@@ -155,7 +227,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     throw new Error('emulator: deployments must map names to gpt-image model families');
   }
   const requests: RecordedRequest[] = [];
-  let faults: EmulatorFault[] = [];
+  let faults: EmulatorFault[] = [...(options.faults ?? [])];
+  /** Requests served per magic-prompt fault, for `[fault:SPEC xN]`. */
+  const magicCounts = new Map<string, number>();
   let quotaWindow = { start: 0, used: 0 };
   const sockets = new Set<Socket>();
   const timers = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
@@ -195,6 +269,33 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     return fault;
   }
 
+  /** The fault a magic `[fault:SPEC]` token in the prompt asks for, if any (an invalid spec is a 400). */
+  function magicFault(prompt: unknown): EmulatorFault | undefined {
+    const match = typeof prompt === 'string' ? MAGIC_FAULT.exec(prompt) : null;
+    if (!match) return undefined;
+    let fault: EmulatorFault;
+    try {
+      fault = parseFaultSpec(match[1]);
+    } catch (error) {
+      throw invalid(`emulator: ${error instanceof Error ? error.message : String(error)}`, 'prompt');
+    }
+    if (match[2] !== undefined) {
+      const key = `${match[1]}\u0000${prompt as string}`;
+      const served = magicCounts.get(key) ?? 0;
+      if (served >= Number(match[2])) return undefined;
+      magicCounts.set(key, served + 1);
+    }
+    return fault;
+  }
+
+  /** What the quota looks like in Azure's x-ratelimit-* headers (the limit per minute). */
+  function rateLimitHeaders(): Record<string, string> {
+    const quota = options.quota;
+    if (!quota) return {};
+    const perMinute = Math.max(1, Math.round((quota.images * 60_000) / quota.windowMs));
+    return { 'x-ratelimit-limit-requests': String(perMinute), 'x-ratelimit-remaining-requests': String(Math.max(0, quota.images - quotaWindow.used)) };
+  }
+
   function checkQuota(images: number): HttpError | undefined {
     const quota = options.quota;
     if (!quota) return undefined;
@@ -211,7 +312,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       {
         'retry-after': String(Math.ceil(remainingMs / 1000)),
         'retry-after-ms': String(remainingMs),
-        'x-ratelimit-limit-requests': String(quota.images),
+        'x-ratelimit-limit-requests': String(Math.max(1, Math.round((quota.images * 60_000) / quota.windowMs))),
         'x-ratelimit-remaining-requests': '0',
         'x-ratelimit-reset-requests': `${Math.ceil(remainingMs / 1000)}s`,
       },
@@ -282,7 +383,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const raw = await readBody(req);
     if (options.latencyMs) await wait(options.latencyMs);
     const requestId = randomUUID();
-    const common = { 'apim-request-id': requestId, 'x-request-id': requestId, 'x-ms-region': 'emulator' };
+    const common: Record<string, string> = { 'apim-request-id': requestId, 'x-request-id': requestId, 'x-ms-region': 'emulator' };
     const send = (status: number, body: unknown, extra: Record<string, string> = {}): void => {
       record.status = status;
       if (res.destroyed) return;
@@ -300,6 +401,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         fault = undefined;
       }
       if (!authValid) throw authKind === 'bearer' ? unauthorized('token') : unauthorized();
+      if (fault?.type === 'echoKey') {
+        // A broken proxy or service echoing the credential it was sent, where a client reads ids from.
+        const echoed = typeof presentedKey === 'string' ? presentedKey : (bearer ?? '');
+        common['apim-request-id'] = `${requestId} ${echoed}`;
+        common['x-request-id'] = echoed;
+        common['x-echo-api-key'] = echoed;
+        if (fault.status !== undefined && fault.status !== 200) {
+          throw new HttpError(fault.status, { error: { code: String(fault.status), message: `The server had an error while processing your request (key ${echoed}).` } });
+        }
+      }
       const early = fault ? faultError(fault, record) : undefined;
       if (early) throw early;
 
@@ -320,6 +431,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       const parsed = await parseRequest(operation, req.headers['content-type'] ?? '', raw);
       record.body = parsed.fields;
       record.files = parsed.files;
+      if (!fault) {
+        fault = magicFault(parsed.fields['prompt']);
+        if (fault) record.fault = fault.type;
+        if (fault?.type === 'delay') {
+          await wait(fault.ms);
+          fault = undefined;
+        }
+        const magic = fault ? faultError(fault, record) : undefined;
+        if (magic) throw magic;
+      }
       const deployment = dated ? decodeURIComponent(dated[1]) : parsed.fields['model'];
       if (v1 && (typeof deployment !== 'string' || deployment === '')) throw invalid("Missing required parameter: 'model' (the deployment name).", 'model', 'missing_required_parameter');
       const model = typeof deployment === 'string' ? deployments[deployment] : undefined;
@@ -329,15 +450,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       const resolved = await resolveRequest(operation, model, v1 ? 'v1' : 'dated', parsed);
       const quotaError = checkQuota(resolved.n);
       if (quotaError) throw quotaError;
-      if (fault?.type === 'streamError' && resolved.stream) {
+      Object.assign(common, rateLimitHeaders());
+      if (resolved.stream) {
         await respondStream(res, record, resolved, common, fault);
         return;
       }
-      if (resolved.stream) {
-        await respondStream(res, record, resolved, common, fault?.type === 'reset' ? fault : undefined);
-        return;
-      }
       const body = await responseBody(resolved);
+      const [first] = body['data'] as Array<{ b64_json: string }>;
+      if (first) first.b64_json = await damagedImage(first.b64_json, fault);
       if (fault?.type === 'malformedJson') {
         record.status = 200;
         const text = JSON.stringify(body).slice(0, 200) + '{"truncated';
@@ -549,7 +669,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       }
       const bytes = await render(r.size.width, r.size.height, r.format, r.background === 'transparent', imagePrompt(r, i), r.compression);
       const usage = usageOf({ ...r, n: 1 }, r.partialImages);
-      write(`${prefix}.completed`, { type: `${prefix}.completed`, b64_json: bytes.toString('base64'), ...shared, usage });
+      const b64 = i === 0 ? await damagedImage(bytes.toString('base64'), fault) : bytes.toString('base64');
+      write(`${prefix}.completed`, { type: `${prefix}.completed`, b64_json: b64, ...shared, usage });
     }
     res.end();
   }
@@ -607,6 +728,40 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       await done;
     },
   };
+}
+
+let undecodable: Promise<string> | undefined;
+
+/** A complete, well-formed JPEG whose frame header says 12-bit samples, which libvips' 8-bit libjpeg refuses. */
+function undecodableJpeg(): Promise<string> {
+  undecodable ??= sharp({ create: { width: 1024, height: 1024, channels: 3, background: '#808080' } })
+    .jpeg()
+    .toBuffer()
+    .then((jpeg) => {
+      const frame = jpeg.indexOf(Buffer.from([0xff, 0xc0]));
+      jpeg[frame + 4] = 12;
+      return jpeg.toString('base64');
+    });
+  return undecodable;
+}
+
+/** The image data of an answer as an image fault damages it (unchanged for other faults). */
+async function damagedImage(b64: string, fault: EmulatorFault | undefined): Promise<string> {
+  switch (fault?.type) {
+    case 'undecodableImage':
+      return undecodableJpeg();
+    case 'badBase64':
+      // Characters outside the alphabet, and a length that is not whole groups of four.
+      return `${b64.slice(0, Math.floor(b64.length / 2))}!*%${b64.slice(Math.floor(b64.length / 2), -3)}`;
+    case 'notImage':
+      return Buffer.from('<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>\n').toString('base64');
+    case 'truncatedImage': {
+      const bytes = Buffer.from(b64, 'base64');
+      return bytes.subarray(0, Math.max(1, Math.floor(bytes.length * (fault.fraction ?? 0.5)))).toString('base64');
+    }
+    default:
+      return b64;
+  }
 }
 
 function unauthorized(kind: 'key' | 'token' = 'key'): HttpError {

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -8,6 +9,8 @@ import type { FoundryMockupsApi } from '../../src/extension';
 import { type Emulator, startEmulator } from '../emulator/server';
 import { pageDriver } from './driver';
 import { activateExtension, RecordingUi } from './testUi';
+
+const cli = path.resolve(__dirname, '../../../dist/cli.js');
 
 function workspaceRoot(): string {
   const folder = vscode.workspace.workspaceFolders?.[0];
@@ -138,5 +141,87 @@ describe('Run Batch and Estimate Batch Cost (real VS Code host, Foundry emulator
     await document.save();
     assert.deepEqual(await diagnosticsOf(uri, (d) => d.length === 0), [], 'fixed problems leave the panel');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  it('a broken answer from the service is a failed job with the request id: nothing written, the job sent again next time', async () => {
+    const uri = await writeBatch('campaigns/faults.mockups.json', {
+      defaults: { quality: 'low' },
+      assets: [
+        { id: 'cut', prompt: 'Order history [fault:truncatedImage]', sizes: ['1024x1024'] },
+        { id: 'html', prompt: 'Order detail [fault:notImage]', sizes: ['1200x630'] },
+        { id: 'fine', prompt: 'Order tracking [fault:malformedJson x1]', sizes: ['1024x1024'] },
+      ],
+    });
+    const result = await vscode.commands.executeCommand<RunBatchResult | undefined>('foundryMockups.runBatch', uri);
+    assert.ok(result, JSON.stringify(ui.messages));
+    const [cut, html, fine] = result.report.jobs;
+    assert.deepEqual([cut.status, cut.errorKind, html.status, html.errorKind, fine.status], ['failed', 'invalidResponse', 'failed', 'invalidResponse', 'done']);
+    assert.match(cut.reason ?? '', /answered, but the answer was broken: the PNG is cut short.*\(request id [0-9a-f-]{36}\)$/);
+    assert.match(html.reason ?? '', /bytes are not an image/);
+    assert.equal(fine.attempts, 2, 'the malformed 200 was retried');
+    assert.equal(result.report.summary.requests, emulator.requests.length, 'the report counts what the service received');
+    assert.equal(cut.attempts + html.attempts + fine.attempts, emulator.requests.length);
+    const out = path.join(workspaceRoot(), 'campaigns/mockups/faults');
+    const files = (await fs.readdir(out)).filter((f) => !f.includes('.report.')).sort();
+    assert.deepEqual(files, ['fine-1024x1024.png', 'fine-1024x1024.png.mockup.json'], 'nothing of the broken answers is on disk');
+    assert.ok(ui.messages.some((m) => m.severity === 'warning' && /Batch faults: 1 done, 0 skipped \(already done\), 2 failed/.test(m.message)));
+
+    emulator.reset();
+    const again = await vscode.commands.executeCommand<RunBatchResult | undefined>('foundryMockups.runBatch', uri);
+    assert.deepEqual(again?.report.jobs.map((j) => j.status), ['failed', 'failed', 'skipped'], 'a failed job is not done: it is sent again');
+    assert.deepEqual(again?.report.runs.map((r) => r.done), [1, 0], 'the report keeps the first run in its history');
+  });
+
+  it('two Run Batch of one batch at once: the second is refused naming the first, every job is paid once', async () => {
+    const uri = await writeBatch('campaigns/twice.mockups.json', { defaults: { quality: 'low' }, assets: [{ id: 'a', prompt: 'Loyalty card', sizes: ['1024x1024'], variants: 4 }] });
+    emulator.inject({ type: 'delay', ms: 400 });
+    const [first, second] = await Promise.all([
+      vscode.commands.executeCommand<RunBatchResult | undefined>('foundryMockups.runBatch', uri),
+      new Promise((resolve) => setTimeout(resolve, 150)).then(() => vscode.commands.executeCommand<RunBatchResult | undefined>('foundryMockups.runBatch', uri)),
+    ]);
+    // Which one takes the lock first depends on the host's timing; exactly one runs.
+    const ran = [first, second].filter((r) => r !== undefined);
+    assert.equal(ran.length, 1, 'one run, one refusal');
+    assert.equal(ran[0]?.report.summary.done, 4);
+    const refused = ui.messages.find((m) => /Another run of campaigns\/twice\.mockups\.json is in progress/.test(m.message));
+    assert.ok(refused, JSON.stringify(ui.messages.map((m) => m.message)));
+    assert.equal(refused.severity, 'warning');
+    assert.match(refused.message, /process \d+ on this machine, started .* from VS Code \(Run Batch\)/);
+    assert.equal(emulator.requests.length, 4);
+  });
+
+  it('Run Batch refuses while the command-line tool runs the same batch, and asks above foundryMockups.batch.maxJobs', async () => {
+    assert.ok(existsSync(cli), `${cli} exists`);
+    const uri = await writeBatch('campaigns/shared.mockups.json', { defaults: { quality: 'low' }, assets: [{ id: 'a', prompt: 'Referral screen', sizes: ['1024x1024'], variants: 3 }] });
+    const slow = await startEmulator({ apiKey: emulator.apiKey, latencyMs: 500 });
+    try {
+      const child = spawn(process.execPath, [cli, 'run', 'campaigns/shared.mockups.json', '--concurrency', '1'], {
+        cwd: workspaceRoot(),
+        env: { ...process.env, AZURE_OPENAI_ENDPOINT: slow.endpoint, AZURE_OPENAI_DEPLOYMENT: slow.deployment, AZURE_OPENAI_API_KEY: slow.apiKey, CI: 'true' },
+        stdio: 'ignore',
+      });
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      for (let waited = 0; slow.requests.length === 0 && waited < 30_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+      const refused = await vscode.commands.executeCommand('foundryMockups.runBatch', uri);
+      assert.equal(refused, undefined);
+      assert.ok(ui.messages.some((m) => m.message.includes(`process ${String(child.pid)} on this machine`) && /from the command line/.test(m.message)), JSON.stringify(ui.messages.map((m) => m.message)));
+      assert.equal(emulator.requests.length, 0, 'Run Batch sent nothing');
+      assert.equal(await exited, 0);
+      assert.equal(slow.requests.length, 3);
+    } finally {
+      await slow.close();
+    }
+
+    const config = vscode.workspace.getConfiguration('foundryMockups');
+    await config.update('batch.maxJobs', 2, vscode.ConfigurationTarget.Global);
+    try {
+      const big = await writeBatch('campaigns/big.mockups.json', { defaults: { quality: 'low' }, assets: [{ id: 'b', prompt: 'Wishlist', sizes: ['1024x1024'], variants: 3 }] });
+      ui.answerConfirm(false);
+      assert.equal(await vscode.commands.executeCommand('foundryMockups.runBatch', big), undefined);
+      assert.match(ui.confirmations.at(-1) ?? '', /This batch sends 3 requests, more than 2 in one run\..*foundryMockups\.batch\.maxJobs/);
+      assert.equal(emulator.requests.length, 0, 'declined: nothing sent');
+    } finally {
+      await config.update('batch.maxJobs', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 });

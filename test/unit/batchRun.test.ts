@@ -2,9 +2,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { runBatch, type RunOptions } from '../../src/core/batch';
-import { assertOnlyCompleteGroups, loadBatch, makeWorkspace } from '../fixtures/batch/workspace';
-import { createFoundryClient } from '../../src/core/foundry';
-import { DEFAULT_PRICING } from '../../src/core/pricing';
+import { assertOnlyCompleteGroups, emulatorRunOptions, loadBatch, makeWorkspace } from '../fixtures/batch/workspace';
 import { type Emulator, type EmulatorFault, startEmulator } from '../emulator/server';
 
 
@@ -22,19 +20,13 @@ describe('batch runs against the emulator', function () {
   });
 
   function options(overrides: Partial<RunOptions> = {}): RunOptions {
-    return {
-      client: createFoundryClient({ endpoint: emulator.endpoint, deployment: emulator.deployment, model: 'gpt-image-2', apiMode: 'v1', auth: { kind: 'apiKey', apiKey: emulator.apiKey }, maxRetries: 0 }),
-      connection: { deployment: emulator.deployment, model: 'gpt-image-2', endpointHost: new URL(emulator.endpoint).host, apiMode: 'v1' },
-      pricing: DEFAULT_PRICING['gpt-image-2'],
-      toolVersion: '0.0.0-test',
-      concurrency: 4,
-      backoffBaseMs: 20,
-      ...overrides,
-    };
+    return emulatorRunOptions(emulator, { concurrency: 4, backoffBaseMs: 20, ...overrides });
   }
 
   it('200 jobs with 10% random 429s, 500s and connection resets within a quota window: all accounted for, nothing twice, no partial files', async () => {
-    emulator = await startEmulator({ quota: { images: 20, windowMs: 500 } });
+    // A quota the run meets however fast the machine is: 8 workers start at once against 6 images
+    // per window, and every raise of the concurrency probes it again.
+    emulator = await startEmulator({ quota: { images: 6, windowMs: 400 } });
     const sizes = ['1024x1024', '1536x1024', '1024x1536', '1280x720', '1088x1088'];
     const assets = Array.from({ length: 20 }, (_, i) => ({ id: `screen-${i}`, prompt: `Settings screen number ${i} of a banking app`, sizes }));
     const { root, file } = await makeWorkspace({ defaults: { quality: 'low' }, locales: { en: {}, de: {} }, assets });
@@ -57,7 +49,7 @@ describe('batch runs against the emulator', function () {
     emulator.inject(faults);
 
     const progress: number[] = [];
-    const result = await runBatch(batch, options({ onProgress: (p) => progress.push(p.completed) }));
+    const result = await runBatch(batch, options({ concurrency: 8, onProgress: (p) => progress.push(p.completed) }));
     const faulted = emulator.requests.filter((r) => r.fault && r.fault !== 'delay').length;
     assert.ok(faulted >= 10, `faults were injected (${faulted})`);
     assert.ok(emulator.requests.some((r) => r.status === 429 && r.fault !== 'rateLimit'), 'the quota window limited the rate too');

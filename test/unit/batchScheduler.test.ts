@@ -5,60 +5,139 @@ import { sha256 } from '../../src/core/assets/sidecar';
 import { runScheduled, tidyOutputFolders } from '../../src/core/batch';
 import { FoundryError } from '../../src/core/foundry';
 import { loadBatch, makeWorkspace } from '../fixtures/batch/workspace';
+import { FakeClock } from '../fixtures/fakeClock';
 
-describe('batch scheduler', () => {
-  it('waits as long as a 429 asks before sending again, halves concurrency, then recovers', async () => {
+describe('batch scheduler (fake clock)', () => {
+  const seeded = (): (() => number) => {
+    let seed = 7;
+    return () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  };
+
+  it('waits exactly as long as a 429 asks before sending again, halves concurrency, then recovers', async () => {
+    const clock = new FakeClock();
     const starts: Array<{ item: number; at: number; inFlight: number }> = [];
     let inFlight = 0;
-    let limited = false;
-    let limitedAt = 0;
-    const outcomes = await runScheduled(
+    let limitedAt = -1;
+    const run = runScheduled(
       Array.from({ length: 24 }, (_, i) => i),
       async (item) => {
         inFlight++;
-        starts.push({ item, at: Date.now(), inFlight });
-        await new Promise((r) => setTimeout(r, 5));
+        starts.push({ item, at: clock.now(), inFlight });
+        await clock.sleep(5);
         inFlight--;
-        if (item === 3 && !limited) {
-          limited = true;
-          limitedAt = Date.now();
+        if (item === 3 && limitedAt < 0) {
+          limitedAt = clock.now();
           throw new FoundryError('rateLimited', 'slow down', { status: 429, retryAfterMs: 150 });
         }
         return item * 2;
       },
-      { concurrency: 4, backoffBaseMs: 10 },
+      { concurrency: 4, backoffBaseMs: 10, clock, random: seeded() },
     );
+    const outcomes = await clock.run(run);
     assert.ok(outcomes.every((o) => o.ok));
     assert.deepEqual(outcomes.map((o) => (o.ok ? o.value : -1)), Array.from({ length: 24 }, (_, i) => i * 2), 'results in item order');
     const after = starts.filter((s) => s.at > limitedAt);
-    assert.ok(after.length > 0);
-    assert.ok(after[0].at - limitedAt >= 145, `nothing is sent during the wait the service asked for (${after[0].at - limitedAt} ms)`);
+    assert.equal(after[0].at, limitedAt + 150, 'nothing is sent during the wait the service asked for, and the first request goes right after it');
     assert.equal(after[0].item, 3, 'the rate-limited job goes first after the pause');
     assert.ok(Math.max(...after.slice(0, 3).map((s) => s.inFlight)) <= 2, 'concurrency halved after the 429');
     assert.ok(Math.max(...after.map((s) => s.inFlight)) > 2, 'and raised again after successes');
     assert.equal(Math.max(...starts.map((s) => s.inFlight)), 4);
+    const job3 = outcomes[3];
+    assert.deepEqual([job3.calls, job3.waitedMs], [2, 150], 'the 429 is counted as a call, and its wait is reported');
   });
 
-  it('retries transient failures with a bound, fails others at once, and stops on a credential failure', async () => {
+  it('retries transient failures (a broken answer too) with a bound, fails others at once, and stops on a credential failure', async () => {
+    const clock = new FakeClock();
     const calls = new Map<string, number>();
     const work = async (item: string): Promise<string> => {
       calls.set(item, (calls.get(item) ?? 0) + 1);
+      await clock.sleep(20);
       if (item === 'flaky' && (calls.get(item) ?? 0) < 3) throw new FoundryError('unavailable', 'HTTP 500', { status: 500 });
+      if (item === 'broken-answer' && (calls.get(item) ?? 0) < 2) throw new FoundryError('invalidResponse', 'The service answered, but the answer was broken', { status: 200 });
       if (item === 'down') throw new FoundryError('network', 'ECONNRESET');
-      if (item === 'broken') throw new FoundryError('safety', 'blocked prompt', { status: 400 });
+      if (item === 'refused') throw new FoundryError('safety', 'blocked prompt', { status: 400 });
       if (item === 'blocked') throw new FoundryError('auth', 'bad key', { status: 401 });
-      await new Promise((r) => setTimeout(r, 20));
       return item;
     };
-    const [flaky, down, broken] = await runScheduled(['flaky', 'down', 'broken'], work, { concurrency: 1, backoffBaseMs: 5, maxAttempts: 4 });
-    assert.ok(flaky.ok && flaky.attempts === 3, 'a transient failure is retried');
-    assert.ok(!down.ok && down.attempts === 4 && calls.get('down') === 4, 'at most maxAttempts attempts');
-    assert.ok(!broken.ok && broken.error.kind === 'safety' && calls.get('broken') === 1, 'a safety block is not retried');
+    const [flaky, answer, down, refused] = await clock.run(runScheduled(['flaky', 'broken-answer', 'down', 'refused'], work, { concurrency: 1, backoffBaseMs: 5, maxAttempts: 4, clock, random: seeded() }));
+    assert.ok(flaky.ok && flaky.calls === 3, 'a 500 is retried');
+    assert.ok(answer.ok && answer.calls === 2, 'a malformed 200 is retried by the same rule as in the client');
+    assert.ok(!down.ok && down.calls === 4 && calls.get('down') === 4, 'at most maxAttempts attempts');
+    assert.ok(!refused.ok && refused.error.kind === 'safety' && calls.get('refused') === 1, 'a safety block is not retried');
 
-    const [blocked, later1, later2] = await runScheduled(['blocked', 'later-1', 'later-2'], work, { concurrency: 1, backoffBaseMs: 5 });
+    const [blocked, later1, later2] = await clock.run(runScheduled(['blocked', 'later-1', 'later-2'], work, { concurrency: 1, backoffBaseMs: 5, clock }));
     assert.ok(!blocked.ok && blocked.error.kind === 'auth');
     assert.ok(!later1.ok && !later1.sent && /Not sent: the run stopped/.test(later1.error.message));
+    assert.ok(!later1.ok && later1.stoppedBy === (blocked.ok ? undefined : blocked.error), 'the jobs not sent name the one failure that stopped the run');
     assert.ok(!later2.ok && calls.get('later-2') === undefined, 'nothing more is sent after a credential failure');
+  });
+
+  it('a 429 without retry headers waits a few intervals of the deployment\'s known pace, not a climb to a minute', async () => {
+    const clock = new FakeClock();
+    let attempt = 0;
+    const sends: number[] = [];
+    const run = runScheduled(
+      ['job'],
+      async () => {
+        sends.push(clock.now());
+        await clock.sleep(10);
+        if (++attempt <= 9) throw new FoundryError('rateLimited', 'EngineOverloaded', { status: 429 });
+        return 'ok';
+      },
+      { concurrency: 1, clock, random: seeded(), knownIntervalMs: () => 2_000 },
+    );
+    const [outcome] = await clock.run(run);
+    assert.ok(outcome.ok);
+    assert.equal(sends.length, 10, '9 429s, then the image');
+    const gaps = sends.slice(1).map((t, i) => t - sends[i] - 10);
+    assert.ok(gaps[0] >= 2_000 && gaps[0] <= 2_500, `the first wait is one interval of the known pace (${gaps[0]} ms)`);
+    assert.ok(gaps.every((g) => g <= 4 * 2_000 * 1.25), `waits stay within four intervals (${gaps.join(', ')})`);
+    assert.ok(outcome.waitedMs < 90_000, `9 429s cost ${outcome.waitedMs} ms of waiting, not 9 minutes`);
+    assert.equal(outcome.waitedMs, Math.round(gaps.reduce((a, b) => a + b, 0)), 'the wait is reported');
+  });
+
+  it('without any pace known, 429s back off exponentially from the base; a job gives up once its waits pass the cap', async () => {
+    const clock = new FakeClock();
+    const sends: number[] = [];
+    const [outcome] = await clock.run(
+      runScheduled(
+        ['job'],
+        async () => {
+          sends.push(clock.now());
+          await clock.sleep(1);
+          throw new FoundryError('rateLimited', 'The deployment\'s rate limit was reached.', { status: 429 });
+        },
+        { concurrency: 1, clock, random: () => 1, backoffBaseMs: 1_000, maxWaitPerJobMs: 30_000 },
+      ),
+    );
+    const gaps = sends.slice(1).map((t, i) => t - sends[i] - 1);
+    assert.deepEqual(gaps, [1_000, 2_000, 4_000, 8_000], 'doubling from the base');
+    assert.ok(!outcome.ok);
+    assert.match(outcome.error.message, /Gave up after waiting 15 s in all \(at most 30 s per job\)/);
+    assert.deepEqual([outcome.calls, outcome.waitedMs], [5, 15_000]);
+  });
+
+  it('a job cancelled while it waits to be sent again says so, with the calls it made', async () => {
+    const clock = new FakeClock();
+    const controller = new AbortController();
+    const run = runScheduled(
+      ['a', 'b'],
+      async (item) => {
+        await clock.sleep(5);
+        if (item === 'a') throw new FoundryError('unavailable', 'HTTP 503', { status: 503 });
+        return item;
+      },
+      { concurrency: 1, clock, signal: controller.signal, backoffBaseMs: 10_000, onEvent: (e) => e.type === 'retry' && e.attempt === 2 && controller.abort() },
+    );
+    const [a, b] = await clock.run(run);
+    assert.ok(!a.ok && a.error.kind === 'cancelled' && a.calls === 2 && /waiting to be sent again/.test(a.error.message));
+    assert.ok(b.ok, 'b ran during a\'s first backoff');
+  });
+
+  it('keeps a queue of 50,000 jobs moving at a steady cost per job', async () => {
+    const items = Array.from({ length: 50_000 }, (_, i) => i);
+    const outcomes = await runScheduled(items, (item) => Promise.resolve(item), { concurrency: 8 });
+    assert.equal(outcomes.filter((o) => o.ok).length, 50_000);
   });
 
   it('removes what a killed run left (temporary files, a sidecar without its image and the original it recorded) and nothing else', async () => {

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import Ajv from 'ajv';
-import { formatProblem, loadPresetCatalogue, parseDesignSystem, parseUserPresets, stripJsonComments } from '../../src/core/sizes/designSystem';
+import { formatProblem, loadPresetCatalogue, parseDesignSystem, parseUserPresets } from '../../src/core/sizes/designSystem';
 import { parseTarget } from '../../src/core/sizes/target';
 
 const FILE = '.vscode/mockups.json';
@@ -98,10 +98,14 @@ describe('design-system presets', () => {
     assert.ok(!validate({ presets: [{ id: 'a', name: 'A', width: 1, height: 2, fit: 'stretch' }] }));
   });
 
-  it('strips comments without moving other characters', () => {
-    const text = '{"a": "//not a comment", /* c */ "b": [1,2,],}';
-    const stripped = stripJsonComments(text);
-    assert.equal(stripped.length, text.length);
-    assert.deepEqual(JSON.parse(stripped), { a: '//not a comment', b: [1, 2] });
+  it('reads comments and trailing commas as VS Code does, and places syntax errors by line and column', () => {
+    const text = '{\n  // brand sizes\n  "presets": [ /* hero */ { "id": "brand-hero", "name": "Hero // not a comment", "width": 1200, "height": 600, }, ],\n}';
+    const parsed = parseDesignSystem(text, FILE);
+    assert.deepEqual(parsed.problems, []);
+    assert.deepEqual(parsed.presets.map((p) => [p.id, p.name]), [['brand-hero', 'Hero // not a comment']]);
+    const broken = parseDesignSystem('{\n  "presets": [\n    { "id": "a" "name": "A" }\n  ]\n}', FILE);
+    assert.match(broken.problems[0]?.message ?? '', /not valid JSON: Expected "," between two values at line 3, column 17/);
+    const deep = parseDesignSystem(`{"presets": ${'['.repeat(50_000)}${']'.repeat(50_000)}}`, FILE);
+    assert.match(deep.problems[0]?.message ?? '', /nested more than 64 levels deep.* at line 1, column 76$/);
   });
 });

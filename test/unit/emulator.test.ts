@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import sharp from 'sharp';
 import { renderWireframe } from '../emulator/render';
-import { SAFETY_SHAPES, startEmulator, type Emulator } from '../emulator/server';
+import { checkImage, imageProblem } from '../../src/core/image/check';
+import { parseFaultSpec, SAFETY_SHAPES, startEmulator, type Emulator } from '../emulator/server';
 
 describe('Foundry emulator', function () {
   this.timeout(20_000);
@@ -165,6 +166,44 @@ describe('Foundry emulator', function () {
     await assert.rejects(post(v1, { model: 'img1', prompt: 'p' }));
   });
 
+  it('damages images on demand: bad base64, bytes that are not an image, an image cut short, one libvips cannot decode', async () => {
+    const image = async (): Promise<string> => ((await post(v1, { model: 'img1', prompt: 'p' })).json['data'] as Array<{ b64_json: string }>)[0].b64_json;
+    emu.inject({ type: 'badBase64' });
+    assert.match(await image(), /!\*%/);
+    emu.inject({ type: 'notImage' });
+    assert.match(Buffer.from(await image(), 'base64').toString('utf8'), /^<!DOCTYPE html>/);
+    emu.inject({ type: 'truncatedImage', fraction: 0.3 });
+    assert.match((await imageProblem(Buffer.from(await image(), 'base64'))) ?? '', /PNG is cut short/);
+    emu.inject({ type: 'undecodableImage' });
+    assert.equal((await checkImage(Buffer.from(await image(), 'base64'))).format, 'jpeg', 'complete and well-formed: only decoding finds it');
+    assert.equal((await imageProblem(Buffer.from(await image(), 'base64'))), undefined, 'the next answer is whole');
+    emu.inject({ type: 'echoKey' });
+    const echoed = await post(v1, { model: 'img1', prompt: 'p' });
+    assert.ok(echoed.headers.get('apim-request-id')?.endsWith(` ${emu.apiKey}`));
+    assert.equal(echoed.headers.get('x-echo-api-key'), emu.apiKey);
+  });
+
+  it('takes faults from specs (the command line\'s --fault) and from magic prompts, [fault:SPEC] or [fault:SPEC xN]', async () => {
+    assert.deepEqual(parseFaultSpec('rateLimit'), { type: 'rateLimit' });
+    assert.deepEqual(parseFaultSpec('rateLimit:2000'), { type: 'rateLimit', retryAfterMs: 2000 });
+    assert.deepEqual(parseFaultSpec('status:503'), { type: 'status', status: 503 });
+    assert.deepEqual(parseFaultSpec('truncatedImage:0.25'), { type: 'truncatedImage', fraction: 0.25 });
+    assert.deepEqual(parseFaultSpec('safety:moderationBlocked'), { type: 'safety', shape: 'moderationBlocked' });
+    assert.throws(() => parseFaultSpec('exploded'), /unknown fault "exploded": use one of rateLimit, .*undecodableImage/);
+    assert.throws(() => parseFaultSpec('status'), /the HTTP status must be a number/);
+    assert.throws(() => parseFaultSpec('reset:1'), /reset takes no argument/);
+
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await post(v1, { model: 'img1', prompt: 'Checkout [fault:status:503 x2]' })).status);
+    assert.deepEqual(statuses, [503, 503, 200, 200], 'the first two requests with that prompt');
+    assert.equal((await post(v1, { model: 'img1', prompt: 'Always [fault:unauthorized]' })).status, 401);
+    assert.equal((await post(v1, { model: 'img1', prompt: 'Always [fault:unauthorized]' })).status, 401);
+    assert.deepEqual(emu.requests.slice(-2).map((r) => r.fault), ['unauthorized', 'unauthorized']);
+    const bad = await post(v1, { model: 'img1', prompt: 'Typo [fault:nope]' });
+    assert.equal(bad.status, 400);
+    assert.match(errorOf(bad.json).message ?? '', /emulator: unknown fault "nope"/);
+  });
+
   it('enforces a quota per window with a correct retry-after', async () => {
     const quota = await startEmulator({ quota: { images: 2, windowMs: 400 } });
     try {
@@ -187,7 +226,7 @@ describe('Foundry emulator', function () {
 
   it('`npm run emulator` prints one JSON line first and serves requests', async () => {
     const main = path.resolve(__dirname, '../emulator/main.js');
-    const child = spawn(process.execPath, [main, '--model', 'gpt-image-1', '--quota', '5/60000', '--api-key', 'k-123'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [main, '--model', 'gpt-image-1', '--quota', '5/60000', '--api-key', 'k-123', '--fault', 'status:503', '--fault', 'truncatedImage'], { stdio: ['ignore', 'pipe', 'pipe'] });
     try {
       const line = await new Promise<string>((resolve, reject) => {
         const rl = createInterface({ input: child.stdout });
@@ -196,10 +235,20 @@ describe('Foundry emulator', function () {
       });
       const info = JSON.parse(line) as { endpoint: string; apiKey: string; deployment: string; model: string };
       assert.deepEqual([info.apiKey, info.deployment, info.model], ['k-123', 'gpt-image-1', 'gpt-image-1']);
-      const response = await fetch(`${info.endpoint}${v1}`, { method: 'POST', headers: { 'api-key': info.apiKey, 'content-type': 'application/json' }, body: JSON.stringify({ model: info.deployment, prompt: 'p' }) });
+      const call = (): Promise<Response> => fetch(`${info.endpoint}${v1}`, { method: 'POST', headers: { 'api-key': info.apiKey, 'content-type': 'application/json' }, body: JSON.stringify({ model: info.deployment, prompt: 'p' }) });
+      assert.equal((await call()).status, 503, 'the faults of the command line, in order');
+      const cut = (await (await call()).json()) as { data: Array<{ b64_json: string }> };
+      assert.match((await imageProblem(Buffer.from(cut.data[0].b64_json, 'base64'))) ?? '', /cut short/);
+      const response = await call();
       assert.equal(response.status, 200);
+      assert.equal(response.headers.get('x-ratelimit-limit-requests'), '5', 'the quota per minute, as Azure states it');
     } finally {
       child.kill('SIGTERM');
     }
+    const help = spawn(process.execPath, [main, '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let text = '';
+    help.stdout.on('data', (d: Buffer) => (text += d.toString()));
+    await new Promise((resolve) => help.once('exit', resolve));
+    for (const name of ['--fault SPEC', 'badBase64', 'notImage', 'truncatedImage', 'echoKey', 'malformedJson', 'undecodableImage', '[fault:SPEC xN]']) assert.ok(text.includes(name), `--help names ${name}`);
   });
 });

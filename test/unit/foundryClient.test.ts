@@ -336,11 +336,23 @@ describe('Foundry client against the emulator', function () {
       assert.match(error.message, /image generation failed/);
     });
 
-    it('reports a stream cut mid-way as a network failure after the partials it delivered', async () => {
+    it('reports a stream cut mid-way as a broken answer with its request id, not retried after the partials it delivered', async () => {
       emu.inject({ type: 'reset' });
       const partials: number[] = [];
-      await failure(client().generate({ prompt: 'x', partialImages: 2 }, { onPartialImage: (p) => partials.push(p.index) }), 'network');
+      const error = await failure(client().generate({ prompt: 'x', partialImages: 2 }, { onPartialImage: (p) => partials.push(p.index) }), 'invalidResponse');
+      assert.match(error.message, /answered, but the answer was broken/);
+      assert.ok(error.requestId && error.message.includes(error.requestId));
       assert.deepEqual(partials, [0]);
+      assert.equal(emu.requests.length, 1);
+    });
+
+    it('checks the final image of a stream: a cut-short one is a broken answer, not retried once partials were shown', async () => {
+      emu.inject({ type: 'truncatedImage' });
+      const partials: number[] = [];
+      const error = await failure(client().generate({ prompt: 'x', partialImages: 1 }, { onPartialImage: (p) => partials.push(p.index) }), 'invalidResponse');
+      assert.match(error.message, /PNG is cut short/);
+      assert.match(error.requestId ?? '', /^[0-9a-f-]{36}$/);
+      assert.deepEqual(partials, [0], 'the partial arrived before the broken final image');
       assert.equal(emu.requests.length, 1);
     });
   });
@@ -432,11 +444,17 @@ describe('Foundry client against the emulator', function () {
       assert.equal(emu.requests.length, 1);
     });
 
-    it('a connection reset mid-body is a network error and is retried', async () => {
+    it('a connection reset mid-body is a broken answer and is retried', async () => {
       emu.inject({ type: 'reset' });
       const result = await client().generate({ prompt: 'x' });
       assert.equal(result.attempts, 2);
       assert.equal(emu.requests.length, 2);
+      emu.reset();
+      emu.inject({ type: 'reset' });
+      const error = await failure(client({ maxRetries: 0 }).generate({ prompt: 'x' }), 'invalidResponse');
+      assert.match(error.message, /answered, but the answer was broken: the connection broke before the answer was complete/);
+      assert.match(error.requestId ?? '', /^[0-9a-f-]{36}$/, 'the request id from the headers that did arrive');
+      assert.ok(error.message.includes(error.requestId ?? '-'));
     });
 
     it('an unreachable host is a network failure after bounded retries', async () => {
@@ -449,11 +467,71 @@ describe('Foundry client against the emulator', function () {
       assert.equal(error.attempts, 3);
     });
 
-    it('malformed JSON is reported as unavailable, not retried', async () => {
+    it('a malformed 200 is a broken answer with the request id from its headers, retried like any transient failure', async () => {
       emu.inject({ type: 'malformedJson' });
-      const error = await failure(client().generate({ prompt: 'x' }), 'unavailable');
-      assert.match(error.message, /not valid JSON/);
-      assert.equal(emu.requests.length, 1);
+      const retried = await client().generate({ prompt: 'x' });
+      assert.equal(retried.attempts, 2, 'retried by the one rule (retry.ts)');
+      emu.reset();
+      emu.inject([{ type: 'malformedJson' }, { type: 'malformedJson' }]);
+      const error = await failure(client({ maxRetries: 1 }).generate({ prompt: 'x' }), 'invalidResponse');
+      assert.match(error.message, /^The service at 127\.0\.0\.1:\d+ answered, but the answer was broken: its body is not valid JSON\. Nothing was written/);
+      assert.match(error.requestId ?? '', /^[0-9a-f-]{36}$/);
+      assert.ok(error.message.endsWith(`(request id ${error.requestId ?? ''})`));
+      assert.equal(error.status, 200);
+      assert.equal(error.attempts, 2);
+      assert.ok(error.retryable);
+      assert.equal(emu.requests.length, 2);
+    });
+
+    for (const [fault, reason] of [
+      ['badBase64', /the image data is not base64 \(it has "!" at character/],
+      ['notImage', /are not an image \(they start with 3C 21 44 4F/],
+      ['truncatedImage', /the PNG is cut short/],
+    ] as const) {
+      it(`a 200 whose image is ${fault} is a retryable broken answer with the request id, never invalidRequest`, async () => {
+        emu.inject([{ type: fault }, { type: fault }]);
+        const error = await failure(client({ maxRetries: 1 }).generate({ prompt: 'x' }), 'invalidResponse');
+        assert.match(error.message, reason);
+        assert.match(error.message, /answered, but the answer was broken/);
+        assert.match(error.requestId ?? '', /^[0-9a-f-]{36}$/);
+        assert.equal(emu.requests.length, 2, 'retried once, then reported');
+        emu.reset();
+        emu.inject({ type: fault });
+        const result = await client().generate({ prompt: 'x' });
+        assert.equal(result.attempts, 2, 'a retry gets the good image');
+        assert.equal(result.images[0].width, 1024);
+      });
+    }
+
+    it('never echoes back what was pasted as the endpoint (it may be the key)', () => {
+      const pasted = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
+      for (const endpoint of [pasted, `ftp://${pasted}`, `https://host.openai.azure.com/?api-key=${pasted}`]) {
+        assert.throws(() => client({ endpoint }), (error: unknown) => error instanceof FoundryError && error.kind === 'validation' && !error.message.includes(pasted) && /endpoint/.test(error.message));
+      }
+    });
+
+    it('a key the service echoes in its headers never reaches the request id, the error or the result', async () => {
+      emu.inject({ type: 'echoKey' });
+      const result = await client().generate({ prompt: 'x' });
+      assert.ok(!JSON.stringify({ ...result, images: [] }).includes(emu.apiKey), 'the result');
+      assert.match(result.requestId ?? '', /^[0-9a-f-]{36} \*\*\*$/);
+      emu.inject({ type: 'echoKey', status: 500 });
+      const error = await failure(client({ maxRetries: 0 }).generate({ prompt: 'x' }), 'unavailable');
+      for (const text of [error.message, error.requestId ?? '', error.stack ?? '', JSON.stringify(error), inspect(error, { showHidden: true })]) assert.ok(!text.includes(emu.apiKey), text);
+    });
+
+    it('tells the caller about every request it sends and every wait before a retry', async () => {
+      emu.inject([{ type: 'status', status: 503 }, { type: 'rateLimit', retryAfterMs: 5 }]);
+      const sent: number[] = [];
+      const retries: string[] = [];
+      const result = await client().generate({ prompt: 'x' }, { onRequest: (r) => sent.push(r.attempt), onRetry: (r) => retries.push(`${r.kind} ${r.attempt}/${r.maxAttempts} ${Math.round(r.waitMs)}`) });
+      assert.deepEqual(sent, [1, 2, 3]);
+      assert.deepEqual(retries.map((r) => r.replace(/ \d+$/, '')), ['unavailable 2/4', 'rateLimited 3/4']);
+      assert.equal(retries[1], 'rateLimited 3/4 5', 'the wait the service asked for');
+      assert.equal(result.attempts, 3);
+      const none: number[] = [];
+      await failure(client({ auth: { kind: 'token', getToken: () => Promise.reject(new Error('no sign-in')) } }).generate({ prompt: 'x' }, { onRequest: (r) => none.push(r.attempt) }), 'auth');
+      assert.deepEqual(none, [], 'a token failure sends nothing');
     });
   });
 

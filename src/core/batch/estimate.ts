@@ -73,7 +73,10 @@ function cell(text: string): string {
   return text.replace(/\|/g, '\\|');
 }
 
-export function renderEstimateMarkdown(batch: Batch, estimate: BatchEstimate): string {
+/** Rows of the Markdown estimate at most: a preview of 100,000 rows helps nobody; the CLI's --json lists all. */
+export const MARKDOWN_ESTIMATE_ROWS = 1_000;
+
+export function renderEstimateMarkdown(batch: Batch, estimate: BatchEstimate, maxRows = MARKDOWN_ESTIMATE_ROWS): string {
   const lines = [
     `# Cost estimate: ${batch.fileRelative}`,
     '',
@@ -84,11 +87,12 @@ export function renderEstimateMarkdown(batch: Batch, estimate: BatchEstimate): s
     '| # | Job | Target | Generate | Post-processing | Output | Estimate | Status |',
     '|---:|---|---|---|---|---|---:|---|',
   ];
-  for (const row of estimate.rows) {
+  for (const row of estimate.rows.slice(0, maxRows)) {
     lines.push(
       `| ${row.job.index + 1} | \`${cell(row.job.id)}\` | ${row.target} | ${row.generation} | ${cell(row.explanation)} | \`${cell(row.job.output.relative)}\` | ${formatUsd(row.usd)} | ${row.done ? 'done, skipped' : 'to send'} |`,
     );
   }
+  if (estimate.rows.length > maxRows) lines.push(`| | ... ${(estimate.rows.length - maxRows).toLocaleString('en-US')} more job(s) (\`foundry-mockups estimate --json\` lists every one) | | | | | | |`);
   lines.push(`| | **Total** | | | | | **${formatUsd(estimate.totalUsd)}** | ${estimate.toSend} to send (${formatUsd(estimate.toSendUsd)}) |`);
   return `${lines.join('\n')}\n`;
 }
@@ -96,7 +100,9 @@ export function renderEstimateMarkdown(batch: Batch, estimate: BatchEstimate): s
 export function renderEstimateText(estimate: BatchEstimate): string {
   const header = ['job', 'target', 'generate', 'estimate', 'status'];
   const body = estimate.rows.map((r) => [r.job.id, r.target, r.generation, formatUsd(r.usd), r.done ? 'done' : 'to send']);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
+  // A loop, not Math.max(...rows): a spread of 100,000 arguments overflows the stack.
+  const widths = header.map((h) => h.length);
+  for (const row of body) row.forEach((c, i) => (widths[i] = Math.max(widths[i], c.length)));
   const line = (cells: string[]): string => cells.map((c, i) => (i === 3 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
   return [line(header), ...body.map(line), '', estimateSummary(estimate)].join('\n') + '\n';
 }

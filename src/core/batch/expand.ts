@@ -22,10 +22,16 @@ import { parseStyleGuide, type StyleGuide } from '../prompts/styleGuide';
 import { planSize } from '../sizes/planner';
 import type { ModelFamily } from '../sizes/rules';
 import { parseTarget, type PresetLookup } from '../sizes/target';
-import { pointerToken } from './jsonPositions';
+import { pointerToken } from '../json';
 import type { Batch, BatchAssetSpec, BatchJob, BatchOptionsSpec, BatchSpec, ProblemSeverity } from './types';
 
 export const BATCH_SUFFIX = '.mockups.json';
+/**
+ * The most jobs one batch file may make (documented in docs/batch.md). Expansion and estimates stay
+ * linear up to it (about 1 s and 200 MB per 100,000 jobs, bench/batchScale.bench.ts); above it the
+ * file is refused before any job is made.
+ */
+export const MAX_BATCH_JOBS = 100_000;
 export const PLACEHOLDERS = ['id', 'locale', 'preset', 'width', 'height', 'variant'] as const;
 
 /** What expansion needs from outside: injected so the core stays testable without a file system. */
@@ -61,6 +67,23 @@ export const localFiles: Pick<BatchEnvironment, 'fileExists' | 'readText'> = {
 
 export type Report = (pointer: string, severity: ProblemSeverity, message: string) => void;
 
+/**
+ * The number of jobs a (schema-valid) batch makes at most, counted without making them: sizes x
+ * locales x variants of each asset. Stops counting once past `stopAbove`, naming the asset (index)
+ * where the total crossed it.
+ */
+export function countJobs(spec: BatchSpec, stopAbove = Infinity): { total: number; crossedAt: number } {
+  let total = 0;
+  const batchLocales = Object.keys(spec.locales ?? {}).length;
+  for (const [index, asset] of spec.assets.entries()) {
+    const locales = Math.max(1, asset.locales?.length ?? batchLocales);
+    const variants = asset.variants ?? asset.options?.variants ?? spec.defaults?.variants ?? 1;
+    total += asset.sizes.length * locales * variants;
+    if (total > stopAbove) return { total, crossedAt: index };
+  }
+  return { total, crossedAt: spec.assets.length - 1 };
+}
+
 export function batchName(batchFile: string): string {
   const base = path.basename(batchFile);
   return base.toLowerCase().endsWith(BATCH_SUFFIX) ? base.slice(0, -BATCH_SUFFIX.length) || 'batch' : base.replace(/\.json$/i, '') || 'batch';
@@ -87,6 +110,8 @@ export function expandBatch(spec: BatchSpec, env: BatchEnvironment, report: Repo
   /** Lower-cased output path -> the job and pattern pointer that claimed it. */
   const claimed = new Map<string, { job: BatchJob; pointer: string }>();
   const reportedCollisions = new Set<string>();
+  /** Plans by size text and options: the same sizes recur in every asset, and planning is the costly part. */
+  const plans = new Map<string, ReturnType<typeof planSize> | Error>();
 
   const loadStyleGuide = (file: string, pointer: string): StyleGuide | undefined => {
     const absolute = path.resolve(batchDir, file);
@@ -214,6 +239,20 @@ export function expandBatch(spec: BatchSpec, env: BatchEnvironment, report: Repo
       }
     }
 
+    // What every job of the asset shares, made once (100,000 jobs are 100,000 objects already).
+    const quality = option('quality')?.value;
+    const moderation = option('moderation')?.value;
+    const assetFields: Partial<BatchJob> & Pick<BatchJob, 'format'> = {
+      ...(asset.template ? { template: { id: asset.template.id, fields: asset.template.fields ?? {} } } : {}),
+      ...(styleGuide ? { styleGuide: styleGuide.file } : {}),
+      ...(quality ? { quality } : {}),
+      format,
+      ...(compression ? { compression: compression.value } : {}),
+      ...(background ? { background: background.value } : {}),
+      ...(moderation ? { moderation } : {}),
+      ...(edit ? { edit } : {}),
+    };
+
     const seenSizes = new Set<string>();
     asset.sizes.forEach((sizeText, s) => {
       const sizeAt = `${at}/sizes/${s}`;
@@ -222,15 +261,21 @@ export function expandBatch(spec: BatchSpec, env: BatchEnvironment, report: Repo
         return;
       }
       seenSizes.add(sizeText.trim().toLowerCase());
-      let plan;
-      try {
-        const target = parseTarget(sizeText, env.presets);
-        const preset = target !== 'auto' && target.presetId ? env.presets?.(target.presetId) : undefined;
-        const padding = padColor ?? preset?.padColor;
-        plan = planSize(target, env.model, { fit: fit ?? preset?.fit ?? 'cover', ...(padding ? { padColor: padding } : {}) });
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        report(sizeAt, 'error', /neither a size .* nor a known preset id/.test(message) ? `Unknown preset id: ${message}` : message);
+      const planKey = `${sizeText.trim()}\u0000${fit ?? ''}\u0000${padColor ?? ''}`;
+      let plan = plans.get(planKey);
+      if (!plan) {
+        try {
+          const target = parseTarget(sizeText, env.presets);
+          const preset = target !== 'auto' && target.presetId ? env.presets?.(target.presetId) : undefined;
+          const padding = padColor ?? preset?.padColor;
+          plan = planSize(target, env.model, { fit: fit ?? preset?.fit ?? 'cover', ...(padding ? { padColor: padding } : {}) });
+        } catch (error) {
+          plan = error instanceof Error ? error : new Error(String(error));
+        }
+        plans.set(planKey, plan);
+      }
+      if (plan instanceof Error) {
+        report(sizeAt, 'error', /neither a size .* nor a known preset id/.test(plan.message) ? `Unknown preset id: ${plan.message}` : plan.message);
         return;
       }
       for (const warning of plan.warnings) report(sizeAt, 'warning', warning);
@@ -266,14 +311,7 @@ export function expandBatch(spec: BatchSpec, env: BatchEnvironment, report: Repo
             plan,
             promptTyped: prompt.typed,
             promptSent: prompt.sent,
-            ...(asset.template ? { template: { id: asset.template.id, fields: asset.template.fields ?? {} } } : {}),
-            ...(styleGuide ? { styleGuide: styleGuide.file } : {}),
-            ...(option('quality') ? { quality: option('quality')?.value } : {}),
-            format,
-            ...(compression ? { compression: compression.value } : {}),
-            ...(background ? { background: background.value } : {}),
-            ...(option('moderation') ? { moderation: option('moderation')?.value } : {}),
-            ...(edit ? { edit } : {}),
+            ...assetFields,
             output: resolved,
           };
           const key = job.output.relative.toLowerCase();
@@ -338,6 +376,15 @@ export function expandPattern(pattern: string, values: Readonly<Record<string, s
 }
 
 function checkOutput(relative: string, outputRoot: string, root: string, pointer: string, pattern: string, report: Report): BatchJob['output'] | undefined {
+  // The common case, a plain file name right in the output folder: no path to resolve.
+  if (relative !== '' && !/[/\\]/.test(relative) && relative !== '.' && relative !== '..') {
+    const problem = fileNameProblem(relative);
+    if (problem) {
+      report(pointer, 'error', `The output pattern ${pattern} gives an unusable file name: ${problem}`);
+      return undefined;
+    }
+    return { folder: outputRoot, baseName: relative, relative };
+  }
   const absolute = path.resolve(outputRoot, relative);
   if (!isInside(root, absolute) || !isInside(outputRoot, absolute)) {
     report(pointer, 'error', `The output pattern ${pattern} gives "${relative}", which escapes the output folder: file names must stay inside it (no "..", no absolute paths).`);

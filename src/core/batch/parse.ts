@@ -1,27 +1,25 @@
 /**
- * Reads a batch file: JSON syntax, the JSON Schema (schemas/batch.schema.json, via ajv), then the
- * semantic checks of expandBatch (unknown presets, templates and locales, output patterns that
- * collide or escape the workspace, missing input files). Every problem carries a JSON pointer and
- * a line/column range, so the VS Code adapter can place diagnostics and the CLI can print
- * `file:line:column`.
+ * Reads a batch file: JSON syntax (jsonc-parser, within size and nesting caps, ../json.ts), the
+ * JSON Schema (schemas/batch.schema.json, with the one ajv configuration of ../jsonSchema.ts), the
+ * job cap, then the semantic checks of expandBatch (unknown presets, templates and locales, output
+ * patterns that collide or escape the workspace, missing input files). Every problem carries a
+ * JSON pointer and a line/column range, so the VS Code adapter can place diagnostics and the CLI
+ * can print `file:line:column`.
  */
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import schema from '../../../schemas/batch.schema.json';
-import { expandBatch, type BatchEnvironment } from './expand';
-import { JsonSyntaxError, parseLocatedJson, positionInText, type LocatedJson } from './jsonPositions';
+import { JsonLocator, parseJson, positionInText } from '../json';
+import { type ErrorObject, schemaValidator } from '../jsonSchema';
+import { countJobs, expandBatch, MAX_BATCH_JOBS, type BatchEnvironment } from './expand';
 import type { Batch, BatchProblem, BatchSpec, ProblemSeverity } from './types';
 
 export interface ParsedBatch {
-  /** Undefined when the file has errors that stop expansion (syntax or schema). */
+  /** Undefined when the file has errors that stop expansion (syntax, schema or the job cap). */
   readonly batch?: Batch;
   readonly problems: readonly BatchProblem[];
 }
 
-let validator: ValidateFunction | undefined;
-
 function validate(value: unknown): ErrorObject[] {
-  // strict: false because the schema carries editor-only keywords; compiled once, lazily.
-  validator ??= new Ajv({ allErrors: true, strict: false }).compile(schema as object);
+  const validator = schemaValidator(schema);
   return validator(value) ? [] : [...(validator.errors ?? [])];
 }
 
@@ -34,29 +32,39 @@ export function formatBatchProblem(problem: BatchProblem, file: string): string 
 }
 
 export function parseBatch(text: string, env: BatchEnvironment): ParsedBatch {
-  const problems: BatchProblem[] = [];
-  let located: LocatedJson;
-  try {
-    located = parseLocatedJson(text.replace(/^\uFEFF/, ''));
-  } catch (error) {
-    if (!(error instanceof JsonSyntaxError)) throw error;
-    const at = positionInText(text, error.offset);
-    return { problems: [{ severity: 'error', message: `Not valid JSON: ${error.message}`, pointer: '', range: { start: at, end: { line: at.line, column: at.column + 1 } } }] };
+  const source = text.replace(/^\uFEFF/, '');
+  const parsed = parseJson(source);
+  if (parsed.problems.length > 0) {
+    return {
+      problems: parsed.problems.slice(0, 1).map((p) => {
+        const start = positionInText(source, p.offset);
+        return { severity: 'error', message: `Not valid JSON: ${p.message}`, pointer: '', range: { start, end: { line: start.line, column: start.column + 1 } } };
+      }),
+    };
   }
+  const located = new JsonLocator(source);
+  const problems: BatchProblem[] = [];
   const add = (pointer: string, severity: ProblemSeverity, message: string, onKey = false): void => {
-    const range = (onKey ? located.locateKey(pointer) : undefined) ?? located.locate(pointer);
+    const range = (onKey ? located.key(pointer) : undefined) ?? located.value(pointer);
     // A problem about a whole object or array is shown on its first line only.
-    const end = located.position(range.end);
-    const start = located.position(range.start);
+    const start = located.position(range.offset);
+    const end = located.position(range.offset + range.length);
     problems.push({ severity, message, pointer, range: { start, end: end.line === start.line ? end : { line: start.line, column: start.column + 1 } } });
   };
 
-  const errors = validate(located.value);
+  const errors = validate(parsed.value);
   if (errors.length > 0) {
-    for (const { pointer, message, onKey } of describeSchemaErrors(errors)) add(pointer, 'error', message, onKey);
+    for (const { pointer, message, onKey } of describeSchemaErrors(errors.slice(0, 200))) add(pointer, 'error', message, onKey);
     return { problems: dedupe(problems) };
   }
-  const batch = expandBatch(located.value as BatchSpec, env, (pointer, severity, message) => add(pointer, severity, message));
+  const spec = parsed.value as BatchSpec;
+  // Refused before a single job is made: a million jobs would take gigabytes to expand.
+  const count = countJobs(spec, MAX_BATCH_JOBS);
+  if (count.total > MAX_BATCH_JOBS) {
+    add(`/assets/${count.crossedAt}`, 'error', `This batch makes ${count.total.toLocaleString('en-US')} jobs or more (sizes x locales x variants of every asset) by this asset; one batch file may make at most ${MAX_BATCH_JOBS.toLocaleString('en-US')}. Split it into several batch files.`);
+    return { problems };
+  }
+  const batch = expandBatch(spec, env, (pointer, severity, message) => add(pointer, severity, message));
   return { batch, problems: dedupe(problems) };
 }
 

@@ -1,30 +1,33 @@
 /**
- * Runs a batch: resumable, idempotent, never overwriting.
+ * Runs a batch: one run at a time, resumable, idempotent, never overwriting, counting truthfully.
  *
- * - Before anything is sent, every folder the jobs write into is tidied (removeIncompleteGroups):
- *   temporary files of killed writes, and incomplete groups. The sidecar is written first and
- *   records every file of its group with its SHA-256, so a group a killed run left is a sidecar
- *   whose image is missing; it is removed with the files whose content matches what it recorded.
- *   A file the product did not write is never removed.
- * - A job whose fingerprint (prompt as sent, parameters, deployment, variant: requestFingerprint)
- *   is already in a sidecar of its folder, next to its image, is DONE: it is reported `skipped`
- *   and nothing is sent. Everything else is sent, including the jobs that failed last time.
+ * - The batch's lock is taken first (lock.ts): a second run of the same batch, from the CLI or
+ *   from VS Code, refuses (or waits) instead of paying for every job again.
+ * - What a killed run left is tidied, and jobs already done are skipped (resume.ts): a job whose
+ *   sidecar is there with its files intact (size and SHA-256 as recorded) is reported `skipped` and
+ *   nothing is sent. Everything else is sent, including the jobs that failed last time and jobs
+ *   whose earlier image no longer matches its sidecar (noted in the report).
  * - Output names come from the batch's pattern (MockupRequest.baseName); a name that is taken by
  *   another file gets `-2` (files are never overwritten).
- * - The run report (JSON and Markdown) is written into the output folder at the end, also when
- *   the run was cancelled.
+ * - Each job's `attempts` is the number of requests that actually went out for it (the client's
+ *   onRequest), 429s and retries included; the report's `requests` is their sum.
+ * - The scheduler learns the deployment's pace from the answers' x-ratelimit-* headers, for 429s
+ *   that name no wait.
+ * - The run report (JSON and Markdown, with the history of earlier runs) is written into the output
+ *   folder at the end, also when the run was cancelled; every string in it passes the client's
+ *   redaction first.
  */
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { removeIncompleteGroups } from '../assets/groups';
-import { type Sidecar, sidecarsIn } from '../assets/sidecar';
-import type { FoundryClient } from '../foundry';
-import { FoundryError } from '../foundry';
-import { type ConnectionInfo, executeRequest, type InputFile, type MockupRequest, requestFingerprint } from '../generation';
+import type { CallOptions, EditRequest, FoundryClient, GenerateRequest } from '../foundry';
+import { type ConnectionInfo, executeRequest } from '../generation';
 import type { Pricing } from '../pricing';
+import { isModelFamily } from '../sizes/rules';
+import { estimateBatch } from './estimate';
 import { jobsOfShard, type Shard } from './expand';
-import { buildReport, type RunReport, writeReports } from './report';
-import { runScheduled, type SchedulerEvent } from './scheduler';
+import { acquireBatchLock, type LockHolder } from './lock';
+import { buildReport, earlierRuns, type RunReport, writeReports } from './report';
+import { jobRequest, resolveDoneJobs, tidyOutputFolders } from './resume';
+import { runScheduled, type SchedulerClock, type SchedulerEvent } from './scheduler';
 import type { Batch, BatchJob } from './types';
 
 export type JobStatus = 'done' | 'skipped' | 'failed';
@@ -34,8 +37,12 @@ export interface JobResult {
   readonly status: JobStatus;
   /** Why it was skipped or failed. */
   readonly reason?: string;
+  /** For a job that was never sent because the run stopped: the failure that stopped it (the shared cause). */
+  readonly cause?: string;
   /** The error kind of a failure (rateLimited, safety, network, cancelled...). */
   readonly errorKind?: string;
+  /** Worth knowing about a job that was sent: its earlier image no longer matched its sidecar. */
+  readonly note?: string;
   /** Absolute paths. */
   readonly file?: string;
   readonly original?: string;
@@ -45,7 +52,11 @@ export interface JobResult {
   readonly costUsd?: number;
   /** Requests sent for this job in this run (429s and retries included). */
   readonly attempts: number;
+  /** Milliseconds the job waited for rate limits and retry backoffs. */
+  readonly waitedMs?: number;
   readonly durationMs?: number;
+  /** False for a failure that was never sent (the run stopped or was cancelled before it). */
+  readonly sent?: boolean;
 }
 
 export interface RunProgress {
@@ -55,6 +66,22 @@ export interface RunProgress {
   readonly skipped: number;
   readonly failed: number;
   readonly last?: JobResult;
+}
+
+/** What a run is about to send, handed to `confirm` before the first request. */
+export interface RunPlan {
+  /** Jobs of the run (of its shard). */
+  readonly jobs: number;
+  /** Requests it will send: one per job not done yet. */
+  readonly toSend: number;
+  readonly alreadyDone: number;
+  /** The estimated cost of what it will send. */
+  readonly estimateUsd: number;
+}
+
+/** The run was not started because `confirm` said no; nothing was sent. */
+export class RunDeclinedError extends Error {
+  override readonly name = 'RunDeclinedError';
 }
 
 export interface RunOptions {
@@ -68,9 +95,22 @@ export interface RunOptions {
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: RunProgress) => void;
   readonly onSchedulerEvent?: (event: SchedulerEvent) => void;
-  /** Scheduler tuning (tests shorten the backoff). */
+  /** Who runs it, named to a second run that finds the lock taken: `cli` or `vscode`. Default `api`. */
+  readonly surface?: string;
+  /** Wait for another run of this batch to finish instead of refusing. */
+  readonly waitForLock?: boolean;
+  /** Called once while waiting for another run's lock. */
+  readonly onLockWait?: (holder: LockHolder | undefined, message: string) => void;
+  /** Scheduler tuning (tests shorten the backoff, or run it on a fake clock). */
   readonly backoffBaseMs?: number;
   readonly maxAttempts?: number;
+  readonly maxWaitPerJobMs?: number;
+  readonly clock?: SchedulerClock;
+  /**
+   * Called with what the run would send, with the lock held and before anything is sent (the job
+   * and cost caps of the CLI and of Run Batch). False: nothing is sent (RunDeclinedError).
+   */
+  readonly confirm?: (plan: RunPlan) => boolean | Promise<boolean>;
   /** Write the JSON and Markdown reports (default true). */
   readonly writeReport?: boolean;
   readonly now?: () => Date;
@@ -85,128 +125,47 @@ export interface RunResult {
   readonly cleaned: readonly string[];
 }
 
-interface DoneEntry {
-  readonly sidecar: Sidecar;
-  readonly sidecarFile: string;
-  readonly file: string;
-  readonly original?: string;
-}
-
-/**
- * Removes what a killed run left behind in the folders these jobs write into: temporary files and
- * incomplete groups (see removeIncompleteGroups). Returns the removed paths.
- */
-export async function tidyOutputFolders(jobs: readonly BatchJob[]): Promise<string[]> {
-  const removed: string[] = [];
-  for (const folder of new Set(jobs.map((job) => job.output.folder))) {
-    // This run is about to write these names, so nothing else is at work on them: no age limit.
-    removed.push(...(await removeIncompleteGroups(folder, 0)));
-  }
-  return removed;
-}
-
-/** Fingerprint -> the complete group that holds it, for every sidecar in `folders`. */
-export async function indexDoneJobs(folders: Iterable<string>): Promise<Map<string, DoneEntry>> {
-  const done = new Map<string, DoneEntry>();
-  for (const folder of new Set(folders)) {
-    // Not ours, or damaged: not a proof that a job is done.
-    for await (const { file: sidecarFile, data } of sidecarsIn(folder)) {
-      const sidecar = data as Sidecar | null;
-      if (typeof sidecar?.fingerprint !== 'string' || typeof sidecar.output?.file !== 'string') continue;
-      const file = path.join(folder, sidecar.output.file);
-      try {
-        await fs.access(file);
-      } catch {
-        continue; // the image is gone: the job is not done any more
-      }
-      if (!done.has(sidecar.fingerprint)) {
-        done.set(sidecar.fingerprint, { sidecar, sidecarFile, file, ...(sidecar.original?.file ? { original: path.join(folder, sidecar.original.file) } : {}) });
-      }
-    }
-  }
-  return done;
-}
-
-/** The MockupRequest of a job; edit inputs are read (and may throw with a clear message). */
-export async function jobRequest(job: BatchJob, batch: Batch, read: (file: string) => Promise<Uint8Array> = readInput): Promise<MockupRequest> {
-  const input = async (file: string): Promise<InputFile> => ({ bytes: await read(file), file: path.relative(batch.root, file).split(path.sep).join('/') });
-  const edit = job.edit
-    ? {
-        image: await input(job.edit.image),
-        ...(job.edit.references.length ? { references: await Promise.all(job.edit.references.map(input)) } : {}),
-        ...(job.edit.mask ? { mask: await input(job.edit.mask) } : {}),
-      }
-    : undefined;
+/** A client that counts, per call, the requests that went out, and passes on what the answers say about the pace. */
+function countingClient(client: FoundryClient, onRequest: () => void, onPace: (limitRequests: number) => void): FoundryClient {
+  const observe = <T extends { rateLimit?: { limitRequests?: number } }>(value: T): T => {
+    if (value.rateLimit?.limitRequests) onPace(value.rateLimit.limitRequests);
+    return value;
+  };
+  const withCount = (call: CallOptions | undefined): CallOptions => ({
+    ...call,
+    onRequest: (info) => {
+      onRequest();
+      call?.onRequest?.(info);
+    },
+  });
   return {
-    promptTyped: job.promptTyped,
-    promptSent: job.promptSent,
-    ...(job.template ? { template: job.template } : {}),
-    ...(job.locale ? { locale: job.locale } : {}),
-    ...(job.styleGuide ? { styleGuide: job.styleGuide } : {}),
-    plan: job.plan,
-    n: 1,
-    variant: job.variant,
-    ...(job.quality ? { quality: job.quality } : {}),
-    outputFormat: job.format,
-    ...(job.compression !== undefined ? { outputCompression: job.compression } : {}),
-    ...(job.background ? { background: job.background } : {}),
-    ...(job.moderation ? { moderation: job.moderation } : {}),
-    folder: job.output.folder,
-    baseName: job.output.baseName,
-    batch: { file: batch.fileRelative, assetId: job.assetId },
-    ...(edit ? { edit } : {}),
+    options: client.options,
+    redact: (value) => client.redact(value),
+    generate: async (request: GenerateRequest, call?: CallOptions) => observe(await client.generate(request, withCount(call))),
+    edit: async (request: EditRequest, call?: CallOptions) => observe(await client.edit(request, withCount(call))),
   };
-}
-
-async function readInput(file: string): Promise<Uint8Array> {
-  try {
-    return await fs.readFile(file);
-  } catch (error) {
-    throw new FoundryError('validation', `Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`, { param: 'edit' });
-  }
-}
-
-/** Fingerprint of every job (reading edit inputs once per file); failures are returned as errors. */
-export async function fingerprintJobs(jobs: readonly BatchJob[], batch: Batch, connection: ConnectionInfo): Promise<Map<BatchJob, string | Error>> {
-  const cache = new Map<string, Promise<Uint8Array>>();
-  const read = (file: string): Promise<Uint8Array> => {
-    let bytes = cache.get(file);
-    if (!bytes) {
-      bytes = readInput(file);
-      cache.set(file, bytes);
-    }
-    return bytes;
-  };
-  const out = new Map<BatchJob, string | Error>();
-  for (const job of jobs) {
-    try {
-      out.set(job, requestFingerprint(await jobRequest(job, batch, read), connection));
-    } catch (error) {
-      out.set(job, error instanceof Error ? error : new Error(String(error)));
-    }
-  }
-  return out;
-}
-
-/** Which of `jobs` are done already (their fingerprint is in a sidecar next to an image in their folder). */
-export async function findDoneJobs(jobs: readonly BatchJob[], batch: Batch, connection: ConnectionInfo): Promise<Map<BatchJob, DoneEntry>> {
-  const index = await indexDoneJobs(jobs.map((j) => j.output.folder));
-  const fingerprints = await fingerprintJobs(jobs, batch, connection);
-  const done = new Map<BatchJob, DoneEntry>();
-  for (const job of jobs) {
-    const fingerprint = fingerprints.get(job);
-    const entry = typeof fingerprint === 'string' ? index.get(fingerprint) : undefined;
-    if (entry && path.dirname(entry.sidecarFile) === job.output.folder) done.set(job, entry);
-  }
-  return done;
 }
 
 export async function runBatch(batch: Batch, options: RunOptions): Promise<RunResult> {
+  const lock = await acquireBatchLock(batch, {
+    surface: options.surface ?? 'api',
+    ...(options.shard ? { shard: options.shard } : {}),
+    ...(options.waitForLock ? { wait: true } : {}),
+    ...(options.onLockWait ? { onWait: options.onLockWait } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  try {
+    return await runLocked(batch, options);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function runLocked(batch: Batch, options: RunOptions): Promise<RunResult> {
   const startedAt = options.now?.() ?? new Date();
   const jobs = jobsOfShard(batch.jobs, options.shard);
   const cleaned = await tidyOutputFolders(jobs);
-  const index = await indexDoneJobs(jobs.map((j) => j.output.folder));
-  const fingerprints = await fingerprintJobs(jobs, batch, options.connection);
+  const { done, changed, fingerprints } = await resolveDoneJobs(jobs, batch, options.connection);
 
   const results = new Map<BatchJob, JobResult>();
   const counts = { done: 0, skipped: 0, failed: 0 };
@@ -220,11 +179,11 @@ export async function runBatch(batch: Batch, options: RunOptions): Promise<RunRe
   for (const job of jobs) {
     const fingerprint = fingerprints.get(job);
     if (fingerprint instanceof Error) {
-      record({ job, status: 'failed', reason: fingerprint.message, errorKind: 'validation', attempts: 0 });
+      record({ job, status: 'failed', reason: fingerprint.message, errorKind: 'validation', attempts: 0, sent: false });
       continue;
     }
-    const entry = fingerprint ? index.get(fingerprint) : undefined;
-    if (entry && path.dirname(entry.sidecarFile) === job.output.folder) {
+    const entry = done.get(job);
+    if (entry) {
       const s = entry.sidecar;
       record({
         job,
@@ -242,30 +201,48 @@ export async function runBatch(batch: Batch, options: RunOptions): Promise<RunRe
     }
     pending.push(job);
   }
+  if (options.confirm) {
+    const model = options.connection.model;
+    const estimateUsd = isModelFamily(model) ? estimateBatch(pending, model, options.pricing).totalUsd : 0;
+    const go = await options.confirm({ jobs: jobs.length, toSend: pending.length, alreadyDone: done.size, estimateUsd });
+    if (!go) throw new RunDeclinedError('The run was not started; nothing was sent.');
+  }
   options.onProgress?.({ completed: results.size, total: jobs.length, ...counts });
 
+  const requests = new Map<BatchJob, number>();
+  let limitRequests: number | undefined;
   await runScheduled(
     pending,
     async (job, signal) => {
+      const client = countingClient(
+        options.client,
+        () => requests.set(job, (requests.get(job) ?? 0) + 1),
+        (limit) => (limitRequests = limit),
+      );
       const request = await jobRequest(job, batch);
-      const outcome = await executeRequest(request, {
-        client: options.client,
+      return executeRequest(request, {
+        client,
         connection: options.connection,
         pricing: options.pricing,
         toolVersion: options.toolVersion,
         signal,
         ...(options.now ? { now: options.now } : {}),
       });
-      return outcome;
     },
     {
       concurrency: options.concurrency ?? 2,
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.backoffBaseMs !== undefined ? { backoffBaseMs: options.backoffBaseMs } : {}),
       ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
+      ...(options.maxWaitPerJobMs !== undefined ? { maxWaitPerJobMs: options.maxWaitPerJobMs } : {}),
+      ...(options.clock ? { clock: options.clock } : {}),
+      knownIntervalMs: () => (limitRequests ? 60_000 / limitRequests : undefined),
       onEvent: (event) => options.onSchedulerEvent?.(event),
     },
     (outcome) => {
+      const sent = requests.get(outcome.item) ?? 0;
+      const note = changed.get(outcome.item);
+      const common = { attempts: sent, ...(outcome.waitedMs ? { waitedMs: outcome.waitedMs } : {}), ...(note ? { note: `Made again: the earlier image no longer proved the job done (${note}).` } : {}) };
       if (outcome.ok) {
         const written = outcome.value.mockups[0];
         record({
@@ -275,30 +252,42 @@ export async function runBatch(batch: Batch, options: RunOptions): Promise<RunRe
           ...(outcome.value.requestId ? { requestId: outcome.value.requestId } : {}),
           ...(written?.sidecar.usage?.totalTokens !== undefined ? { tokens: written.sidecar.usage.totalTokens } : {}),
           ...(outcome.value.costUsd !== undefined ? { costUsd: outcome.value.costUsd } : {}),
-          attempts: outcome.attempts,
+          ...common,
           durationMs: outcome.value.durationMs,
         });
-      } else {
-        record({
-          job: outcome.item,
-          status: 'failed',
-          reason: outcome.error.message,
-          errorKind: outcome.error.kind,
-          ...(outcome.error.requestId ? { requestId: outcome.error.requestId } : {}),
-          attempts: outcome.attempts,
-        });
+        return;
       }
+      const error = outcome.error;
+      const reason =
+        error.kind === 'cancelled' && sent > 0
+          ? `Cancelled after ${sent} request${sent === 1 ? '' : 's'}${error.message.startsWith('Cancelled while waiting') ? ', while waiting to send it again' : ''}; nothing was written.`
+          : error.message;
+      record({
+        job: outcome.item,
+        status: 'failed',
+        reason,
+        ...(outcome.stoppedBy ? { cause: `The run stopped: ${outcome.stoppedBy.message}` } : {}),
+        errorKind: error.kind,
+        ...(error.requestId ? { requestId: error.requestId } : {}),
+        ...common,
+        sent: sent > 0,
+      });
     },
   );
 
   const ordered = jobs.map((job) => results.get(job) as JobResult);
-  const report = buildReport(batch, ordered, {
-    connection: options.connection,
-    startedAt,
-    finishedAt: options.now?.() ?? new Date(),
-    ...(options.shard ? { shard: options.shard } : {}),
-    cancelled: options.signal?.aborted ?? false,
-  });
+  const report = options.client.redact(
+    buildReport(batch, ordered, {
+      connection: options.connection,
+      startedAt,
+      finishedAt: options.now?.() ?? new Date(),
+      ...(options.shard ? { shard: options.shard } : {}),
+      cancelled: options.signal?.aborted ?? false,
+      earlierRuns: options.writeReport === false ? [] : await earlierRuns(batch, options.shard),
+    }),
+  );
   const reportFiles = options.writeReport === false ? [] : await writeReports(batch, report, options.shard);
-  return { results: ordered, report, reportFiles, cleaned };
+  const redact = (text: string | undefined): string | undefined => (text === undefined ? undefined : options.client.redact(text));
+  const redacted = ordered.map((r): JobResult => (r.reason || r.cause || r.note || r.requestId ? { ...r, reason: redact(r.reason), cause: redact(r.cause), note: redact(r.note), requestId: redact(r.requestId) } : r));
+  return { results: redacted, report, reportFiles, cleaned };
 }

@@ -8,7 +8,17 @@
  * (src/client.ts `retryRequest`) sleeps for whatever `retry-after-ms`/`retry-after` says with no cap,
  * uses a fixed private backoff (0.5 s doubling to 8 s) that tests cannot shorten, and its sleep between
  * attempts ignores the AbortSignal, so a cancelled request would wait out the backoff. Our layer
- * caps service-requested waits, has a configurable base, and aborts its waits on cancel.
+ * caps service-requested waits, has a configurable base, and aborts its waits on cancel. What is
+ * retried is decided by the one rule in retry.ts, which the batch scheduler uses too.
+ *
+ * Answers are checked before anything is returned: every image (streamed final images too) is
+ * decoded from strict base64 and checked as a complete PNG/JPEG (../image/check.ts). A malformed
+ * 200, a body cut mid-way or a broken image is an `invalidResponse` failure with the request id,
+ * retried like any transient failure.
+ *
+ * Redaction: every field of a result or failure that can carry service text (message, request id,
+ * code, revised prompt, annotations) is passed through the Redactor, which knows the key and every
+ * token this client used: a service echoing the key in a header cannot leak it.
  *
  * Timeout: ours too. The SDK's `timeout` only covers the wait for response headers (it clears its
  * timer once `fetch` resolves), not reading the body or a stream; ours aborts the whole attempt.
@@ -29,9 +39,12 @@ import type {
   ImageGenerateParamsStreaming,
   ImagesResponse,
 } from 'openai/resources/images';
+import { checkImage, type CheckedFormat, decodeBase64Strict, ImageCheckError } from '../image/check';
 import { MODEL_FAMILIES, isModelFamily } from '../sizes/rules';
-import { classifyHttpError, FoundryError, isFoundryError, requestIdFromHeaders, type ErrorContext } from './errors';
-import { checkEditRequest, checkGenerateRequest, readImageInfo, sniffContentType, type ValidationReport } from './validation';
+import { classifyHttpError, FoundryError, isFoundryError, rateLimitFromHeaders, requestIdFromHeaders, type ErrorContext, type RateLimitInfo } from './errors';
+import { Redactor } from './redact';
+import { backoffMs, rateLimitWaitMs } from './retry';
+import { checkEditRequest, checkGenerateRequest, sniffContentType, type ValidationReport } from './validation';
 import type {
   CallOptions,
   ContentFilterAnnotations,
@@ -68,14 +81,15 @@ export function normalizeEndpoint(endpoint: string): NormalizedEndpoint {
   try {
     url = new URL(String(endpoint).trim());
   } catch {
-    throw new FoundryError('validation', `The endpoint "${String(endpoint)}" is not a URL: use the resource's endpoint, such as https://my-resource.openai.azure.com.`, { param: 'endpoint' });
+    // Not echoed back: what was pasted here may be a key instead of the endpoint.
+    throw new FoundryError('validation', "The endpoint is not a URL: use the resource's endpoint, such as https://my-resource.openai.azure.com (Azure portal, Keys and Endpoint).", { param: 'endpoint' });
   }
   const loopback = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i.test(url.hostname);
   if (url.protocol === 'http:' && !loopback) {
     throw new FoundryError('validation', `The endpoint ${url.host} uses plain http://, which would send your credentials unencrypted: use https://${url.host}.`, { param: 'endpoint' });
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new FoundryError('validation', `The endpoint must start with https:// (it starts with ${url.protocol}//).`, { param: 'endpoint' });
+    throw new FoundryError('validation', 'The endpoint must start with https://, such as https://my-resource.openai.azure.com.', { param: 'endpoint' });
   }
   if (url.username || url.password || url.search || url.hash) {
     throw new FoundryError('validation', 'The endpoint must not contain credentials, a query or a fragment: use just https://<resource host>.', { param: 'endpoint' });
@@ -134,15 +148,9 @@ export function createFoundryClient(options: FoundryClientOptions): FoundryClien
   const retryCapMs = options.retryCapMs ?? DEFAULT_RETRY_CAP_MS;
   const retryBaseMs = options.retryBaseMs ?? DEFAULT_RETRY_BASE_MS;
 
-  // Secrets seen by this client, scrubbed from anything it logs or throws.
-  const secrets = new Set<string>();
-  if (auth.kind === 'apiKey') secrets.add(auth.apiKey);
-  const redact = (text: string): string => {
-    let out = text;
-    for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join('***');
-    // Anything shaped like a JWT (an Entra token this client has not seen yet, e.g. in a provider's error).
-    return out.replace(/eyJ[\w-]+\.[\w.-]+/g, '***');
-  };
+  // Secrets seen by this client, scrubbed from anything it logs, returns or throws.
+  const redactor = new Redactor(auth.kind === 'apiKey' ? [auth.apiKey] : []);
+  const redact = (text: string): string => redactor.text(text);
   const inner = options.logger ?? silentLogger;
   const logger: FoundryLogger = {
     debug: (m) => inner.debug(redact(m)),
@@ -152,6 +160,13 @@ export function createFoundryClient(options: FoundryClientOptions): FoundryClien
   };
 
   const ctx: ErrorContext = { host: endpoint.host, deployment: options.deployment, apiMode: options.apiMode, apiVersion, authKind: auth.kind };
+  const imageFormats: CheckedFormat[] = options.allowWebp ? ['png', 'jpeg', 'webp'] : ['png', 'jpeg'];
+
+  // Each call in flight, by the x-ms-client-request-id it sends on every attempt: how many requests
+  // actually went out (a token failure or a cancel before sending is not one), and the headers of
+  // the latest answer (the SDK reads the body before it hands the response back, so a body that
+  // breaks would lose them).
+  const calls = new Map<string, { sent: number; headers?: Headers; onSent: () => void }>();
 
   const authFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const headers = new Headers(init?.headers);
@@ -170,10 +185,18 @@ export function createFoundryClient(options: FoundryClientOptions): FoundryClien
       if (typeof token !== 'string' || token.length === 0) {
         throw new FoundryError('auth', 'The sign-in returned an empty access token: sign in again, or use an API key.');
       }
-      secrets.add(token);
+      redactor.add(token);
       headers.set('authorization', `Bearer ${token}`);
     }
-    return fetch(input, { ...init, headers, redirect: 'manual' });
+    const state = calls.get(headers.get('x-ms-client-request-id') ?? '');
+    if (state) {
+      state.sent++;
+      state.headers = undefined;
+      state.onSent();
+    }
+    const response = await fetch(input, { ...init, headers, redirect: 'manual' });
+    if (state && response.ok) state.headers = response.headers;
+    return response;
   };
 
   const baseURL =
@@ -211,40 +234,55 @@ export function createFoundryClient(options: FoundryClientOptions): FoundryClien
     const body = await buildBody(operation, request, streaming);
     let delivered = 0;
     let attempt = 0;
-    for (;;) {
-      attempt++;
-      if (signal?.aborted) throw cancelled();
-      try {
-        const parts = await attemptOnce(operation, body, streaming, clientRequestId, call, () => {
-          delivered++;
-        });
-        const durationMs = Math.round(performance.now() - started);
-        logger.info(`${operation} ${options.deployment}: ${parts.images.length} image(s) in ${durationMs} ms, attempt ${attempt}${parts.requestId ? `, request id ${parts.requestId}` : ''}`);
-        return { ...parts, clientRequestId, durationMs, attempts: attempt, warnings };
-      } catch (raw) {
-        const error = isFoundryError(raw) ? raw : new FoundryError('network', 'Unexpected failure.', { cause: raw });
-        const canRetry = error.retryable && delivered === 0 && attempt <= maxRetries && !signal?.aborted;
-        if (!canRetry) {
-          logger.warn(`${operation} ${options.deployment} failed (${error.kind}${error.status ? `, HTTP ${error.status}` : ''}) after ${attempt} attempt(s): ${error.message}`);
-          throw attempt > 1 ? error.withAttempts(attempt) : error;
-        }
-        const wait = retryWait(error.retryAfterMs, attempt);
+    const state = { sent: 0, onSent: () => notify(call.onRequest, { attempt, maxAttempts: maxRetries + 1 }, 'onRequest') };
+    calls.set(clientRequestId, state);
+    try {
+      for (;;) {
+        attempt++;
+        if (signal?.aborted) throw cancelled();
         try {
-          call.onRetry?.({ kind: error.kind, ...(error.status !== undefined ? { status: error.status } : {}), waitMs: wait, attempt: attempt + 1, maxAttempts: maxRetries + 1, ...(error.requestId ? { requestId: error.requestId } : {}) });
-        } catch (notifyError) {
-          logger.warn(`onRetry threw: ${notifyError instanceof Error ? notifyError.message : String(notifyError)}`);
+          const parts = await attemptOnce(operation, body, streaming, clientRequestId, call, () => {
+            delivered++;
+          });
+          const durationMs = Math.round(performance.now() - started);
+          logger.info(`${operation} ${options.deployment}: ${parts.images.length} image(s) in ${durationMs} ms, attempt ${attempt}${parts.requestId ? `, request id ${parts.requestId}` : ''}`);
+          return { ...parts, clientRequestId, durationMs, attempts: state.sent, warnings };
+        } catch (raw) {
+          const error = isFoundryError(raw) ? raw : new FoundryError('network', 'Unexpected failure.', { cause: raw });
+          const canRetry = error.retryable && delivered === 0 && attempt <= maxRetries && !signal?.aborted;
+          if (!canRetry) {
+            logger.warn(`${operation} ${options.deployment} failed (${error.kind}${error.status ? `, HTTP ${error.status}` : ''}) after ${attempt} attempt(s): ${error.message}`);
+            // attempts: the requests that went out, so that callers can count what was sent (and paid).
+            throw state.sent > 0 ? error.withAttempts(state.sent) : error;
+          }
+          const wait = retryWait(error, attempt);
+          logger.info(`${operation} ${options.deployment}: ${error.kind}${error.status ? ` (HTTP ${error.status})` : ''}, retrying in ${Math.round(wait)} ms (attempt ${attempt + 1} of ${maxRetries + 1})`);
+          notify(call.onRetry, { kind: error.kind, ...(error.status !== undefined ? { status: error.status } : {}), waitMs: wait, attempt: attempt + 1, maxAttempts: maxRetries + 1, ...(error.requestId ? { requestId: error.requestId } : {}) }, 'onRetry');
+          await sleep(wait, signal);
         }
-        logger.info(`${operation} ${options.deployment}: ${error.kind}${error.status ? ` (HTTP ${error.status})` : ''}, retrying in ${Math.round(wait)} ms (attempt ${attempt + 1} of ${maxRetries + 1})`);
-        await sleep(wait, signal);
       }
+    } finally {
+      calls.delete(clientRequestId);
     }
   }
 
-  /** The service's wait when it named one (capped), else exponential backoff with jitter (capped). */
-  function retryWait(retryAfterMs: number | undefined, attempt: number): number {
-    if (retryAfterMs !== undefined) return Math.min(retryAfterMs, retryCapMs);
-    const exponential = Math.min(retryCapMs, retryBaseMs * 2 ** (attempt - 1));
-    return exponential * (0.5 + Math.random() * 0.5);
+  /** A caller's progress hook must not break the request. */
+  function notify<T>(hook: ((info: T) => void) | undefined, info: T, name: string): void {
+    try {
+      hook?.(info);
+    } catch (error) {
+      logger.warn(`${name} threw: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  /** The one rule's waits (retry.ts): a 429 by the service's wait or the deployment's pace, the rest by backoff. */
+  function retryWait(error: FoundryError, attempt: number): number {
+    if (error.kind === 'rateLimited') {
+      const limit = error.rateLimit?.limitRequests;
+      return rateLimitWaitMs({ retryAfterMs: error.retryAfterMs, ...(limit ? { intervalMs: 60_000 / limit } : {}), consecutive: attempt, baseMs: retryBaseMs, capMs: retryCapMs });
+    }
+    if (error.retryAfterMs !== undefined) return Math.min(error.retryAfterMs, retryCapMs);
+    return backoffMs(attempt, { baseMs: retryBaseMs, capMs: retryCapMs });
   }
 
   async function buildBody(operation: Operation, request: GenerateRequest | EditRequest, streaming: boolean): Promise<Record<string, unknown>> {
@@ -302,7 +340,7 @@ export function createFoundryClient(options: FoundryClientOptions): FoundryClien
             ? await sdk.images.generate(body as unknown as ImageGenerateParamsNonStreaming, requestOptions).withResponse()
             : await sdk.images.edit(body as unknown as ImageEditParamsNonStreaming, requestOptions).withResponse();
         headers = response.headers;
-        return fromResponse(data, response.headers, body);
+        return await fromResponse(data, response.headers, body);
       }
       const { data: stream, response } =
         operation === 'generate'
@@ -318,16 +356,21 @@ export function createFoundryClient(options: FoundryClientOptions): FoundryClien
       for await (const event of stream) {
         if (event.type.endsWith('.partial_image')) {
           const partial = event as { partial_image_index: number; b64_json: string; output_format?: string; size?: string };
-          const bytes = decodeBase64(partial.b64_json);
-          onDelivered();
+          let bytes: Uint8Array;
           try {
-            call.onPartialImage?.({ index: partial.partial_image_index, bytes, format: formatOf(bytes, partial.output_format, body), ...(partial.size ? { size: partial.size } : {}) });
+            bytes = decodeBase64Strict(partial.b64_json);
+            await checkImage(bytes, { formats: imageFormats });
           } catch (error) {
-            logger.warn(`onPartialImage threw: ${error instanceof Error ? error.message : String(error)}`);
+            // A preview only: a broken one is left out, never shown; the final image decides.
+            if (!(error instanceof ImageCheckError)) throw error;
+            logger.warn(`${options.deployment}: partial image ${partial.partial_image_index} left out: ${error.message}`);
+            continue;
           }
+          onDelivered();
+          notify(call.onPartialImage, { index: partial.partial_image_index, bytes, format: formatOf(bytes, partial.output_format, body), ...(partial.size ? { size: redact(partial.size) } : {}) }, 'onPartialImage');
         } else if (event.type.endsWith('.completed')) {
           const done = event as { b64_json: string; output_format?: string; size?: string; quality?: string; background?: string; created_at?: number; usage?: unknown };
-          images.push(toImage(done.b64_json, done.output_format, body));
+          images.push(await toImage(done.b64_json, done.output_format, body, headers));
           usage = addUsage(usage, toUsage(done.usage));
           size = done.size ?? size;
           quality = done.quality ?? quality;
@@ -337,20 +380,18 @@ export function createFoundryClient(options: FoundryClientOptions): FoundryClien
       }
       // The SDK ends the iteration quietly when the request is aborted.
       if (controller.signal.aborted) throw new DOMException('aborted', 'AbortError');
-      if (images.length === 0) {
-        throw new FoundryError('network', 'The image stream ended before the final image arrived. Try again.', { requestId: requestIdFromHeaders(headers) });
-      }
-      return {
+      if (images.length === 0) throw brokenAnswer('the image stream ended before the final image arrived', headers);
+      return redactor.value({
         images,
         ...sizeOf(size, images),
         ...(quality ? { quality } : {}),
         ...(background ? { background } : {}),
         ...(usage ? { usage } : {}),
         ...(created !== undefined ? { created } : {}),
-        ...requestIdPart(headers),
-      };
+        ...headerParts(headers),
+      });
     } catch (error) {
-      throw scrub(toFoundryError(error, { timedOut, cancelled: call.signal?.aborted === true, headers }));
+      throw redactor.error(toFoundryError(error, { timedOut, cancelled: call.signal?.aborted === true, headers: headers ?? calls.get(clientRequestId)?.headers }));
     } finally {
       clearTimeout(timer);
       call.signal?.removeEventListener('abort', onAbort);
@@ -375,62 +416,64 @@ export function createFoundryClient(options: FoundryClientOptions): FoundryClien
         return probe.kind === 'safety' ? probe : classifyHttpError(500, { error: body }, headers, ctx);
       }
     }
-    if (error instanceof SyntaxError) {
-      return new FoundryError('unavailable', `The service at ${ctx.host} sent a response that is not valid JSON, so no image could be read. Try again; if it persists, check the endpoint.`, { status: 200, requestId: requestIdFromHeaders(state.headers), cause: error });
-    }
+    if (error instanceof SyntaxError) return brokenAnswer('its body is not valid JSON', state.headers, error);
     const detail = redact(describeNetworkError(error));
-    return new FoundryError('network', `Could not reach ${ctx.host} (${detail}). Check the endpoint, your network or proxy, and try again.`, { requestId: requestIdFromHeaders(state.headers), cause: error });
+    // Headers arrived, then the connection broke: the service answered, the answer is incomplete.
+    if (state.headers) return brokenAnswer(`the connection broke before the answer was complete (${detail})`, state.headers, error);
+    return new FoundryError('network', `Could not reach ${ctx.host} (${detail}). Check the endpoint, your network or proxy, and try again.`, { cause: error });
   }
 
-  /** A copy without any credential in its message (a service or provider may echo one back). */
-  function scrub(error: FoundryError): FoundryError {
-    const message = redact(error.message);
-    if (message === error.message) return error;
-    return new FoundryError(error.kind, message, {
-      status: error.status,
-      requestId: error.requestId,
-      param: error.param,
-      retryAfterMs: error.retryAfterMs,
-      code: error.code,
-      safety: error.safety,
-      categories: error.categories,
-      attempts: error.attempts,
-    });
+  /** The service answered (HTTP 200), but what it sent cannot be used: retryable, with the request id. */
+  function brokenAnswer(detail: string, headers: Headers | undefined, cause?: unknown): FoundryError {
+    const requestId = requestIdFromHeaders(headers);
+    const message = `The service at ${ctx.host} answered, but the answer was broken: ${detail}. Nothing was written; try again, and if it persists, check the endpoint or any proxy in between.`;
+    return new FoundryError('invalidResponse', requestId ? `${message} (request id ${requestId})` : message, { status: 200, ...(requestId ? { requestId } : {}), ...(cause !== undefined ? { cause } : {}) });
   }
 
   function cancelled(): FoundryError {
     return new FoundryError('cancelled', 'The request was cancelled.');
   }
 
-  function fromResponse(data: ImagesResponse, headers: Headers, body: Record<string, unknown>): Omit<ImageResult, 'clientRequestId' | 'durationMs' | 'attempts' | 'warnings'> {
-    if (!data || typeof data !== 'object' || !Array.isArray(data.data)) {
-      throw new FoundryError('unavailable', `The service at ${ctx.host} answered without images. Try again.`, { status: 200, requestId: requestIdFromHeaders(headers) });
+  async function fromResponse(data: ImagesResponse, headers: Headers, body: Record<string, unknown>): Promise<Omit<ImageResult, 'clientRequestId' | 'durationMs' | 'attempts' | 'warnings'>> {
+    if (!data || typeof data !== 'object' || !Array.isArray(data.data) || data.data.length === 0) {
+      throw brokenAnswer('it holds no images', headers);
     }
-    const images = data.data.map((item) => {
-      if (typeof item.b64_json !== 'string') {
-        throw new FoundryError('unavailable', 'The service returned an image without data (b64_json). Try again.', { status: 200, requestId: requestIdFromHeaders(headers) });
-      }
-      const record = item as unknown as Record<string, unknown>;
+    const images: GeneratedImage[] = [];
+    for (const [index, item] of data.data.entries()) {
+      const record: unknown = item;
+      if (!isRecord(record) || typeof item.b64_json !== 'string') throw brokenAnswer(`image ${index + 1} has no data (b64_json)`, headers);
       const contentFilter: ContentFilterAnnotations = {
         ...(isRecord(record['content_filter_results']) ? { contentFilterResults: record['content_filter_results'] } : {}),
         ...(isRecord(record['prompt_filter_results']) ? { promptFilterResults: record['prompt_filter_results'] } : {}),
       };
-      return {
-        ...toImage(item.b64_json, data.output_format, body),
-        ...(item.revised_prompt ? { revisedPrompt: item.revised_prompt } : {}),
+      images.push({
+        ...(await toImage(item.b64_json, data.output_format, body, headers, data.data.length > 1 ? index + 1 : undefined)),
+        ...(typeof item.revised_prompt === 'string' && item.revised_prompt ? { revisedPrompt: item.revised_prompt } : {}),
         ...(Object.keys(contentFilter).length ? { contentFilter } : {}),
-      };
-    });
+      });
+    }
     const usage = toUsage(data.usage);
-    return {
+    return redactor.value({
       images,
-      ...sizeOf(data.size, images),
-      ...(data.quality ? { quality: data.quality } : {}),
-      ...(data.background ? { background: data.background } : {}),
+      ...sizeOf(typeof data.size === 'string' ? data.size : undefined, images),
+      ...(typeof data.quality === 'string' && data.quality ? { quality: data.quality } : {}),
+      ...(typeof data.background === 'string' && data.background ? { background: data.background } : {}),
       ...(usage ? { usage } : {}),
       ...(typeof data.created === 'number' ? { created: data.created } : {}),
-      ...requestIdPart(headers),
-    };
+      ...headerParts(headers),
+    });
+  }
+
+  /** Decodes and checks one returned image: strict base64, then a complete PNG/JPEG (image/check.ts). */
+  async function toImage(b64: string, reportedFormat: string | undefined, body: Record<string, unknown>, headers: Headers | undefined, number?: number): Promise<GeneratedImage> {
+    try {
+      const bytes = decodeBase64Strict(b64);
+      const checked = await checkImage(bytes, { formats: imageFormats });
+      return { bytes, format: checked.format === 'webp' ? 'webp' : formatOf(bytes, reportedFormat, body), width: checked.width, height: checked.height };
+    } catch (error) {
+      if (error instanceof ImageCheckError) throw brokenAnswer(`${number ? `image ${number}: ` : ''}${error.message}`, headers, error);
+      throw error;
+    }
   }
 
   return {
@@ -457,6 +500,7 @@ export function createFoundryClient(options: FoundryClientOptions): FoundryClien
       throwIfInvalid(report);
       return run('edit', request, call, report.warnings);
     },
+    redact: <T>(value: T): T => redactor.value(value),
   };
 }
 
@@ -486,9 +530,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-function requestIdPart(headers: Headers | undefined): { requestId?: string } {
+function headerParts(headers: Headers | undefined): { requestId?: string; rateLimit?: RateLimitInfo } {
   const requestId = requestIdFromHeaders(headers);
-  return requestId ? { requestId } : {};
+  const rateLimit = rateLimitFromHeaders(headers);
+  return { ...(requestId ? { requestId } : {}), ...(rateLimit ? { rateLimit } : {}) };
 }
 
 function sizeOf(reported: string | undefined, images: readonly GeneratedImage[]): { size?: string } {
@@ -497,22 +542,11 @@ function sizeOf(reported: string | undefined, images: readonly GeneratedImage[])
   return first?.width && first.height ? { size: `${first.width}x${first.height}` } : {};
 }
 
-function decodeBase64(text: string): Uint8Array {
-  const buffer = Buffer.from(text, 'base64');
-  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-}
-
 function formatOf(bytes: Uint8Array, reported: string | undefined, body: Record<string, unknown>): OutputFormat {
   const sniffed = sniffContentType(bytes);
   if (sniffed) return sniffed === 'image/png' ? 'png' : sniffed === 'image/jpeg' ? 'jpeg' : 'webp';
   const named = reported ?? body['output_format'];
   return named === 'jpeg' || named === 'webp' ? named : 'png';
-}
-
-function toImage(b64: string, reportedFormat: string | undefined, body: Record<string, unknown>): GeneratedImage {
-  const bytes = decodeBase64(b64);
-  const info = readImageInfo(bytes);
-  return { bytes, format: formatOf(bytes, reportedFormat, body), ...(info ? { width: info.width, height: info.height } : {}) };
 }
 
 function num(value: unknown): number {

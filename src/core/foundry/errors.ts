@@ -2,23 +2,10 @@
  * Typed failures of the Foundry image client, each with a message a user can act on.
  * Classification follows docs/foundry-image-api.md §6.
  */
+import { type FoundryErrorKind, isRetryable } from './retry';
 import type { ApiMode } from './types';
 
-export type FoundryErrorKind =
-  | 'safety'
-  | 'auth'
-  | 'permission'
-  | 'blocked'
-  | 'notFound'
-  | 'rateLimited'
-  /** The service answered, but the answer was broken (not an image, cut short, malformed JSON). */
-  | 'invalidResponse'
-  | 'invalidRequest'
-  | 'unavailable'
-  | 'timeout'
-  | 'network'
-  | 'cancelled'
-  | 'validation';
+export type { FoundryErrorKind } from './retry';
 
 export interface FoundryErrorInit {
   readonly status?: number;
@@ -34,7 +21,17 @@ export interface FoundryErrorInit {
   readonly attempts?: number;
   /** For `validation`: every problem found, not only the first. */
   readonly problems?: readonly ValidationProblem[];
+  /** The deployment's rate limit as its headers stated it, when they did. */
+  readonly rateLimit?: RateLimitInfo;
   readonly cause?: unknown;
+}
+
+/** What a response's `x-ratelimit-*` headers say about the deployment's pace. */
+export interface RateLimitInfo {
+  /** Requests (images) the deployment accepts per minute (`x-ratelimit-limit-requests`). */
+  readonly limitRequests?: number;
+  /** Requests left in the current window (`x-ratelimit-remaining-requests`). */
+  readonly remainingRequests?: number;
 }
 
 export interface ValidationProblem {
@@ -55,6 +52,7 @@ export class FoundryError extends Error {
   readonly categories?: readonly string[];
   readonly attempts?: number;
   readonly problems?: readonly ValidationProblem[];
+  readonly rateLimit?: RateLimitInfo;
 
   constructor(kind: FoundryErrorKind, message: string, init: FoundryErrorInit = {}) {
     super(message);
@@ -68,23 +66,33 @@ export class FoundryError extends Error {
     if (init.categories !== undefined) this.categories = init.categories;
     if (init.attempts !== undefined) this.attempts = init.attempts;
     if (init.problems !== undefined) this.problems = init.problems;
+    if (init.rateLimit !== undefined) this.rateLimit = init.rateLimit;
     // Not enumerable: the underlying error is for debugging, never serialised with the error.
     if (init.cause !== undefined) Object.defineProperty(this, 'cause', { value: init.cause, enumerable: false, configurable: true, writable: true });
   }
 
-  /** Whether the client's retry layer may try again after this failure. */
+  /** Whether a retry layer may try again after this failure (the one rule: retry.ts). */
   get retryable(): boolean {
-    return this.kind === 'rateLimited' || this.kind === 'network' || (this.kind === 'unavailable' && this.status !== undefined && this.status !== 200) || (this.kind === 'timeout' && this.status === 408);
+    return isRetryable(this.kind, this.status);
   }
 
   /** A copy with more context (request id suffix, attempt count); used by the retry layer. */
   withAttempts(attempts: number): FoundryError {
-    const copy = new FoundryError(this.kind, this.message, { ...this.fields(), attempts, cause: (this as { cause?: unknown }).cause });
-    copy.stack = this.stack;
+    return this.copy({ attempts });
+  }
+
+  /** A copy with some fields (and the message) replaced; the cause is kept unless `cause` is given. */
+  copy(changes: FoundryErrorInit & { readonly message?: string } = {}): FoundryError {
+    const { message, ...init } = changes;
+    const cause = 'cause' in changes ? changes.cause : (this as { cause?: unknown }).cause;
+    const copy = new FoundryError(this.kind, message ?? this.message, { ...this.fields(), ...init, cause });
+    // The stack's first line repeats the message: keep the original stack only for the same message.
+    if (message === undefined || message === this.message) copy.stack = this.stack;
     return copy;
   }
 
-  private fields(): FoundryErrorInit {
+  /** The fields as an init object (undefined ones included, which the constructor skips). */
+  fields(): FoundryErrorInit {
     return {
       status: this.status,
       requestId: this.requestId,
@@ -93,7 +101,9 @@ export class FoundryError extends Error {
       code: this.code,
       safety: this.safety,
       categories: this.categories,
+      attempts: this.attempts,
       problems: this.problems,
+      rateLimit: this.rateLimit,
     };
   }
 }
@@ -166,6 +176,19 @@ export function requestIdFromHeaders(headers: Headers | undefined): string | und
   return headers.get('apim-request-id') ?? headers.get('x-request-id') ?? undefined;
 }
 
+/** The deployment's pace from `x-ratelimit-limit-requests` / `x-ratelimit-remaining-requests`, when present. */
+export function rateLimitFromHeaders(headers: Headers | undefined): RateLimitInfo | undefined {
+  if (!headers) return undefined;
+  const count = (name: string): number | undefined => {
+    const value = Number(headers.get(name)?.trim() ?? '');
+    return headers.has(name) && Number.isFinite(value) && value >= 0 ? value : undefined;
+  };
+  const limitRequests = count('x-ratelimit-limit-requests');
+  const remainingRequests = count('x-ratelimit-remaining-requests');
+  if (limitRequests === undefined && remainingRequests === undefined) return undefined;
+  return { ...(limitRequests !== undefined ? { limitRequests } : {}), ...(remainingRequests !== undefined ? { remainingRequests } : {}) };
+}
+
 function safetyCategories(error: ServiceErrorBody, message: string): string[] {
   const categories = new Set<string>();
   const inner = asRecord(error.inner_error) ?? asRecord(error.innererror);
@@ -201,6 +224,7 @@ export function classifyHttpError(status: number, body: unknown, headers: Header
   const param = str(error.param);
   const requestId = requestIdFromHeaders(headers);
   const retryAfterMs = retryAfterFromHeaders(headers);
+  const rateLimit = rateLimitFromHeaders(headers);
   const inner = asRecord(error.inner_error) ?? asRecord(error.innererror);
   const innerCode = str(inner?.['code']);
   const base = { status, requestId, code, ...(param ? { param } : {}) };
@@ -263,7 +287,7 @@ export function classifyHttpError(status: number, body: unknown, headers: Header
     return new FoundryError(
       'rateLimited',
       withRequestId(`${what}${wait} Wait and try again, lower the number of images per request, or raise the deployment's quota.`, requestId),
-      { ...base, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) },
+      { ...base, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}), ...(rateLimit ? { rateLimit } : {}) },
     );
   }
 

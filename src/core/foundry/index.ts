@@ -14,6 +14,8 @@ export {
   classifyHttpError,
   retryAfterFromHeaders,
   requestIdFromHeaders,
+  rateLimitFromHeaders,
+  type RateLimitInfo,
   type FoundryErrorKind,
   type FoundryErrorInit,
   type ValidationProblem,
@@ -36,4 +38,6 @@ export {
   type ValidationContext,
   type ValidationReport,
 } from './validation';
+export { Redactor, REDACTED } from './redact';
+export { retryClass, isRetryable, isFatalForRun, backoffMs, rateLimitWaitMs, type RetryClass, type BackoffOptions, type RateLimitWaitInput } from './retry';
 export type * from './types';

@@ -3,6 +3,7 @@
  * wire; the mapping lives in client.ts. Sources: docs/foundry-image-api.md.
  */
 import type { ModelFamily } from '../sizes/rules';
+import type { RateLimitInfo } from './errors';
 
 export type { ModelFamily } from '../sizes/rules';
 
@@ -99,6 +100,8 @@ export interface CallOptions {
   /** Aborts the request; the call then rejects with a `cancelled` FoundryError and returns nothing. */
   readonly signal?: AbortSignal;
   readonly onPartialImage?: (partial: PartialImage) => void;
+  /** Each time a request actually goes out (the first and every retry): callers count what is sent. */
+  readonly onRequest?: (info: { readonly attempt: number; readonly maxAttempts: number }) => void;
   /** Told before each wait between attempts, so that a surface can say why it is waiting and for how long. */
   readonly onRetry?: (notice: RetryNotice) => void;
 }
@@ -150,8 +153,10 @@ export interface ImageResult {
   /** The `x-ms-client-request-id` this client sent (the same on every attempt). */
   readonly clientRequestId: string;
   readonly durationMs: number;
-  /** 1 + retries. */
+  /** Requests sent for this result: 1 + retries. */
   readonly attempts: number;
+  /** The deployment's pace as the answer's x-ratelimit-* headers stated it. */
+  readonly rateLimit?: RateLimitInfo;
   readonly created?: number;
   /** Things worth telling the user that did not stop the request (prompt length, experimental size, ...). */
   readonly warnings: string[];
@@ -161,4 +166,9 @@ export interface FoundryClient {
   readonly options: Readonly<Omit<FoundryClientOptions, 'auth'>> & { readonly authKind: FoundryAuth['kind'] };
   generate(request: GenerateRequest, options?: CallOptions): Promise<ImageResult>;
   edit(request: EditRequest, options?: CallOptions): Promise<ImageResult>;
+  /**
+   * `value` (text, or plain data such as a report) with this client's key and tokens, and anything
+   * shaped like a token, replaced by ***: for output built from what the service sent.
+   */
+  redact<T>(value: T): T;
 }

@@ -11,7 +11,7 @@ import { assetBaseName, fileNameProblem } from '../assets/naming';
 import { type FileRecord, serializeSidecar, type Sidecar, sidecarFileName, type SidecarStep } from '../assets/sidecar';
 import type { CallOptions, EditRequest, FoundryClient, GenerateRequest, GeneratedImage, ImageInput, ImageResult, PartialImage, RetryNotice } from '../foundry';
 import { FoundryError, readImageInfo } from '../foundry';
-import { applyPlan, maskFileName, originalFileName } from '../image';
+import { applyPlan, asProcessingFailure, maskFileName, originalFileName } from '../image';
 import { keepOutsideMask } from '../image/inpaint';
 import { costFromUsage, type Pricing } from '../pricing';
 import { formatSize } from '../sizes/rules';
@@ -66,13 +66,17 @@ export async function executeRequest(request: MockupRequest, context: MockupCont
     const serviceFormat: ImageFormat = image.format === 'jpeg' ? 'jpeg' : 'png';
     let applied: Processed | undefined;
     if (needsProcessing) {
-      const plan = await applyPlan(image.bytes, request.plan, { format, ...(request.outputCompression !== undefined ? { compression: request.outputCompression } : {}) });
+      const plan = await applyPlan(image.bytes, request.plan, { format, ...(request.outputCompression !== undefined ? { compression: request.outputCompression } : {}) }).catch((error: unknown) => {
+        throw asProcessingFailure(error, result.requestId);
+      });
       if (plan.steps.length > 0) applied = plan;
     }
     if (keep) {
       // The inpaint's exact-size result keeps every pixel outside the painted region.
       const source = applied ?? { ...sizeOfImage(image), sourceSize: sizeOfImage(image) };
-      const kept = await keepOutsideMask(keep.input, applied?.bytes ?? image.bytes, keep.mask, { seam: keep.seam });
+      const kept = await keepOutsideMask(keep.input, applied?.bytes ?? image.bytes, keep.mask, { seam: keep.seam }).catch((error: unknown) => {
+        throw asProcessingFailure(error, result.requestId);
+      });
       applied = {
         bytes: kept.bytes,
         format: kept.format,

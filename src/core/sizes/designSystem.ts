@@ -1,11 +1,13 @@
 /**
  * Workspace and user presets. The VS Code adapter (or the CLI) reads `.vscode/mockups.json` and the
  * `foundryMockups.presets` setting and passes the text / value in; this module parses them (JSON
- * with comments), validates them against schemas/mockups.schema.json with ajv, and merges them with
+ * with comments, with jsonc-parser as VS Code does: ../json.ts), validates them against
+ * schemas/mockups.schema.json (the one ajv configuration: ../jsonSchema.ts), and merges them with
  * the built-in catalogue. Problems name the file and the entry; a bad entry is skipped, the rest load.
  */
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import schema from '../../../schemas/mockups.schema.json';
+import { parseJson, positionInText } from '../json';
+import { type ErrorObject, schemaValidator, type ValidateFunction } from '../jsonSchema';
 import { BUILT_IN_PRESETS, type Preset, type PresetOrigin } from './presets';
 import { cssTarget, type Fit, TargetError } from './target';
 
@@ -35,12 +37,13 @@ export interface PresetCatalogue extends ParsedPresets {
 
 /** Parses the contents of `.vscode/mockups.json` (`fileLabel` names it in problems). */
 export function parseDesignSystem(text: string, fileLabel: string = DESIGN_SYSTEM_FILE): ParsedPresets {
-  let value: unknown;
-  try {
-    value = JSON.parse(stripJsonComments(text)) as unknown;
-  } catch (error) {
-    return { presets: [], problems: [{ file: fileLabel, message: `not valid JSON: ${jsonErrorAt(text, error)}` }] };
+  const json = parseJson(text.replace(/^\uFEFF/, ''), { comments: true });
+  const [syntax] = json.problems;
+  if (syntax) {
+    const at = positionInText(text, syntax.offset);
+    return { presets: [], problems: [{ file: fileLabel, message: `not valid JSON: ${syntax.message.replace(/\.$/, '')} at line ${at.line + 1}, column ${at.column + 1}` }] };
   }
+  const value = json.value;
   const validate = validators().file;
   if (!isObject(value) || !Array.isArray(value.presets)) {
     validate(value);
@@ -154,22 +157,8 @@ export function loadPresetCatalogue(input: { workspace?: { text: string; fileLab
 
 // --- validation ----------------------------------------------------------------------------------
 
-let compiled: { file: ValidateFunction; preset: ValidateFunction } | undefined;
-
 function validators(): { file: ValidateFunction; preset: ValidateFunction } {
-  if (!compiled) {
-    const ajv = new Ajv({ allErrors: true, strict: true });
-    // Editor-only keywords (VS Code's JSON language service), ignored by validation.
-    ajv.addKeyword('markdownDescription');
-    ajv.addKeyword('defaultSnippets');
-    ajv.addKeyword('enumDescriptions');
-    ajv.addSchema(schema);
-    const file = ajv.getSchema(schema.$id);
-    const preset = ajv.compile({ $ref: `${schema.$id}#/definitions/preset` });
-    if (!file) throw new Error('mockups.schema.json did not compile');
-    compiled = { file, preset };
-  }
-  return compiled;
+  return { file: schemaValidator(schema), preset: schemaValidator(schema, '#/definitions/preset') };
 }
 
 function describeErrors(errors: readonly ErrorObject[] | null | undefined, prefix: string): string {
@@ -202,56 +191,6 @@ function describeErrors(errors: readonly ErrorObject[] | null | undefined, prefi
     seen.add(prefix + text);
   }
   return [...seen].join('; ');
-}
-
-// --- JSON with comments ------------------------------------------------------------------------
-
-/**
- * Blanks out // and /* *\/ comments and trailing commas (as VS Code allows in .vscode files),
- * keeping every other character at its offset so parse errors point at the right place.
- */
-export function stripJsonComments(text: string): string {
-  const out = [...text];
-  let i = 0;
-  let lastSignificant = -1; // index of the last non-space character outside comments
-  const blank = (from: number, to: number): void => {
-    for (let k = from; k < to; k++) if (out[k] !== '\n' && out[k] !== '\r') out[k] = ' ';
-  };
-  while (i < out.length) {
-    const c = out[i];
-    if (c === '"') {
-      let j = i + 1;
-      while (j < out.length && out[j] !== '"') j += out[j] === '\\' ? 2 : 1;
-      lastSignificant = j;
-      i = j + 1;
-    } else if (c === '/' && out[i + 1] === '/') {
-      let j = i;
-      while (j < out.length && out[j] !== '\n') j++;
-      blank(i, j);
-      i = j;
-    } else if (c === '/' && out[i + 1] === '*') {
-      const end = text.indexOf('*/', i + 2);
-      const j = end < 0 ? out.length : end + 2;
-      blank(i, j);
-      i = j;
-    } else {
-      if ((c === '}' || c === ']') && lastSignificant >= 0 && out[lastSignificant] === ',') out[lastSignificant] = ' ';
-      if (c !== undefined && !/\s/.test(c)) lastSignificant = i;
-      i++;
-    }
-  }
-  return out.join('');
-}
-
-function jsonErrorAt(text: string, error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  const match = /position (\d+)/.exec(message);
-  if (!match) return message;
-  const position = Number(match[1]);
-  const before = [...text].slice(0, position).join('');
-  const line = before.split('\n').length;
-  const column = position - before.lastIndexOf('\n');
-  return `${message.replace(/ in JSON at position \d+.*$/, '')} at line ${line}, column ${column}`;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
