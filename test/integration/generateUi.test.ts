@@ -119,7 +119,8 @@ describeUi('Generate Mockup in the workbench UI (Chromium)', function (driver) {
 
     await answerGenerateFlow(driver, { prompt: 'Settings screen with dark mode toggle', preset: 'og-image', folder, screenshot: 'generate-palette-sizes' });
 
-    const files = await waitForFiles(path.join(root, folder), (f) => f.some((n) => n.endsWith('.mockup.json')), 'the sidecar');
+    // The image is written last (the sidecar first, as the group's manifest): wait for it.
+    const files = await waitForFiles(path.join(root, folder), (f) => f.includes('empty-inbox-illustration-instagram-square.png'), 'the image');
     assert.deepEqual(files, [
       'settings-screen-dark-mode-toggle-og-image.original.png',
       'settings-screen-dark-mode-toggle-og-image.png',
@@ -147,7 +148,8 @@ describeUi('Generate Mockup in the workbench UI (Chromium)', function (driver) {
 
     await answerGenerateFlow(driver, { prompt: 'Empty inbox illustration', preset: 'instagram-square' });
 
-    const files = await waitForFiles(path.join(root, folder), (f) => f.some((n) => n.endsWith('.mockup.json')), 'the sidecar');
+    // The image is written last (the sidecar first, as the group's manifest): wait for it.
+    const files = await waitForFiles(path.join(root, folder), (f) => f.includes('empty-inbox-illustration-instagram-square.png'), 'the image');
     assert.ok(files.includes('empty-inbox-illustration-instagram-square.png'), JSON.stringify(files));
     const info = await readImageInfo(await fs.readFile(path.join(root, folder, 'empty-inbox-illustration-instagram-square.png')));
     assert.deepEqual([info.width, info.height], [1080, 1080]);
