@@ -1,13 +1,13 @@
-import * as vscode from 'vscode';
 import type { ConnectionSettings } from '../core/connection';
 import type { FoundryAuth } from '../core/foundry';
+import { setting } from '../host/settings';
 import type { UserInterface } from '../host/ui';
 import type { ApiKeyStore } from './apiKeyStore';
 import { createAzureIdentityCredential, tokenGetter } from './azureIdentity';
 
 /** Which VS Code authentication provider to ask for a Microsoft account session. */
 export function microsoftProviderId(): string {
-  return vscode.workspace.getConfiguration('foundryMockups').get<boolean>('sovereignCloud', false) ? 'microsoft-sovereign-cloud' : 'microsoft';
+  return setting('sovereignCloud') ? 'microsoft-sovereign-cloud' : 'microsoft';
 }
 
 /** The scopes of a session request: the Entra scope, plus the tenant in VS Code's own form. */

@@ -5,14 +5,11 @@
  */
 import * as vscode from 'vscode';
 import type { ParsedBatch } from '../core/batch/parse';
-import { isModelFamily, type ModelFamily } from '../core/sizes/rules';
+import { configuredModel } from '../host/connection';
 import { loadPresets } from '../host/presets';
 import type { Services } from '../host/services';
 
-export function configuredModel(): ModelFamily {
-  const model = vscode.workspace.getConfiguration('foundryMockups').get<string>('model', 'gpt-image-2');
-  return isModelFamily(model) ? model : 'gpt-image-2';
-}
+export { configuredModel };
 
 /** The text of the batch file: the open editor's (unsaved edits included), else the file's. */
 export async function batchText(uri: vscode.Uri): Promise<string> {

@@ -3,6 +3,7 @@ import { apiVersionProblem, deploymentProblem, endpointProblem, parseConnectionS
 import { DEFAULT_DATED_API_VERSION } from '../core/foundry';
 import { MODEL_FAMILIES } from '../core/sizes/rules';
 import type { Services } from '../host/services';
+import { setting, updateSetting } from '../host/settings';
 import { connect, readConnectionSettings } from '../host/connection';
 import { showFailure } from '../host/failure';
 import { withCancellableProgress } from '../host/progress';
@@ -31,14 +32,13 @@ export async function run(services: Services, options?: unknown): Promise<boolea
     return true;
   }
   const current = readConnectionSettings();
-  const existing = vscode.workspace.getConfiguration('foundryMockups');
   const title = (step: number, what: string): string => vscode.l10n.t('Configure Connection ({0}/5): {1}', step, what);
 
   const typed = await services.ui.showInputBox({
     title: title(1, vscode.l10n.t('endpoint')),
     prompt: vscode.l10n.t('Your resource\'s endpoint (Azure portal: Keys and Endpoint; Foundry portal: the resource overview), or the deployment\'s Target URI.'),
     placeHolder: 'https://my-resource.openai.azure.com',
-    value: existing.get<string>('endpoint') ?? '',
+    value: setting('endpoint'),
     ignoreFocusOut: true,
     validateInput: (value) => {
       const problem = endpointProblem(value);
@@ -56,7 +56,7 @@ export async function run(services: Services, options?: unknown): Promise<boolea
     title: title(2, vscode.l10n.t('deployment')),
     prompt: vscode.l10n.t('The name of your gpt-image deployment (Foundry portal: Deployments).'),
     placeHolder: 'gpt-image-2',
-    value: target?.deployment ?? (existing.get<string>('deployment') || 'gpt-image-2'),
+    value: target?.deployment ?? (setting('deployment') || 'gpt-image-2'),
     ignoreFocusOut: true,
     validateInput: (value) => deploymentProblem(value),
   });
@@ -76,7 +76,7 @@ export async function run(services: Services, options?: unknown): Promise<boolea
   if (apiMode.value === 'dated') {
     const version = await services.ui.showInputBox({
       title: vscode.l10n.t('Configure Connection: api-version'),
-      value: target?.apiVersion ?? (existing.get<string>('apiVersion') || DEFAULT_DATED_API_VERSION),
+      value: target?.apiVersion ?? (setting('apiVersion') || DEFAULT_DATED_API_VERSION),
       ignoreFocusOut: true,
       validateInput: (value) => apiVersionProblem(value.trim()),
     });
@@ -105,14 +105,13 @@ export async function run(services: Services, options?: unknown): Promise<boolea
 }
 
 async function save(raw: RawConnectionSettings): Promise<void> {
-  const config = vscode.workspace.getConfiguration('foundryMockups');
   const workspace = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
   for (const key of KEYS) {
     const value = raw[key];
     if (value === undefined) continue;
     // Sign-in settings are application-scoped (a workspace must not choose how you sign in).
     const target = APPLICATION_SCOPED.has(key) ? vscode.ConfigurationTarget.Global : workspace;
-    await config.update(key, typeof value === 'string' ? value.trim() : value, target);
+    await updateSetting(key, typeof value === 'string' ? value.trim() : value, target);
   }
 }
 

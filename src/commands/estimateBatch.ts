@@ -1,9 +1,8 @@
 import * as vscode from 'vscode';
 import { chooseBatchFile, configuredModel, parseBatchFile } from '../batch/load';
-import { readConnectionSettings } from '../host/connection';
+import { configuredPricing, readConnectionSettings } from '../host/connection';
 import { endpointHost } from '../core/connection';
 import { estimateBatch, estimateSummary, findDoneJobs, renderEstimateMarkdown, type BatchJob } from '../core/batch';
-import { resolvePricing } from '../core/pricing';
 import type { Services } from '../host/services';
 import { showFailure } from '../host/failure';
 
@@ -39,7 +38,7 @@ export async function run(services: Services, arg?: unknown): Promise<EstimateBa
       const info = { deployment: read.settings.deployment, model: read.settings.model, endpointHost: endpointHost(read.settings.endpoint), apiMode: read.settings.apiMode };
       done = new Set((await findDoneJobs(batch.jobs, batch, info)).keys());
     }
-    const estimate = estimateBatch(batch.jobs, model, resolvePricing(model, vscode.workspace.getConfiguration('foundryMockups').get('pricing')), done);
+    const estimate = estimateBatch(batch.jobs, model, configuredPricing(model), done);
     const markdown = renderEstimateMarkdown(batch, estimate);
     const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown });
     await vscode.commands.executeCommand('markdown.showPreview', document.uri);

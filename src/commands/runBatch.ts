@@ -3,7 +3,8 @@ import { chooseBatchFile, parseBatchFile } from '../batch/load';
 import { BatchLockedError, runBatch, RunDeclinedError, summaryLine, type RunPlan, type RunReport } from '../core/batch';
 import { formatUsd } from '../core/pricing';
 import { connect } from '../host/connection';
-import type { Services } from '../host/services';
+import { type Services, toolVersion } from '../host/services';
+import { setting } from '../host/settings';
 import { confirmSpend } from '../host/confirmSpend';
 import { showFailure } from '../host/failure';
 import { withCancellableProgress } from '../host/progress';
@@ -38,11 +39,9 @@ export async function run(services: Services, arg?: unknown): Promise<RunBatchRe
     }
     const batch = parsed.batch;
     const connection = await connect(services, { maxRetries: 0 });
-    const config = vscode.workspace.getConfiguration('foundryMockups');
-    const concurrency = config.get<number>('batch.concurrency', 2);
-    const maxJobs = config.get<number>('batch.maxJobs', 2000);
-    const packageVersion = (services.context.extension.packageJSON as { version?: unknown }).version;
-    const version = typeof packageVersion === 'string' ? packageVersion : '0.0.0';
+    const concurrency = setting('batch.concurrency');
+    const maxJobs = setting('batch.maxJobs');
+    const version = toolVersion(services);
 
     // Asked by the core with the batch's lock held, once it knows what is done already.
     const confirm = async (plan: RunPlan): Promise<boolean> => {

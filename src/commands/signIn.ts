@@ -4,6 +4,7 @@ import { microsoftProviderId, sessionScopes } from '../auth/credentials';
 import { readConnectionSettings } from '../host/connection';
 import { type AuthChoice, defaultScope } from '../core/connection';
 import type { Services } from '../host/services';
+import { setting, updateSetting } from '../host/settings';
 import { showFailure } from '../host/failure';
 
 /**
@@ -11,8 +12,7 @@ import { showFailure } from '../host/failure';
  * one and it is remembered in the setting.
  */
 export async function run(services: Services): Promise<boolean> {
-  const config = vscode.workspace.getConfiguration('foundryMockups');
-  let method = config.get<AuthChoice>('auth', 'auto');
+  let method = setting('auth') as AuthChoice;
   if (method === 'auto') {
     const choice = await services.ui.pickOne(
       [
@@ -24,11 +24,11 @@ export async function run(services: Services): Promise<boolean> {
     );
     if (!choice) return false;
     method = choice.value;
-    await config.update('auth', method, vscode.ConfigurationTarget.Global);
+    await updateSetting('auth', method, vscode.ConfigurationTarget.Global);
   }
   const read = readConnectionSettings();
-  const scope = 'settings' in read ? read.settings.scope : config.get<string>('scope') || defaultScope(config.get('apiMode') === 'dated' ? 'dated' : 'v1');
-  const tenant = config.get<string>('tenant') || undefined;
+  const scope = 'settings' in read ? read.settings.scope : setting('scope') || defaultScope(setting('apiMode') === 'dated' ? 'dated' : 'v1');
+  const tenant = setting('tenant') || undefined;
   try {
     switch (method) {
       case 'apiKey':

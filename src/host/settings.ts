@@ -24,6 +24,7 @@ export interface Settings {
   readonly styleGuide: string;
   readonly inpaintSeam: number;
   readonly 'batch.concurrency': number;
+  readonly 'batch.maxJobs': number;
 }
 
 export type SettingName = keyof Settings;
@@ -46,6 +47,7 @@ const KINDS: { readonly [K in SettingName]: 'string' | 'number' | 'boolean' | 'o
   styleGuide: 'string',
   inpaintSeam: 'number',
   'batch.concurrency': 'number',
+  'batch.maxJobs': 'number',
 };
 
 export const SETTING_NAMES = Object.keys(KINDS) as readonly SettingName[];
