@@ -103,7 +103,7 @@ export function parseFaultSpec(spec: string): EmulatorFault {
       if (argument) throw new Error(`fault "${spec}": ${name} takes no argument`);
       return { type: name };
     default:
-      throw new Error(`unknown fault "${spec}": use one of ${FAULT_TYPES.join(', ')} (see test/emulator/README.md)`);
+      throw new Error(`unknown fault "${spec}": use one of ${FAULT_TYPES.join(', ')} (see docs/emulator.md)`);
   }
 }
 
