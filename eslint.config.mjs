@@ -15,6 +15,17 @@ const azureIdentityLazy = {
   message: 'Load @azure/identity lazily (`await import(...)`) so that activation stays fast.',
 };
 
+/** The webview app is a browser bundle: besides its own files and packages, it may import only the protocol, the vocabulary and the browser-safe mask model. */
+const webviewOnlyProtocol = {
+  regex: '^\\.\\./(?!(\\.\\./)*(studio/)?(protocol|viewType)$|(\\.\\./)*core/(vocabulary|studio/maskModel)$)',
+  message: 'The Studio app may import only src/studio/protocol.ts, src/core/vocabulary.ts and the mask model (src/core/studio/maskModel.ts) from outside its folder: the host sends it what the core computed.',
+};
+/** One place reads the extension's settings, with their defaults once. */
+const settingsReadOnce = {
+  selector: "CallExpression[callee.property.name='getConfiguration'] > Literal[value=/^foundryMockups/]",
+  message: "Read foundryMockups.* settings through src/host/settings.ts (setting(), outputFolder(), ...), the one typed reader with the defaults.",
+};
+
 export default tseslint.config(
   {
     ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', '.vscode-test-host/**', 'test-artifacts/**', '.package/**', '.bench/**', '.build/**', '**/*.d.ts'],
@@ -47,9 +58,22 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/core/**/*.ts', 'src/cli/**/*.ts', 'src/webview/**/*.ts', 'src/studio/protocol.ts'],
+    files: ['src/**/*.ts'],
+    ignores: ['src/host/settings.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', settingsReadOnce],
+    },
+  },
+  {
+    files: ['src/core/**/*.ts', 'src/cli/**/*.ts', 'src/webview/**/*.ts', 'src/studio/app/**/*.ts', 'src/studio/protocol.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': ['error', { paths: [noRuntimeVscode, azureIdentityLazy] }],
+    },
+  },
+  {
+    files: ['src/webview/**/*.ts', 'src/studio/app/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { paths: [noRuntimeVscode, azureIdentityLazy], patterns: [webviewOnlyProtocol] }],
     },
   },
   {

@@ -1,11 +1,14 @@
 /**
  * The typed messages between the Studio webview app and the extension host. Both sides import this
- * file (the webview only its types). Everything that arrives from the webview is untrusted input
- * and goes through `parseWebviewMessage` before the host acts on it: types, enums, ranges, string
- * lengths, array sizes, a total size cap, and every path resolved inside the workspace by the
- * host's `resolvePath` (injected, so this file stays free of `vscode` and runs in plain Node).
+ * file (the webview only its types). The messages the webview sends are declared once, as valibot
+ * schemas, and their types are inferred from them; everything that arrives from the webview is
+ * untrusted and goes through `parseWebviewMessage` before the host acts on it: types, enums,
+ * ranges, string lengths, array sizes, unknown fields, a total size and depth cap, and every path
+ * resolved inside the workspace by the host's `resolvePath` (injected, so this file stays free of
+ * `vscode` and runs in plain Node).
  */
 
+import * as v from 'valibot';
 import type { HistoryEntry } from '../core/studio/history';
 
 export { STUDIO_VIEW_TYPE } from './viewType';
@@ -20,68 +23,157 @@ export { BACKGROUNDS, FITS, QUALITIES };
 export const FORMATS = IMAGE_FORMATS;
 export const CODE_LANGUAGES: readonly CodeLanguage[] = ['curl', 'typescript', 'python', 'csharp'];
 
-/** What the user composed. Kept by the webview (setState) and sent whole with plan and generate. */
-export interface Draft {
-  readonly prompt: string;
-  readonly template?: { readonly id: string; readonly fields: Readonly<Record<string, string>> };
-  /** BCP 47 tags; each becomes its own asset. Empty: no language instruction. */
-  readonly locales: readonly string[];
-  /** Strings to use word for word, per locale tag. */
-  readonly verbatim: Readonly<Record<string, readonly string[]>>;
-  /** Preset ids, `WxH`, `WxH@2x` or `auto`. */
-  readonly sizes: readonly string[];
-  readonly quality: Quality;
-  readonly format: Format;
-  readonly background: Background;
-  /** 0-100, jpeg only. */
-  readonly compression?: number;
-  /** Variants per size and locale. */
-  readonly n: number;
-  readonly fit: Fit;
-  /** Streamed previews per image (0-3); absent: the default that costs at most a tenth of the image. */
-  readonly partialImages?: number;
-  /** Workspace-relative output folder. */
-  readonly folder: string;
-}
+/** Largest message the host accepts, in characters of its JSON form (a 4 MB mask in base64 fits). */
+export const MAX_MESSAGE_CHARS = 6 * 1024 * 1024;
+/** Largest message other than an edit with a mask. */
+export const MAX_SMALL_MESSAGE_CHARS = 256 * 1024;
+export const MAX_PROMPT_CHARS = 32_000;
+export const MAX_SIZES = 20;
+export const MAX_LOCALES = 16;
+export const MAX_VARIANTS = 4;
+export const MAX_REFERENCES = 15;
+export const MAX_PATH_CHARS = 1024;
+export const MAX_MASK_BASE64_CHARS = Math.ceil((4 * 1024 * 1024) / 3) * 4;
+/** A webview log line: one line, at most this many characters (longer text is cut, not refused). */
+export const MAX_LOG_CHARS = 500;
 
-export interface HistoryQuery {
-  readonly text: string;
-  readonly size: string;
-  readonly locale: string;
-  readonly model: string;
-}
+/*
+ * The messages the webview sends, declared once: each schema gives both the TypeScript type the
+ * two sides share and the host's validator. Paths are resolved while checking (`path` below), so a
+ * message whose path leads outside the workspace never reaches a handler. Messages read as
+ * "<field> <problem>", e.g. "draft.n must be a whole number from 1 to 4".
+ */
+
+/** Resolves a path inside the workspace, throwing when it leads outside; returns the path to use. */
+type Resolve = (path: string) => string;
+
+const text = (max: number) => v.pipe(v.string('must be a string'), v.maxLength(max, (issue) => `may have at most ${max} characters (it has ${issue.input.length})`));
+const int = (min: number, max: number) => v.pipe(v.number(`must be a whole number from ${min} to ${max}`), v.check((n) => Number.isInteger(n) && n >= min && n <= max, `must be a whole number from ${min} to ${max}`));
+const oneOf = <T extends readonly [string, ...string[]] | readonly string[]>(values: T) => v.picklist(values as readonly string[] as T & string[], `must be one of ${values.join(', ')}`);
+const list = <T extends v.GenericSchema>(item: T, maxItems: number) => v.pipe(v.array(item, 'must be an array'), v.maxLength(maxItems, `may have at most ${maxItems} entries`));
+const LANGUAGE_TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
+const languageTag = v.pipe(text(16), v.regex(LANGUAGE_TAG, (issue) => `"${String(issue.input).slice(0, 20)}" is not a language tag`));
+const object = <E extends v.ObjectEntries>(entries: E) =>
+  v.strictObject(entries, (issue) => (issue.expected === 'never' ? `is not a field of this message (unexpected field ${String(issue.received).slice(0, 40)})` : issue.expected === 'Object' ? 'must be an object' : 'is missing'));
+
+/** A non-empty path, resolved inside the workspace; the message names the field and why it was refused. */
+const path = (resolve: Resolve, options: { emptyIs?: string } = {}) =>
+  v.pipe(
+    text(MAX_PATH_CHARS),
+    v.rawTransform(({ dataset, addIssue, NEVER }) => {
+      const raw = dataset.value;
+      if (raw.trim() === '' && options.emptyIs === undefined) {
+        addIssue({ message: 'must not be empty' });
+        return NEVER;
+      }
+      try {
+        return resolve(raw.trim() === '' ? (options.emptyIs as string) : raw);
+      } catch (error) {
+        addIssue({ message: `: ${error instanceof Error ? error.message : String(error)}` });
+        return NEVER;
+      }
+    }),
+  );
+
+const draftSchema = (resolve: Resolve) =>
+  object({
+    prompt: text(MAX_PROMPT_CHARS),
+    template: v.optional(
+      object({
+        id: v.pipe(text(64), v.regex(/^[a-z0-9-]+$/, 'is not a template id')),
+        fields: v.pipe(
+          v.record(v.pipe(v.string(), v.regex(/^[a-z][a-zA-Z0-9]{0,31}$/, (issue) => `"${String(issue.input).slice(0, 40)}" is not a field id`)), text(2000), 'must be an object'),
+          v.check((fields) => Object.keys(fields).length <= 12, 'has too many fields'),
+        ),
+      }),
+    ),
+    /** BCP 47 tags; each becomes its own asset. Empty: no language instruction. */
+    locales: list(languageTag, MAX_LOCALES),
+    /** Strings to use word for word, per locale tag. */
+    verbatim: v.pipe(
+      v.record(v.pipe(v.string(), v.regex(LANGUAGE_TAG, (issue) => `"${String(issue.input).slice(0, 20)}" is not a language tag`)), list(text(500), 30), 'must be an object'),
+      v.check((verbatim) => Object.keys(verbatim).length <= MAX_LOCALES, 'has too many locales'),
+    ),
+    /** Preset ids, `WxH`, `WxH@2x` or `auto`. */
+    sizes: list(text(64), MAX_SIZES),
+    quality: oneOf(QUALITIES),
+    format: oneOf(IMAGE_FORMATS),
+    background: oneOf(BACKGROUNDS),
+    /** 0-100, jpeg only. */
+    compression: v.optional(int(0, 100)),
+    /** Variants per size and locale. */
+    n: int(1, MAX_VARIANTS),
+    fit: oneOf(FITS),
+    /** Streamed previews per image (0-3); absent: the default that costs at most a tenth of the image. */
+    partialImages: v.optional(int(0, 3)),
+    /** Workspace-relative output folder (empty: the workspace folder); the host resolves it. */
+    folder: path(resolve, { emptyIs: '.' }),
+  });
+
+const historyQuerySchema = object({ text: text(500), size: text(64), locale: text(32), model: text(64) });
+
+/** A webview log line becomes one log line: line breaks and control characters are spaces, long text is cut. */
+const logLine = v.pipe(
+  v.string('must be a string'),
+  v.transform((raw) => {
+    // eslint-disable-next-line no-control-regex -- control characters are what this removes
+    const line = raw.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/g, ' ').trim();
+    return line.length > MAX_LOG_CHARS ? `${line.slice(0, MAX_LOG_CHARS - 1)}…` : line;
+  }),
+);
+
+const fileMessage = <T extends string>(type: T, resolve: Resolve) => object({ type: v.literal(type), file: path(resolve) });
+
+/** Every message the webview may send, by `type`. */
+export const webviewMessageSchema = (resolve: Resolve) =>
+  v.variant(
+    'type',
+    [
+      object({ type: v.literal('ready') }),
+      object({ type: v.literal('painted') }),
+      object({ type: v.literal('log'), level: oneOf(['info', 'warn', 'error'] as const), message: logLine }),
+      object({ type: v.literal('plan'), seq: int(0, Number.MAX_SAFE_INTEGER), draft: draftSchema(resolve) }),
+      object({ type: v.literal('generate'), draft: draftSchema(resolve) }),
+      object({ type: v.literal('cancel'), jobId: int(0, Number.MAX_SAFE_INTEGER) }),
+      v.pipe(
+        object({
+          type: v.literal('edit'),
+          mode: oneOf(['refine', 'inpaint'] as const),
+          /** Workspace-relative (or absolute inside the workspace), resolved by the host. */
+          image: path(resolve),
+          prompt: v.pipe(text(MAX_PROMPT_CHARS), v.check((prompt) => prompt.trim() !== '', 'must describe the change')),
+          references: list(path(resolve), MAX_REFERENCES),
+          /** base64 PNG, exactly the image's size; transparent pixels mark the region to repaint. */
+          mask: v.optional(v.pipe(text(MAX_MASK_BASE64_CHARS), v.regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be base64 PNG data'))),
+          quality: oneOf(QUALITIES),
+          n: int(1, MAX_VARIANTS),
+          /** Absent: the default (see Draft.partialImages). */
+          partialImages: v.optional(int(0, 3)),
+        }),
+        v.check((edit) => edit.mode !== 'inpaint' || edit.mask !== undefined, 'an inpaint needs a mask'),
+      ),
+      object({ type: v.literal('listImages') }),
+      object({ type: v.literal('history'), query: historyQuerySchema }),
+      fileMessage('select', resolve),
+      fileMessage('openFile', resolve),
+      fileMessage('reveal', resolve),
+      fileMessage('copyPrompt', resolve),
+      object({ type: v.literal('copyCode'), file: path(resolve), language: oneOf(CODE_LANGUAGES) }),
+      object({ type: v.literal('partialShown'), key: text(100) }),
+      object({ type: v.literal('openStyleGuideSetting') }),
+    ],
+    (issue) => `unknown message type ${JSON.stringify(typeof issue.input === 'string' ? issue.input.slice(0, 40) : String(issue.input).slice(0, 40))}`,
+  );
+
+type DeepReadonly<T> = T extends readonly (infer U)[] ? readonly DeepReadonly<U>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
 
 /** Messages the webview app sends to the host. */
-export type WebviewToHost =
-  | { type: 'ready' }
-  | { type: 'painted' }
-  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
-  | { type: 'plan'; seq: number; draft: Draft }
-  | { type: 'generate'; draft: Draft }
-  | { type: 'cancel'; jobId: number }
-  | {
-      type: 'edit';
-      mode: 'refine' | 'inpaint';
-      /** Workspace-relative (or absolute inside the workspace), resolved by the host. */
-      image: string;
-      prompt: string;
-      references: readonly string[];
-      /** base64 PNG, exactly the image's size; transparent pixels mark the region to repaint. */
-      mask?: string;
-      quality: Quality;
-      n: number;
-      /** Absent: the default (see Draft.partialImages). */
-      partialImages?: number;
-    }
-  | { type: 'listImages' }
-  | { type: 'history'; query: HistoryQuery }
-  | { type: 'select'; file: string }
-  | { type: 'openFile'; file: string }
-  | { type: 'reveal'; file: string }
-  | { type: 'copyPrompt'; file: string }
-  | { type: 'copyCode'; file: string; language: CodeLanguage }
-  | { type: 'partialShown'; key: string }
-  | { type: 'openStyleGuideSetting' };
+export type WebviewToHost = DeepReadonly<v.InferOutput<ReturnType<typeof webviewMessageSchema>>>;
+/** What the user composed. Kept by the webview (setState) and sent whole with plan and generate. */
+export type Draft = DeepReadonly<v.InferOutput<ReturnType<typeof draftSchema>>>;
+export type HistoryQuery = DeepReadonly<v.InferOutput<typeof historyQuerySchema>>;
+/** The message of one type. */
+export type WebviewMessage<K extends WebviewToHost['type']> = Extract<WebviewToHost, { type: K }>;
 
 export interface PresetInfo {
   readonly id: string;
@@ -189,18 +281,6 @@ export type HostToWebview =
   | { type: 'notice'; level: 'info' | 'error'; message: string }
   | { type: 'rejected'; error: string };
 
-/** Largest message the host accepts, in characters of its JSON form (a 4 MB mask in base64 fits). */
-export const MAX_MESSAGE_CHARS = 6 * 1024 * 1024;
-/** Largest message other than an edit with a mask. */
-export const MAX_SMALL_MESSAGE_CHARS = 256 * 1024;
-export const MAX_PROMPT_CHARS = 32_000;
-export const MAX_SIZES = 20;
-export const MAX_LOCALES = 16;
-export const MAX_VARIANTS = 4;
-export const MAX_REFERENCES = 15;
-export const MAX_PATH_CHARS = 1024;
-export const MAX_MASK_BASE64_CHARS = Math.ceil((4 * 1024 * 1024) / 3) * 4;
-
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };
 
 export interface ParseContext {
@@ -210,8 +290,11 @@ export interface ParseContext {
 
 class Invalid extends Error {}
 
+const schemas = new WeakMap<ParseContext, ReturnType<typeof webviewMessageSchema>>();
+
 /**
- * Checks a message from the webview. Paths in the result are those `resolvePath` returned
+ * Checks a message from the webview against its schema, after two caps that run before any
+ * parsing (total JSON size, nesting depth). Paths in the result are those `resolvePath` returned
  * (absolute, inside the workspace). Never throws.
  */
 export function parseWebviewMessage(raw: unknown, context: ParseContext): ParseResult<WebviewToHost> {
@@ -219,152 +302,27 @@ export function parseWebviewMessage(raw: unknown, context: ParseContext): ParseR
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Invalid('a message must be an object');
     const size = jsonSizeWithin(raw, MAX_MESSAGE_CHARS);
     if (size === undefined) throw new Invalid(`a message may be at most ${MAX_MESSAGE_CHARS} characters of JSON`);
-    const m = raw as Record<string, unknown>;
-    const type = m.type;
+    const type = (raw as { type?: unknown }).type;
     if (size > MAX_SMALL_MESSAGE_CHARS && type !== 'edit') throw new Invalid(`a ${typeof type === 'string' ? type.slice(0, 40) : ''} message may be at most ${MAX_SMALL_MESSAGE_CHARS} characters of JSON, this one has ${size}`);
-    const path = (key: string): string => {
-      const value = str(m, key, MAX_PATH_CHARS);
-      if (value.trim() === '') throw new Invalid(`${key} must not be empty`);
-      try {
-        return context.resolvePath(value);
-      } catch (error) {
-        throw new Invalid(`${key}: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    };
-    switch (type) {
-      case 'ready':
-      case 'painted':
-      case 'listImages':
-      case 'openStyleGuideSetting':
-        only(m, ['type']);
-        return { ok: true, value: { type } };
-      case 'log': {
-        only(m, ['type', 'level', 'message']);
-        return { ok: true, value: { type, level: oneOf(m, 'level', ['info', 'warn', 'error'] as const), message: str(m, 'message', 4000) } };
-      }
-      case 'plan':
-        only(m, ['type', 'seq', 'draft']);
-        return { ok: true, value: { type, seq: int(m, 'seq', 0, Number.MAX_SAFE_INTEGER), draft: parseDraft(m.draft, context) } };
-      case 'generate':
-        only(m, ['type', 'draft']);
-        return { ok: true, value: { type, draft: parseDraft(m.draft, context) } };
-      case 'cancel':
-        only(m, ['type', 'jobId']);
-        return { ok: true, value: { type, jobId: int(m, 'jobId', 0, Number.MAX_SAFE_INTEGER) } };
-      case 'edit': {
-        only(m, ['type', 'mode', 'image', 'prompt', 'references', 'mask', 'quality', 'n', 'partialImages']);
-        const mode = oneOf(m, 'mode', ['refine', 'inpaint'] as const);
-        const prompt = str(m, 'prompt', MAX_PROMPT_CHARS);
-        if (prompt.trim() === '') throw new Invalid('prompt must describe the change');
-        const references = strArray(m, 'references', MAX_REFERENCES, MAX_PATH_CHARS).map((r, i) => {
-          try {
-            return context.resolvePath(r);
-          } catch (error) {
-            throw new Invalid(`references[${i}]: ${error instanceof Error ? error.message : String(error)}`);
-          }
-        });
-        let mask: string | undefined;
-        if (m.mask !== undefined) {
-          mask = str(m, 'mask', MAX_MASK_BASE64_CHARS);
-          if (!/^[A-Za-z0-9+/]+={0,2}$/.test(mask)) throw new Invalid('mask must be base64 PNG data');
-        }
-        if (mode === 'inpaint' && mask === undefined) throw new Invalid('an inpaint needs a mask');
-        return {
-          ok: true,
-          value: {
-            type,
-            mode,
-            image: path('image'),
-            prompt,
-            references,
-            ...(mask !== undefined ? { mask } : {}),
-            quality: oneOf(m, 'quality', QUALITIES),
-            n: int(m, 'n', 1, MAX_VARIANTS),
-            ...(m.partialImages !== undefined ? { partialImages: int(m, 'partialImages', 0, 3) } : {}),
-          },
-        };
-      }
-      case 'history': {
-        only(m, ['type', 'query']);
-        const q = obj(m.query, 'query');
-        only(q, ['text', 'size', 'locale', 'model'], 'query');
-        return { ok: true, value: { type, query: { text: str(q, 'text', 500), size: str(q, 'size', 64), locale: str(q, 'locale', 32), model: str(q, 'model', 64) } } };
-      }
-      case 'select':
-      case 'openFile':
-      case 'reveal':
-      case 'copyPrompt':
-        only(m, ['type', 'file']);
-        return { ok: true, value: { type, file: path('file') } };
-      case 'copyCode':
-        only(m, ['type', 'file', 'language']);
-        return { ok: true, value: { type, file: path('file'), language: oneOf(m, 'language', CODE_LANGUAGES) } };
-      case 'partialShown':
-        only(m, ['type', 'key']);
-        return { ok: true, value: { type, key: str(m, 'key', 100) } };
-      default:
-        throw new Invalid(`unknown message type ${JSON.stringify(typeof type === 'string' ? type.slice(0, 40) : String(type).slice(0, 40))}`);
+    let schema = schemas.get(context);
+    if (!schema) {
+      schema = webviewMessageSchema((p) => context.resolvePath(p));
+      schemas.set(context, schema);
     }
+    const result = v.safeParse(schema, raw, { abortEarly: true });
+    if (result.success) return { ok: true, value: result.output as WebviewToHost };
+    throw new Invalid(describeIssue(result.issues[0]));
   } catch (error) {
     if (error instanceof Invalid) return { ok: false, error: error.message };
     return { ok: false, error: `malformed message (${error instanceof Error ? error.message : String(error)})` };
   }
 }
 
-function parseDraft(raw: unknown, context: ParseContext): Draft {
-  const d = obj(raw, 'draft');
-  only(d, ['prompt', 'template', 'locales', 'verbatim', 'sizes', 'quality', 'format', 'background', 'compression', 'n', 'fit', 'partialImages', 'folder'], 'draft');
-  let template: Draft['template'];
-  if (d.template !== undefined) {
-    const t = obj(d.template, 'draft.template');
-    only(t, ['id', 'fields'], 'draft.template');
-    const fields = obj(t.fields, 'draft.template.fields');
-    const keys = Object.keys(fields);
-    if (keys.length > 12) throw new Invalid('draft.template.fields has too many fields');
-    const clean: Record<string, string> = {};
-    for (const key of keys) {
-      if (!/^[a-z][a-zA-Z0-9]{0,31}$/.test(key)) throw new Invalid(`draft.template.fields: "${key.slice(0, 40)}" is not a field id`);
-      clean[key] = str(fields, key, 2000, `draft.template.fields.${key}`);
-    }
-    const id = str(t, 'id', 64, 'draft.template.id');
-    if (!/^[a-z0-9-]+$/.test(id)) throw new Invalid('draft.template.id is not a template id');
-    template = { id, fields: clean };
-  }
-  const locales = strArray(d, 'locales', MAX_LOCALES, 16, 'draft.locales');
-  for (const tag of locales) if (!/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(tag)) throw new Invalid(`draft.locales: "${tag}" is not a language tag`);
-  const verbatimRaw = obj(d.verbatim, 'draft.verbatim');
-  const verbatim: Record<string, string[]> = {};
-  const verbatimKeys = Object.keys(verbatimRaw);
-  if (verbatimKeys.length > MAX_LOCALES) throw new Invalid('draft.verbatim has too many locales');
-  for (const tag of verbatimKeys) {
-    if (!/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(tag)) throw new Invalid(`draft.verbatim: "${tag.slice(0, 20)}" is not a language tag`);
-    verbatim[tag] = strArray(verbatimRaw, tag, 30, 500, `draft.verbatim.${tag}`);
-  }
-  const sizes = strArray(d, 'sizes', MAX_SIZES, 64, 'draft.sizes');
-  const format = oneOf(d, 'format', FORMATS, 'draft.format');
-  const compression = d.compression === undefined ? undefined : int(d, 'compression', 0, 100, 'draft.compression');
-  const folderText = str(d, 'folder', MAX_PATH_CHARS, 'draft.folder');
-  let folder: string;
-  try {
-    folder = context.resolvePath(folderText.trim() === '' ? '.' : folderText);
-  } catch (error) {
-    throw new Invalid(`draft.folder: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  return {
-    prompt: str(d, 'prompt', MAX_PROMPT_CHARS, 'draft.prompt'),
-    ...(template ? { template } : {}),
-    locales,
-    verbatim,
-    sizes,
-    quality: oneOf(d, 'quality', QUALITIES, 'draft.quality'),
-    format,
-    background: oneOf(d, 'background', BACKGROUNDS, 'draft.background'),
-    ...(compression !== undefined ? { compression } : {}),
-    n: int(d, 'n', 1, MAX_VARIANTS, 'draft.n'),
-    fit: oneOf(d, 'fit', FITS, 'draft.fit'),
-    ...(d.partialImages !== undefined ? { partialImages: int(d, 'partialImages', 0, 3, 'draft.partialImages') } : {}),
-    folder,
-  };
+/** "draft.n must be a whole number from 1 to 4"; a message-level problem is said of the message. */
+function describeIssue(issue: v.BaseIssue<unknown>): string {
+  const at = (issue.path ?? []).map((item) => (typeof item.key === 'number' ? `[${item.key}]` : `.${String(item.key).slice(0, 40)}`)).join('').replace(/^\./, '');
+  if (!at || issue.type === 'variant') return issue.type === 'variant' ? issue.message : `message ${issue.message}`;
+  return issue.message.startsWith(':') ? `${at}${issue.message}` : `${at} ${issue.message}`;
 }
 
 /** The JSON size of `value`, or undefined as soon as it exceeds `cap` (without building the JSON). */
@@ -393,44 +351,4 @@ export function jsonSizeWithin(value: unknown, cap: number): number | undefined 
     return total <= cap;
   };
   return visit(value, 0) ? total : undefined;
-}
-
-function obj(raw: unknown, what: string): Record<string, unknown> {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Invalid(`${what} must be an object`);
-  return raw as Record<string, unknown>;
-}
-
-function only(m: Record<string, unknown>, allowed: readonly string[], what = 'message'): void {
-  const extra = Object.keys(m).filter((k) => !allowed.includes(k));
-  if (extra.length) throw new Invalid(`${what} has unexpected field(s): ${extra.slice(0, 5).map((k) => k.slice(0, 40)).join(', ')}`);
-}
-
-function str(m: Record<string, unknown>, key: string, max: number, what = key): string {
-  const value = m[key];
-  if (typeof value !== 'string') throw new Invalid(`${what} must be a string`);
-  if (value.length > max) throw new Invalid(`${what} may have at most ${max} characters (it has ${value.length})`);
-  return value;
-}
-
-function strArray(m: Record<string, unknown>, key: string, maxItems: number, maxChars: number, what = key): string[] {
-  const value = m[key];
-  if (!Array.isArray(value)) throw new Invalid(`${what} must be an array`);
-  if (value.length > maxItems) throw new Invalid(`${what} may have at most ${maxItems} entries`);
-  return value.map((item, i) => {
-    if (typeof item !== 'string') throw new Invalid(`${what}[${i}] must be a string`);
-    if (item.length > maxChars) throw new Invalid(`${what}[${i}] may have at most ${maxChars} characters`);
-    return item;
-  });
-}
-
-function int(m: Record<string, unknown>, key: string, min: number, max: number, what = key): number {
-  const value = m[key];
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) throw new Invalid(`${what} must be a whole number from ${min} to ${max}`);
-  return value;
-}
-
-function oneOf<T extends string>(m: Record<string, unknown>, key: string, values: readonly T[], what = key): T {
-  const value = m[key];
-  if (typeof value !== 'string' || !(values as readonly string[]).includes(value)) throw new Invalid(`${what} must be one of ${values.join(', ')}`);
-  return value as T;
 }

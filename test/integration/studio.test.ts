@@ -436,6 +436,54 @@ describe('The Studio (real VS Code host, Chromium, Foundry emulator)', function 
     assert.ok(postedOf(probe, 'planned', mark).some((m) => m.seq === 999_999));
   });
 
+  it('opens, reveals and copies only the images it showed, and logs a webview line as one line', async () => {
+    probe = await until('the Studio panel', () => api.studio.current());
+    const made = (await fs.readdir(path.join(root(), FOLDER))).find((f) => f.endsWith('.png') && !f.includes('.original.') && !f.includes('-mask'));
+    assert.ok(made, 'the Studio made images earlier in this suite');
+    // A workspace image the Studio never showed: a message naming it changes nothing.
+    await fs.copyFile(path.join(root(), FOLDER, made), path.join(root(), 'design', 'notes.png'));
+    const tabs = (): number => vscode.window.tabGroups.all.flatMap((g) => g.tabs).length;
+    const before = tabs();
+    for (const type of ['openFile', 'reveal', 'copyPrompt'] as const) {
+      const mark = probe.posted.length;
+      await probe.receive({ type, file: 'design/notes.png' });
+      assert.match(postedOf(probe, 'notice', mark)[0]?.message ?? '', /notes\.png is not an image the Studio showed/, type);
+    }
+    await probe.receive({ type: 'openFile', file: 'design/style.json' });
+    assert.equal(tabs(), before, 'no editor opened');
+    // Once shown (selected for refining), the same image opens.
+    await probe.receive({ type: 'select', file: 'design/notes.png' });
+    await probe.receive({ type: 'openFile', file: 'design/notes.png' });
+    await until('the image in an editor', () => tabs() > before);
+    // A log line from the webview cannot forge lines in the log.
+    await probe.receive({ type: 'log', level: 'info', message: 'ok\n2026-01-01 [error] forged' });
+    const logged = probe.received.at(-1);
+    assert.ok(logged?.type === 'log' && logged.message === 'ok 2026-01-01 [error] forged', JSON.stringify(logged));
+  });
+
+  it('follows changed settings, presets and design system while open, keeping what was composed', async () => {
+    const mark = probe.posted.length;
+    const composed = receivedOf(probe, 'plan').at(-1)?.draft;
+    assert.ok(composed, 'something was composed');
+    const receivedMark = probe.received.length;
+    await fs.writeFile(path.join(root(), 'design', 'style2.json'), JSON.stringify({ brand: 'Teahouse', colors: { primary: '#2E7D32' }, typography: 'Noto Sans' }));
+    await vscode.workspace.getConfiguration('foundryMockups').update('styleGuide', 'design/style2.json', vscode.ConfigurationTarget.Workspace);
+    const init = await until('an init with the new style guide', () => postedOf(probe, 'init', mark).find((m) => m.styleGuide?.file === 'design/style2.json'));
+    assert.match(init.styleGuide?.text ?? '', /Teahouse/);
+    await fs.mkdir(path.join(root(), '.vscode'), { recursive: true });
+    const presets = path.join(root(), '.vscode', 'mockups.json');
+    const before = await fs.readFile(presets, 'utf8').catch(() => undefined);
+    await fs.writeFile(presets, JSON.stringify({ presets: [{ id: 'kiosk-live', name: 'Kiosk (live)', width: 1080, height: 1920, density: 1 }] }));
+    await until('an init with the new preset', () => postedOf(probe, 'init', mark).some((m) => m.presets.some((p) => p.id === 'kiosk-live')));
+    // The app plans again with the new settings, from the same composition.
+    const replanned = await until('a plan after the change', () => probe.received.slice(receivedMark).filter((m) => m.type === 'plan').at(-1));
+    assert.deepEqual(replanned.type === 'plan' && replanned.draft, composed);
+    await vscode.workspace.getConfiguration('foundryMockups').update('styleGuide', 'design/style.json', vscode.ConfigurationTarget.Workspace);
+    if (before === undefined) await fs.rm(presets);
+    else await fs.writeFile(presets, before);
+    await until('an init with the first style guide again', () => postedOf(probe, 'init', mark).at(-1)?.styleGuide?.file === 'design/style.json');
+  });
+
   it('looks right in a light, a dark and a high-contrast theme (screenshots)', async () => {
     const config = vscode.workspace.getConfiguration('workbench');
     const original = config.inspect<string>('colorTheme')?.globalValue;

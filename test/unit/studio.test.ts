@@ -6,7 +6,7 @@ import { filterHistory, historyFacets, lineageChain, parseHistoryEntry } from '.
 import { maskProblem } from '../../src/core/studio/mask';
 import { MaskModel } from '../../src/core/studio/maskModel';
 import { assertNoSecret, type CodeLanguage, requestAsCode, type RequestSpec, requestUrl } from '../../src/core/studio/requestCode';
-import { type Draft, jsonSizeWithin, MAX_MESSAGE_CHARS, parseWebviewMessage } from '../../src/studio/protocol';
+import { type Draft, jsonSizeWithin, MAX_LOG_CHARS, MAX_MESSAGE_CHARS, parseWebviewMessage } from '../../src/studio/protocol';
 
 const ROOT = '/work/space';
 const context = {
@@ -36,24 +36,43 @@ describe('Studio protocol: every message from the webview is checked', () => {
     }
   });
 
-  it('rejects wrong types, unknown fields, out-of-range numbers and unknown message types', () => {
-    const bad: unknown[] = [
-      null,
-      42,
-      [],
-      { type: 'launchMissiles' },
-      { type: 'generate', draft: { ...draft, n: 0 } },
-      { type: 'generate', draft: { ...draft, quality: 'best' } },
-      { type: 'generate', draft: { ...draft, sizes: [1] } },
-      { type: 'generate', draft: { ...draft, locales: ['not a tag'] } },
-      { type: 'generate', draft: { ...draft, template: { id: 'x', fields: { __proto__x: 'y' } } } },
-      { type: 'generate', draft, extra: 1 },
-      { type: 'cancel', jobId: 1.5 },
-      { type: 'copyCode', file: 'a.png', language: 'cobol' },
-      { type: 'edit', mode: 'inpaint', image: 'a.png', prompt: 'x', references: [], quality: 'low', n: 1, partialImages: 0 },
-      { type: 'edit', mode: 'inpaint', image: 'a.png', prompt: 'x', references: [], mask: 'not base64!', quality: 'low', n: 1, partialImages: 0 },
+  it('rejects wrong types, unknown fields, out-of-range numbers and unknown message types, saying which field and why', () => {
+    const bad: Array<[unknown, RegExp]> = [
+      [null, /^a message must be an object$/],
+      [42, /^a message must be an object$/],
+      [[], /^a message must be an object$/],
+      [{ type: 'launchMissiles' }, /^unknown message type "launchMissiles"$/],
+      [{ draft }, /^unknown message type "undefined"$/],
+      [{ type: 'generate', draft: { ...draft, n: 0 } }, /^draft\.n must be a whole number from 1 to 4$/],
+      [{ type: 'generate', draft: { ...draft, quality: 'best' } }, /^draft\.quality must be one of low, medium, high, auto$/],
+      [{ type: 'generate', draft: { ...draft, sizes: [1] } }, /^draft\.sizes\[0\] must be a string$/],
+      [{ type: 'generate', draft: { ...draft, locales: ['not a tag'] } }, /^draft\.locales\[0\] "not a tag" is not a language tag$/],
+      [{ type: 'generate', draft: { ...draft, template: { id: 'x', fields: { __proto__x: 'y' } } } }, /^draft\.template\.fields\.__proto__x "__proto__x" is not a field id$/],
+      [{ type: 'generate', draft: { ...draft, prompt: undefined } }, /^draft\.prompt must be a string$/],
+      [{ type: 'generate', draft: Object.fromEntries(Object.entries(draft).filter(([key]) => key !== 'prompt')) }, /^draft\.prompt is missing$/],
+      [{ type: 'generate', draft, extra: 1 }, /^extra is not a field of this message/],
+      [{ type: 'generate', draft: 'a login screen' }, /^draft must be an object$/],
+      [{ type: 'cancel', jobId: 1.5 }, /^jobId must be a whole number from 0 to \d+$/],
+      [{ type: 'copyCode', file: 'a.png', language: 'cobol' }, /^language must be one of curl, typescript, python, csharp$/],
+      [{ type: 'openFile', file: '  ' }, /^file must not be empty$/],
+      [{ type: 'edit', mode: 'refine', image: 'a.png', prompt: '  ', references: [], quality: 'low', n: 1 }, /^prompt must describe the change$/],
+      [{ type: 'edit', mode: 'inpaint', image: 'a.png', prompt: 'x', references: [], quality: 'low', n: 1, partialImages: 0 }, /^message an inpaint needs a mask$/],
+      [{ type: 'edit', mode: 'inpaint', image: 'a.png', prompt: 'x', references: [], mask: 'not base64!', quality: 'low', n: 1, partialImages: 0 }, /^mask must be base64 PNG data$/],
+      [{ type: 'edit', mode: 'refine', image: 'a.png', prompt: 'x', references: ['a.png', '../b.png'], quality: 'low', n: 1 }, /^references\[1\]: \.\.\/b\.png is outside the workspace folder$/],
     ];
-    for (const message of bad) assert.equal(parseWebviewMessage(message, context).ok, false, JSON.stringify(message));
+    for (const [message, reason] of bad) {
+      const parsed = parseWebviewMessage(message, context);
+      assert.ok(!parsed.ok, JSON.stringify(message));
+      assert.match(parsed.error, reason, JSON.stringify(message));
+    }
+  });
+
+  it('makes a webview log message one capped log line, whatever it holds', () => {
+    const parsed = parseWebviewMessage({ type: 'log', level: 'warn', message: `first\n[error] forged line\r\n\u202eevil${'x'.repeat(5000)}` }, context);
+    assert.ok(parsed.ok && parsed.value.type === 'log');
+    assert.ok(!/[\r\n\u202e]/.test(parsed.value.message), parsed.value.message.slice(0, 80));
+    assert.ok(parsed.value.message.startsWith('first [error] forged line evil'));
+    assert.equal(parsed.value.message.length, MAX_LOG_CHARS);
   });
 
   it('caps sizes: huge payloads and deep nesting are refused without building their JSON', () => {

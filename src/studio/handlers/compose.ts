@@ -1,0 +1,223 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { sidecarFileName } from '../../core/assets/sidecar';
+import { isFoundryError } from '../../core/foundry';
+import { type GenerationEnv, type GenerationInput, type InputFile, prepareGeneration, type PreparedGeneration, runGeneration, type WrittenMockup } from '../../core/generation';
+import { historyEntryOf } from '../../core/studio/history';
+import { decodeBase64 } from '../../core/studio/mask';
+import type { ModelFamily } from '../../core/vocabulary';
+import { confirmEstimate } from '../../host/confirmSpend';
+import { configuredPricing, connect, NotConnectedError, type ReadyConnection } from '../../host/connection';
+import { generationEnv, requireSendable } from '../../host/generation';
+import { loadPresets } from '../../host/presets';
+import { toolVersion } from '../../host/services';
+import { setting } from '../../host/settings';
+import { readWorkspaceFile, resolveWorkspacePath } from '../../host/workspace';
+import type { Handlers } from '../dispatch';
+import { toItem, workspaceRelative } from '../history';
+import type { Draft, FailureInfo, HostToWebview, MockupItem, SizePlanInfo, WebviewMessage } from '../protocol';
+import type { StudioSession } from '../session';
+import { studioModel } from './init';
+
+/** Partial images larger than this (as a data URL) are not forwarded to the webview. */
+export const MAX_PARTIAL_DATA_URL_CHARS = 16 * 1024 * 1024;
+
+/**
+ * Plan, generate, edit and cancel: thin adapters over the core use case (prepareGeneration,
+ * runGeneration). The webview only shows what these post.
+ */
+export function composeHandlers(session: StudioSession): Pick<Handlers, 'plan' | 'generate' | 'edit' | 'cancel'> {
+  const { services } = session;
+
+  /** The environment of the use case; a style guide that cannot be read is shown by init and left out here. */
+  const env = async (model: ModelFamily): Promise<GenerationEnv> =>
+    generationEnv(services, model).catch(async () => ({ model, catalogue: await loadPresets(services), pricing: configuredPricing(model) }));
+
+  /** Runs the use case, forwarding its previews, progress, retries and results to the webview. */
+  const run = async (jobId: number, signal: AbortSignal, connection: ReadyConnection, prepared: PreparedGeneration): Promise<void> => {
+    let written = 0;
+    // Results are posted in order, and all of them before the job's end (also when a later request fails).
+    let posting = Promise.resolve();
+    const itemOf = async (mockup: WrittenMockup): Promise<MockupItem> => {
+      const entry = historyEntryOf(mockup.sidecar, workspaceRelative(sidecarFileName(mockup.file)));
+      return toItem(session.imageUri(mockup.file), mockup.file, entry, await session.history.chainOf(mockup.file));
+    };
+    const result = await runGeneration(prepared, { client: connection.client, connection: connection.info, pricing: connection.pricing, toolVersion: toolVersion(services), signal }, (event) => {
+      switch (event.type) {
+        case 'requestStarted':
+          session.post({ type: 'progress', jobId, request: event.index, variant: 1, message: vscode.l10n.t('Sending {0}', event.request.plan.explanation) });
+          return;
+        case 'partial': {
+          const key = `${jobId}-${event.index}-${event.variant}-${event.partialIndex}`;
+          session.post({ type: 'progress', jobId, request: event.index, variant: event.variant, message: vscode.l10n.t('Preview {0} of variant {1}', event.partialIndex + 1, event.variant) });
+          if (!session.isReady()) return;
+          const dataUrl = `data:image/${event.format === 'jpeg' ? 'jpeg' : event.format};base64,${Buffer.from(event.bytes).toString('base64')}`;
+          if (dataUrl.length > MAX_PARTIAL_DATA_URL_CHARS) return;
+          session.partialArrivals.set(key, performance.now());
+          if (session.partialArrivals.size > 100) session.partialArrivals.delete(session.partialArrivals.keys().next().value as string);
+          session.post({ type: 'partial', jobId, key, request: event.index, variant: event.variant, index: event.partialIndex, dataUrl });
+          return;
+        }
+        case 'retrying':
+          services.log.info(`Studio: ${event.message}`);
+          session.post({ type: 'progress', jobId, request: event.index, variant: 1, message: event.message });
+          return;
+        case 'requestDone':
+          for (const warning of event.outcome.warnings) services.log.warn(warning);
+          services.log.info(`Studio: ${event.log}`);
+          written += event.outcome.mockups.length;
+          posting = posting.then(async () => session.post({ type: 'result', jobId, request: event.index, items: await Promise.all(event.outcome.mockups.map(itemOf)) }));
+          return;
+      }
+    }).finally(() => posting);
+    session.post({ type: 'jobDone', jobId, cancelled: false, written, ...(result.costUsd !== undefined ? { costUsd: result.costUsd } : {}) });
+  };
+
+  const fail = (jobId: number, error: unknown): void => {
+    if (isFoundryError(error) && error.kind === 'cancelled') {
+      session.post({ type: 'jobDone', jobId, cancelled: true, written: 0 });
+      return;
+    }
+    const info: FailureInfo = {
+      message: error instanceof Error ? error.message : String(error),
+      kind: isFoundryError(error) ? error.kind : error instanceof NotConnectedError ? 'notConnected' : error instanceof MaskError ? 'mask' : 'error',
+      ...(isFoundryError(error) && error.requestId ? { requestId: error.requestId } : {}),
+    };
+    services.log.error(`Studio: ${info.message}${info.requestId ? ` (request id ${info.requestId})` : ''}`);
+    session.post({ type: 'jobFailed', jobId, error: info });
+  };
+
+  /** A job from confirmation to its end: `prepare` builds the request, then the user confirms the estimate. */
+  const job = async (mode: 'generate' | 'refine' | 'inpaint', labels: (prepared: PreparedGeneration) => readonly string[], variants: number, prepare: (connection: ReadyConnection) => Promise<PreparedGeneration>): Promise<void> => {
+    const { jobId, signal } = session.startJob();
+    try {
+      const connection = await connect(services);
+      const prepared = await prepare(connection);
+      if (!(await confirmEstimate(services, prepared.estimate, vscode.l10n.t('Generate')))) {
+        session.post({ type: 'jobDone', jobId, cancelled: true, written: 0 });
+        return;
+      }
+      session.post({ type: 'jobStarted', jobId, mode, requests: labels(prepared), variants });
+      await run(jobId, signal, connection, prepared);
+    } catch (error) {
+      fail(jobId, error);
+    } finally {
+      session.endJob(jobId);
+      session.history.invalidate();
+    }
+  };
+
+  return {
+    plan: async (message) => session.post(plan(message.seq, await prepareOrProblem(async () => prepareGeneration(draftInput(message.draft), await env(studioModel().model))))),
+    generate: (message) =>
+      job('generate', (prepared) => prepared.requests.map((r) => r.label), message.draft.n, async (connection) => {
+        const prepared = prepareGeneration(draftInput(message.draft), await generationEnv(services, connection.settings.model));
+        requireSendable(prepared);
+        return prepared;
+      }),
+    edit: (message) =>
+      job(message.mode, () => [`${message.mode === 'inpaint' ? 'Inpaint' : 'Refine'} ${path.basename(message.image)}`], message.n, async (connection) => {
+        const prepared = prepareGeneration(await editInput(session, message), await generationEnv(services, connection.settings.model));
+        if (prepared.problems.length > 0) throw new MaskError(prepared.problems.join(' '));
+        return prepared;
+      }),
+    cancel: (message) => session.cancelJob(message.jobId),
+  };
+}
+
+/** The use case's input for what the user composed. */
+function draftInput(draft: Draft): GenerationInput {
+  const folder = resolveWorkspacePath(draft.folder, 'write');
+  return {
+    prompt: draft.prompt,
+    ...(draft.template ? { template: draft.template } : {}),
+    locales: draft.locales,
+    verbatim: draft.verbatim,
+    sizes: draft.sizes.length ? draft.sizes : ['auto'],
+    fit: draft.fit,
+    quality: draft.quality,
+    n: draft.n,
+    format: draft.format,
+    ...(draft.format === 'jpeg' && draft.compression !== undefined ? { compression: draft.compression } : {}),
+    background: draft.background,
+    ...(draft.partialImages !== undefined ? { partialImages: draft.partialImages } : {}),
+    folder: folder.absolute,
+    folderRelative: folder.relative,
+    sizeInName: true,
+  };
+}
+
+/** An edit's input: the image and references read through the workspace resolver, the parent's sidecar for its context. */
+async function editInput(session: StudioSession, message: WebviewMessage<'edit'>): Promise<GenerationInput> {
+  const image = await readInput(message.image);
+  const references = await Promise.all(message.references.map((r) => readInput(r)));
+  const parent = await session.history.sidecarOf(message.image);
+  const folder = resolveWorkspacePath(path.dirname(message.image), 'write');
+  return {
+    prompt: message.prompt,
+    quality: message.quality,
+    n: message.n,
+    ...(message.partialImages !== undefined ? { partialImages: message.partialImages } : {}),
+    folder: folder.absolute,
+    folderRelative: folder.relative,
+    inpaintSeam: setting('inpaintSeam'),
+    edit: {
+      mode: message.mode,
+      image,
+      references,
+      // A painted mask is written beside the result only once the service has answered.
+      ...(message.mask !== undefined ? { mask: { painted: true, bytes: decodeBase64(message.mask) } } : {}),
+      ...(parent ? { parent } : {}),
+    },
+  };
+}
+
+type Prepared = { ok: true; prepared: PreparedGeneration } | { ok: false; problem: string };
+
+async function prepareOrProblem(prepare: () => Promise<PreparedGeneration>): Promise<Prepared> {
+  try {
+    return { ok: true, prepared: await prepare() };
+  } catch (error) {
+    return { ok: false, problem: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** The `planned` message: the use case's plans, composed prompts and estimate as the app shows them. */
+function plan(seq: number, result: Prepared): HostToWebview {
+  if (!result.ok) {
+    const message = result.problem;
+    return { type: 'planned', seq, sizes: [], composed: [], requests: 0, images: 0, missing: message, previewsUsd: 0, previewsPerImage: 0, summary: message, warnings: [], error: message };
+  }
+  const { prepared } = result;
+  const sizes: SizePlanInfo[] = prepared.plans.map((p) =>
+    p.ok ? { ...p.info, ok: true } : { size: p.text, ok: false, target: p.problem, generation: '', badge: '', explanation: '', warnings: [] },
+  );
+  const composed = prepared.composed.map((c) => ({ ...(c.locale ? { locale: c.locale } : {}), parts: c.parts, sentChars: c.sent.length }));
+  const { estimate } = prepared;
+  const promptProblem = prepared.problems.find((p) => !prepared.plans.some((candidate) => !candidate.ok && candidate.problem === p));
+  return {
+    type: 'planned',
+    seq,
+    sizes,
+    composed,
+    requests: estimate.requests,
+    images: estimate.images,
+    ...(estimate.usd !== undefined ? { estimateUsd: estimate.usd } : {}),
+    ...(estimate.missing ? { missing: estimate.missing } : {}),
+    previewsUsd: estimate.previewsUsd,
+    previewsPerImage: estimate.previewsPerImage,
+    summary: estimate.summary,
+    warnings: prepared.warnings,
+    ...(promptProblem ? { error: promptProblem } : {}),
+  };
+}
+
+class MaskError extends Error {
+  override readonly name = 'MaskError';
+}
+
+async function readInput(absolute: string): Promise<InputFile> {
+  if (!/\.(png|jpe?g)$/i.test(absolute)) throw new Error(vscode.l10n.t('{0} is not a PNG or JPEG image: edits take only png, jpg or jpeg files.', path.basename(absolute)));
+  const { path: where, bytes } = await readWorkspaceFile(absolute);
+  return { bytes, file: where.relative };
+}

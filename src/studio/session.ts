@@ -1,0 +1,44 @@
+import type * as vscode from 'vscode';
+import type { Services } from '../host/services';
+import type { HistoryIndex } from './history';
+import type { HostToWebview } from './protocol';
+
+/** The metrics tests and the benchmark read (see StudioProbe). */
+export interface StudioMetrics {
+  openToPaintMs?: number;
+  readonly partialToDisplayMs: number[];
+}
+
+/**
+ * What the message handlers may use of the open Studio panel: the panel owns the webview and its
+ * lifecycle; handlers only answer messages through this seam.
+ */
+export interface StudioSession {
+  readonly services: Services;
+  readonly history: HistoryIndex;
+  readonly metrics: StudioMetrics;
+  /** performance.now() when the open command started (first-paint measurement), if known. */
+  readonly openedAt: number | undefined;
+  /** Posts now when the webview is ready, else after its ready handshake (previews are dropped meanwhile). */
+  post(message: HostToWebview): void;
+  /** Whether the webview is ready to receive messages. */
+  isReady(): boolean;
+  /** The ready handshake: posts `init` first, then what waited for it. */
+  becomeReady(init: HostToWebview): Promise<void>;
+  /** The webview URI of a workspace image (its folder allowed first); the image counts as shown. */
+  imageUri(absolute: string): string;
+  /** Whether the Studio showed `absolute` (an image, or the sidecar of one it showed). */
+  wasShown(absolute: string): boolean;
+  /** Lets the webview load `files` (see StudioPanel.allowFoldersOf). */
+  allowFoldersOf(files: readonly string[]): void;
+  /** Starts a job the user can cancel. */
+  startJob(): { jobId: number; signal: AbortSignal };
+  /** Cancels a running job (nothing when it already ended). */
+  cancelJob(jobId: number): void;
+  endJob(jobId: number): void;
+  /** When each streamed preview reached the host, by key, until the webview says it is shown. */
+  readonly partialArrivals: Map<string, number>;
+}
+
+/** The webview's panel (for the few handlers that need it). */
+export type StudioPanelHandle = Pick<vscode.WebviewPanel, 'webview'>;
