@@ -123,6 +123,8 @@ const logLine = v.pipe(
 );
 
 const fileMessage = <T extends string>(type: T, resolve: Resolve) => object({ type: v.literal(type), file: path(resolve) });
+/** Correlates a request with its answer (see `RESPONSES` and `RequestClient`). */
+const requestId = int(0, Number.MAX_SAFE_INTEGER);
 
 /** Every message the webview may send, by `type`. */
 export const webviewMessageSchema = (resolve: Resolve) =>
@@ -132,7 +134,7 @@ export const webviewMessageSchema = (resolve: Resolve) =>
       object({ type: v.literal('ready') }),
       object({ type: v.literal('painted') }),
       object({ type: v.literal('log'), level: oneOf(['info', 'warn', 'error'] as const), message: logLine }),
-      object({ type: v.literal('plan'), seq: int(0, Number.MAX_SAFE_INTEGER), draft: draftSchema(resolve) }),
+      object({ type: v.literal('plan'), id: requestId, draft: draftSchema(resolve) }),
       object({ type: v.literal('generate'), draft: draftSchema(resolve) }),
       object({ type: v.literal('cancel'), jobId: int(0, Number.MAX_SAFE_INTEGER) }),
       v.pipe(
@@ -152,13 +154,13 @@ export const webviewMessageSchema = (resolve: Resolve) =>
         }),
         v.check((edit) => edit.mode !== 'inpaint' || edit.mask !== undefined, 'an inpaint needs a mask'),
       ),
-      object({ type: v.literal('listImages') }),
-      object({ type: v.literal('history'), query: historyQuerySchema }),
-      fileMessage('select', resolve),
+      object({ type: v.literal('listImages'), id: requestId }),
+      object({ type: v.literal('history'), id: requestId, query: historyQuerySchema }),
+      object({ type: v.literal('select'), id: requestId, file: path(resolve) }),
       fileMessage('openFile', resolve),
       fileMessage('reveal', resolve),
       fileMessage('copyPrompt', resolve),
-      object({ type: v.literal('copyCode'), file: path(resolve), language: oneOf(CODE_LANGUAGES) }),
+      object({ type: v.literal('copyCode'), id: requestId, file: path(resolve), language: oneOf(CODE_LANGUAGES) }),
       object({ type: v.literal('partialShown'), key: text(100) }),
       object({ type: v.literal('openStyleGuideSetting') }),
     ],
@@ -252,7 +254,7 @@ export type HostToWebview =
     }
   | {
       type: 'planned';
-      seq: number;
+      id: number;
       sizes: readonly SizePlanInfo[];
       composed: readonly ComposedInfo[];
       requests: number;
@@ -274,12 +276,70 @@ export type HostToWebview =
   | { type: 'result'; jobId: number; request: number; items: readonly MockupItem[] }
   | { type: 'jobFailed'; jobId: number; error: FailureInfo }
   | { type: 'jobDone'; jobId: number; cancelled: boolean; written: number; costUsd?: number }
-  | { type: 'images'; items: ReadonlyArray<{ file: string; uri: string }> }
-  | { type: 'history'; entries: readonly MockupItem[]; total: number; facets: { sizes: readonly string[]; locales: readonly string[]; models: readonly string[] } }
-  | { type: 'selected'; item: MockupItem; focus: 'refine' | 'inpaint' }
-  | { type: 'code'; language: CodeLanguage; text: string }
+  | { type: 'images'; id: number; items: ReadonlyArray<{ file: string; uri: string }> }
+  | { type: 'history'; id: number; entries: readonly MockupItem[]; total: number; facets: { sizes: readonly string[]; locales: readonly string[]; models: readonly string[] } }
+  /** The answer to `select`, or (without id) an image the host opened in the Studio (the explorer's Open in Studio). */
+  | { type: 'selected'; id?: number; item: MockupItem; focus: 'refine' | 'inpaint' }
+  | { type: 'code'; id: number; language: CodeLanguage; text: string }
+  /** A request that could not be answered (the reason is also shown as a notice). */
+  | { type: 'requestFailed'; id: number; error: string }
   | { type: 'notice'; level: 'info' | 'error'; message: string }
   | { type: 'rejected'; error: string };
+
+/**
+ * The messages the webview sends that get exactly one answer, and the answer's type. The host's
+ * dispatcher posts a request handler's answer with the request's id; the app awaits it through
+ * `RequestClient`: no pair is matched by hand.
+ */
+export const RESPONSES = { plan: 'planned', listImages: 'images', history: 'history', select: 'selected', copyCode: 'code' } as const satisfies Partial<Record<WebviewToHost['type'], HostToWebview['type']>>;
+export type RequestType = keyof typeof RESPONSES;
+/** The answer to a request of kind `K`. */
+export type ResponseTo<K extends RequestType> = Extract<HostToWebview, { type: (typeof RESPONSES)[K] }>;
+type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
+/** What a request handler returns: the answer without its id (the dispatcher adds it). */
+export type ResponseBody<K extends RequestType> = WithoutId<ResponseTo<K>>;
+
+export function isRequest(message: WebviewToHost): message is WebviewMessage<RequestType> {
+  return Object.hasOwn(RESPONSES, message.type);
+}
+
+/**
+ * The webview's side of request and answer: `request` sends with a fresh id and resolves with the
+ * answer carrying it (rejects on `requestFailed`); `settle` is given every host message and says
+ * whether it answered a request. `isLatest` tells a stale answer (an older plan) from the current one.
+ */
+export class RequestClient {
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (message: HostToWebview) => void; reject: (error: Error) => void }>();
+  private readonly latest = new Map<string, number>();
+
+  constructor(private readonly send: (message: WebviewToHost) => void) {}
+
+  request<M extends WithoutId<WebviewMessage<RequestType>>>(message: M): Promise<ResponseTo<M['type']>> {
+    const id = this.nextId++;
+    this.latest.set(message.type, id);
+    return new Promise<ResponseTo<M['type']>>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (message: HostToWebview) => void, reject });
+      this.send({ ...message, id } as unknown as WebviewToHost);
+    });
+  }
+
+  /** Whether `id` is the last request of its kind sent. */
+  isLatest(type: RequestType, id: number): boolean {
+    return this.latest.get(type) === id;
+  }
+
+  settle(message: HostToWebview): boolean {
+    const id = 'id' in message ? message.id : undefined;
+    if (id === undefined) return false;
+    const waiting = this.pending.get(id);
+    if (!waiting) return false;
+    this.pending.delete(id);
+    if (message.type === 'requestFailed') waiting.reject(new Error(message.error));
+    else waiting.resolve(message);
+    return true;
+  }
+}
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };
 

@@ -283,7 +283,7 @@ export class StudioPanel implements StudioProbe, StudioSession {
     this.received.push(message.type === 'edit' && message.mask ? { ...message, mask: `<${message.mask.length} chars>` } : message);
     if (this.received.length > 500) this.received.splice(0, this.received.length - 500);
     try {
-      await dispatch(this.handlers, message);
+      await dispatch(this.handlers, message, (answer) => this.post(answer));
     } catch (error) {
       const text = error instanceof Error ? error.message : String(error);
       this.services.log.error(`Studio: ${message.type} failed: ${text}`);

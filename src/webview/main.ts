@@ -3,7 +3,7 @@
  * through the typed protocol in src/studio/protocol.ts, starts with the ready handshake, and keeps
  * what the user composed with setState so that a hidden or reloaded panel comes back as it was.
  */
-import { type CodeLanguage, type Draft, type FailureInfo, type HistoryQuery, type HostToWebview, type MockupItem, QUALITIES, type WebviewToHost } from '../studio/protocol';
+import { type CodeLanguage, type Draft, type FailureInfo, type HistoryQuery, type HostToWebview, type MockupItem, QUALITIES, RequestClient, type WebviewToHost } from '../studio/protocol';
 import { afterPaint, append, formatMs, formatUsd, h, replace, segmented } from './dom';
 import { MaskEditor } from './maskEditor';
 
@@ -57,6 +57,8 @@ interface JobView {
 
 const vscode = acquireVsCodeApi();
 const post = (message: WebviewToHost): void => vscode.postMessage(message);
+/** Requests and their answers, correlated by id (plan, history, images, select, request as code). */
+const requests = new RequestClient(post);
 
 const DEFAULT_DRAFT: Draft = {
   prompt: '',
@@ -79,7 +81,6 @@ const state: Persisted =
 
 let init: Init | undefined;
 let planned: Planned | undefined;
-let planSeq = 0;
 let job: JobView | undefined;
 let history: Extract<HostToWebview, { type: 'history' }> | undefined;
 let workspaceImages: Array<{ file: string; uri: string }> | undefined;
@@ -106,13 +107,16 @@ let planTimer: number | undefined;
 function requestPlan(): void {
   if (!init) return;
   window.clearTimeout(planTimer);
-  planTimer = window.setTimeout(() => post({ type: 'plan', seq: ++planSeq, draft: draftToSend() }), 120);
+  planTimer = window.setTimeout(() => {
+    const asked = requests.request({ type: 'plan', draft: draftToSend() });
+    asked.then((answer) => requests.isLatest('plan', answer.id) && onPlanned(answer), ignoreFailed);
+  }, 120);
 }
 
 let historyTimer: number | undefined;
 function requestHistory(): void {
   window.clearTimeout(historyTimer);
-  historyTimer = window.setTimeout(() => post({ type: 'history', query: state.historyQuery }), 120);
+  historyTimer = window.setTimeout(() => requests.request({ type: 'history', query: state.historyQuery }).then((answer) => requests.isLatest('history', answer.id) && onHistory(answer), ignoreFailed), 120);
 }
 
 function draftToSend(): Draft {
@@ -664,7 +668,7 @@ function renderIterate(): void {
         'aria-expanded': String(pickingReferences),
         onclick: () => {
           pickingReferences = !pickingReferences;
-          if (pickingReferences) post({ type: 'listImages' });
+          if (pickingReferences) requests.request({ type: 'listImages' }).then(onImages, ignoreFailed);
           renderIterate();
         },
       },
@@ -834,14 +838,14 @@ function card(item: MockupItem, where: 'results' | 'history'): HTMLElement {
           action('reveal', 'Reveal', () => post({ type: 'reveal', file: item.file })),
           action('code', 'Code', () => ((codeMenuFor = codeMenuFor === item.file ? undefined : item.file), renderResults()), { 'aria-expanded': String(codeMenuFor === item.file) }),
         ]
-      : [action('open', 'Open', () => post({ type: 'select', file: item.file })), action('reuse', 'Reuse settings', () => reuse(item)), action('reveal', 'Reveal', () => post({ type: 'reveal', file: item.file }))];
+      : [action('open', 'Open', () => void requests.request({ type: 'select', file: item.file }).then((answer) => openIterate(answer.item, answer.focus), ignoreFailed)), action('reuse', 'Reuse settings', () => reuse(item)), action('reveal', 'Reveal', () => post({ type: 'reveal', file: item.file }))];
   const menu =
     where === 'results' && codeMenuFor === item.file
       ? h(
           'div',
           { class: 'code-menu', role: 'group', 'aria-label': 'Copy the request as code' },
           ...(['curl', 'typescript', 'python', 'csharp'] as const).map((language) =>
-            h('button', { type: 'button', class: 'action', 'data-language': language, 'data-key': `code:${language}:${item.file}`, onclick: () => ((codeMenuFor = undefined), post({ type: 'copyCode', file: item.file, language }), renderResults()) }, languageName(language)),
+            h('button', { type: 'button', class: 'action', 'data-language': language, 'data-key': `code:${language}:${item.file}`, onclick: () => ((codeMenuFor = undefined), requests.request({ type: 'copyCode', file: item.file, language }).then(onCode, ignoreFailed), renderResults()) }, languageName(language)),
           ),
         )
       : '';
@@ -975,8 +979,36 @@ function notice(level: 'info' | 'error', message: string): void {
 
 // ---- messages from the host ----------------------------------------------------------------
 
+function onPlanned(message: Planned): void {
+  planned = message;
+  renderPlanList();
+  renderSent();
+  renderCount();
+  renderFooter();
+}
+
+function onImages(message: Extract<HostToWebview, { type: 'images' }>): void {
+  workspaceImages = [...message.items];
+  renderIterate();
+}
+
+function onHistory(message: Extract<HostToWebview, { type: 'history' }>): void {
+  history = message;
+  renderHistory();
+}
+
+function onCode(message: Extract<HostToWebview, { type: 'code' }>): void {
+  code = { language: message.language, text: message.text };
+  renderCode();
+  codeArea.scrollIntoView({ block: 'nearest' });
+}
+
+/** A request the host could not answer: its reason arrives as a notice too. */
+function ignoreFailed(): void {}
+
 window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
   const message = event.data;
+  if (requests.settle(message)) return;
   switch (message.type) {
     case 'init': {
       const first = !init;
@@ -987,14 +1019,6 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
       if (first) afterPaint(() => post({ type: 'painted' }));
       return;
     }
-    case 'planned':
-      if (message.seq !== planSeq) return;
-      planned = message;
-      renderPlanList();
-      renderSent();
-      renderCount();
-      renderFooter();
-      return;
     case 'jobStarted':
       job = { jobId: message.jobId, mode: message.mode, requests: [...message.requests], variants: message.variants, tiles: new Map(), status: 'Sending...', started: performance.now(), done: false };
       live.textContent = `${message.mode === 'generate' ? 'Generating' : 'Editing'}: ${message.requests.length} request(s).`;
@@ -1056,21 +1080,8 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
       live.textContent = job?.status ?? '';
       if (state.view === 'history') requestHistory();
       return;
-    case 'images':
-      workspaceImages = [...message.items];
-      renderIterate();
-      return;
-    case 'history':
-      history = message;
-      renderHistory();
-      return;
     case 'selected':
       openIterate(message.item, message.focus);
-      return;
-    case 'code':
-      code = { language: message.language, text: message.text };
-      renderCode();
-      codeArea.scrollIntoView({ block: 'nearest' });
       return;
     case 'notice':
       notice(message.level, message.message);

@@ -298,7 +298,7 @@ describe('The Studio (real VS Code host, Chromium, Foundry emulator)', function 
     assert.ok(!code.includes(emulator.apiKey), 'no key in the code');
     for (const language of ['curl', 'typescript', 'csharp'] as const) {
       const mark = probe.posted.length;
-      await probe.receive({ type: 'copyCode', file: postedOf(probe, 'result').at(-1)?.items[0].file, language });
+      await probe.receive({ type: 'copyCode', id: 1, file: postedOf(probe, 'result').at(-1)?.items[0].file, language });
       const posted = postedOf(probe, 'code', mark)[0];
       assert.ok(posted && !posted.text.includes(emulator.apiKey) && posted.text.includes('AZURE_OPENAI_API_KEY'), language);
     }
@@ -407,15 +407,15 @@ describe('The Studio (real VS Code host, Chromium, Foundry emulator)', function 
       { type: 'plan', seq: '1', draft: valid },
       { type: 'openFile', file: '/etc/passwd' },
       { type: 'reveal', file: '../../../etc' },
-      { type: 'copyCode', file: outside, language: 'curl' },
-      { type: 'copyCode', file: `${FOLDER}/a.png`, language: 'cobol' },
-      { type: 'select', file: 'a'.repeat(5000) },
+      { type: 'copyCode', id: 1, file: outside, language: 'curl' },
+      { type: 'copyCode', id: 1, file: `${FOLDER}/a.png`, language: 'cobol' },
+      { type: 'select', id: 1, file: 'a'.repeat(5000) },
       { type: 'edit', mode: 'inpaint', image: outside, prompt: 'x', references: [], mask: 'AAAA', quality: 'low', n: 1, partialImages: 0 },
       { type: 'edit', mode: 'refine', image: `${FOLDER}/a.png`, prompt: 'x', references: ['../../x.png'], quality: 'low', n: 1, partialImages: 0 },
       { type: 'edit', mode: 'inpaint', image: `${FOLDER}/a.png`, prompt: 'x', references: [], mask: 'A'.repeat(7 * 1024 * 1024), quality: 'low', n: 1, partialImages: 0 },
       { type: 'edit', mode: 'inpaint', image: `${FOLDER}/a.png`, prompt: 'x', references: [], mask: '<script>', quality: 'low', n: 1, partialImages: 0 },
       { type: 'log', level: 'debug', message: 1 },
-      { type: 'history', query: { text: 'x'.repeat(600), size: '', locale: '', model: '' } },
+      { type: 'history', id: 1, query: { text: 'x'.repeat(600), size: '', locale: '', model: '' } },
       { type: 'partialShown', key: 'k'.repeat(10_000) },
       { type: 'cancel', jobId: -1 },
       { type: 'log', level: 'info', message: 'x', payload: 'y'.repeat(1_000_000) },
@@ -432,8 +432,8 @@ describe('The Studio (real VS Code host, Chromium, Foundry emulator)', function 
     await assert.rejects(fs.access(path.join(root(), '..', 'escape')));
     // A valid message still works afterwards.
     const mark = probe.posted.length;
-    await probe.receive({ type: 'plan', seq: 999_999, draft: valid });
-    assert.ok(postedOf(probe, 'planned', mark).some((m) => m.seq === 999_999));
+    await probe.receive({ type: 'plan', id: 999_999, draft: valid });
+    assert.ok(postedOf(probe, 'planned', mark).some((m) => m.id === 999_999));
   });
 
   it('opens, reveals and copies only the images it showed, and logs a webview line as one line', async () => {
@@ -452,7 +452,7 @@ describe('The Studio (real VS Code host, Chromium, Foundry emulator)', function 
     await probe.receive({ type: 'openFile', file: 'design/style.json' });
     assert.equal(tabs(), before, 'no editor opened');
     // Once shown (selected for refining), the same image opens.
-    await probe.receive({ type: 'select', file: 'design/notes.png' });
+    await probe.receive({ type: 'select', id: 1, file: 'design/notes.png' });
     await probe.receive({ type: 'openFile', file: 'design/notes.png' });
     await until('the image in an editor', () => tabs() > before);
     // A log line from the webview cannot forge lines in the log.

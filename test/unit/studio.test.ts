@@ -6,7 +6,8 @@ import { filterHistory, historyFacets, lineageChain, parseHistoryEntry } from '.
 import { maskProblem } from '../../src/core/studio/mask';
 import { MaskModel } from '../../src/core/studio/maskModel';
 import { assertNoSecret, type CodeLanguage, requestAsCode, type RequestSpec, requestUrl } from '../../src/core/studio/requestCode';
-import { type Draft, jsonSizeWithin, MAX_LOG_CHARS, MAX_MESSAGE_CHARS, parseWebviewMessage } from '../../src/studio/protocol';
+import { dispatch, type Handlers } from '../../src/studio/dispatch';
+import { type Draft, type HostToWebview, jsonSizeWithin, MAX_LOG_CHARS, MAX_MESSAGE_CHARS, parseWebviewMessage, RequestClient, type WebviewToHost } from '../../src/studio/protocol';
 
 const ROOT = '/work/space';
 const context = {
@@ -53,7 +54,8 @@ describe('Studio protocol: every message from the webview is checked', () => {
       [{ type: 'generate', draft, extra: 1 }, /^extra is not a field of this message/],
       [{ type: 'generate', draft: 'a login screen' }, /^draft must be an object$/],
       [{ type: 'cancel', jobId: 1.5 }, /^jobId must be a whole number from 0 to \d+$/],
-      [{ type: 'copyCode', file: 'a.png', language: 'cobol' }, /^language must be one of curl, typescript, python, csharp$/],
+      [{ type: 'plan', draft }, /^id is missing$/],
+      [{ type: 'copyCode', id: 1, file: 'a.png', language: 'cobol' }, /^language must be one of curl, typescript, python, csharp$/],
       [{ type: 'openFile', file: '  ' }, /^file must not be empty$/],
       [{ type: 'edit', mode: 'refine', image: 'a.png', prompt: '  ', references: [], quality: 'low', n: 1 }, /^prompt must describe the change$/],
       [{ type: 'edit', mode: 'inpaint', image: 'a.png', prompt: 'x', references: [], quality: 'low', n: 1, partialImages: 0 }, /^message an inpaint needs a mask$/],
@@ -211,5 +213,51 @@ describe('Studio resource roots', () => {
     assert.ok(!isCovered(roots, '/ws/mockups-old/x.png'), 'a sibling with the same prefix is not covered');
     assert.deepEqual(withFoldersOf(roots, ['/ws/mockups/e.png']), roots, 'an image in an allowed folder adds nothing');
     assert.deepEqual(withFoldersOf(roots, ['/ws/new/f.png']), ['/ws/new', '/ws/designs', '/ws/mockups'].sort((a, b) => a.length - b.length || a.localeCompare(b)));
+  });
+});
+
+describe('Studio requests and answers are correlated by id through one helper', () => {
+  it('resolves each request with the answer carrying its id, tells a stale answer, rejects a failed one', async () => {
+    const sent: WebviewToHost[] = [];
+    const client = new RequestClient((message) => sent.push(message));
+    const first = client.request({ type: 'plan', draft });
+    const second = client.request({ type: 'plan', draft: { ...draft, prompt: 'A settings screen' } });
+    const code = client.request({ type: 'copyCode', file: 'a.png', language: 'curl' });
+    const [a, b, c] = sent.map((m) => ('id' in m ? m.id : -1));
+    assert.equal(new Set([a, b, c]).size, 3, 'every request has its own id');
+    const planned = (id: number, summary: string): HostToWebview => ({ type: 'planned', id, sizes: [], composed: [], requests: 1, images: 1, previewsUsd: 0, previewsPerImage: 0, summary, warnings: [] });
+    // Answers in another order than asked, and a message that answers nothing.
+    assert.equal(client.settle({ type: 'notice', level: 'info', message: 'x' }), false);
+    assert.equal(client.settle(planned(b, 'second')), true);
+    assert.equal(client.settle(planned(a, 'first')), true);
+    assert.equal(client.settle(planned(a, 'again')), false, 'an answer settles its request once');
+    assert.equal((await first).summary, 'first');
+    assert.equal((await second).summary, 'second');
+    assert.equal(client.isLatest('plan', a), false);
+    assert.equal(client.isLatest('plan', b), true);
+    assert.equal(client.settle({ type: 'requestFailed', id: c, error: 'a.png has no sidecar describing its request.' }), true);
+    await assert.rejects(code, /no sidecar/);
+  });
+
+  it('the host posts a handler\'s answer with the request\'s id, and requestFailed when it fails', async () => {
+    const posted: HostToWebview[] = [];
+    const calls: string[] = [];
+    const handlers = new Proxy({} as Handlers, {
+      get: (_target, type: string) => (message: WebviewToHost) => {
+        calls.push(type);
+        if (type === 'history') return Promise.resolve({ type: 'history', entries: [], total: 0, facets: { sizes: [], locales: [], models: [] } });
+        if (type === 'copyCode') return Promise.reject(new Error('no sidecar'));
+        assert.equal(message.type, type);
+        return undefined;
+      },
+    });
+    await dispatch(handlers, { type: 'history', id: 7, query: { text: '', size: '', locale: '', model: '' } }, (m) => posted.push(m));
+    await assert.rejects(dispatch(handlers, { type: 'copyCode', id: 8, file: '/work/space/a.png', language: 'curl' }, (m) => posted.push(m)), /no sidecar/);
+    await dispatch(handlers, { type: 'ready' }, (m) => posted.push(m));
+    assert.deepEqual(calls, ['history', 'copyCode', 'ready']);
+    assert.deepEqual(posted, [
+      { type: 'history', id: 7, entries: [], total: 0, facets: { sizes: [], locales: [], models: [] } },
+      { type: 'requestFailed', id: 8, error: 'no sidecar' },
+    ]);
   });
 });

@@ -15,7 +15,7 @@ import { setting } from '../../host/settings';
 import { readWorkspaceFile, resolveWorkspacePath } from '../../host/workspace';
 import type { Handlers } from '../dispatch';
 import { toItem, workspaceRelative } from '../history';
-import type { Draft, FailureInfo, HostToWebview, MockupItem, SizePlanInfo, WebviewMessage } from '../protocol';
+import type { Draft, FailureInfo, MockupItem, ResponseBody, SizePlanInfo, WebviewMessage } from '../protocol';
 import type { StudioSession } from '../session';
 import { studioModel } from './init';
 
@@ -108,7 +108,7 @@ export function composeHandlers(session: StudioSession): Pick<Handlers, 'plan' |
   };
 
   return {
-    plan: async (message) => session.post(plan(message.seq, await prepareOrProblem(async () => prepareGeneration(draftInput(message.draft), await env(studioModel().model))))),
+    plan: async (message) => planned(await prepareOrProblem(async () => prepareGeneration(draftInput(message.draft), await env(studioModel().model)))),
     generate: (message) =>
       job('generate', (prepared) => prepared.requests.map((r) => r.label), message.draft.n, async (connection) => {
         const prepared = prepareGeneration(draftInput(message.draft), await generationEnv(services, connection.settings.model));
@@ -182,11 +182,11 @@ async function prepareOrProblem(prepare: () => Promise<PreparedGeneration>): Pro
   }
 }
 
-/** The `planned` message: the use case's plans, composed prompts and estimate as the app shows them. */
-function plan(seq: number, result: Prepared): HostToWebview {
+/** The answer to `plan`: the use case's plans, composed prompts and estimate as the app shows them. */
+function planned(result: Prepared): ResponseBody<'plan'> {
   if (!result.ok) {
     const message = result.problem;
-    return { type: 'planned', seq, sizes: [], composed: [], requests: 0, images: 0, missing: message, previewsUsd: 0, previewsPerImage: 0, summary: message, warnings: [], error: message };
+    return { type: 'planned', sizes: [], composed: [], requests: 0, images: 0, missing: message, previewsUsd: 0, previewsPerImage: 0, summary: message, warnings: [], error: message };
   }
   const { prepared } = result;
   const sizes: SizePlanInfo[] = prepared.plans.map((p) =>
@@ -197,7 +197,6 @@ function plan(seq: number, result: Prepared): HostToWebview {
   const promptProblem = prepared.problems.find((p) => !prepared.plans.some((candidate) => !candidate.ok && candidate.problem === p));
   return {
     type: 'planned',
-    seq,
     sizes,
     composed,
     requests: estimate.requests,

@@ -7,7 +7,7 @@ import type { Services } from '../../host/services';
 import { findWorkspaceImages, resolveWorkspacePath } from '../../host/workspace';
 import type { Handlers } from '../dispatch';
 import { toItem, workspaceRelative } from '../history';
-import type { CodeLanguage } from '../protocol';
+import type { CodeLanguage, MockupItem } from '../protocol';
 import type { StudioSession } from '../session';
 
 /**
@@ -21,8 +21,8 @@ export function fileHandlers(session: StudioSession): Pick<Handlers, 'listImages
     if (!session.wasShown(file)) throw new Error(vscode.l10n.t('{0} is not an image the Studio showed; pick it in the Studio first.', path.basename(file)));
   };
   return {
-    listImages: async () => session.post({ type: 'images', items: await workspaceImages(session) }),
-    select: (message) => selectImage(session, message.file, 'refine'),
+    listImages: async () => ({ type: 'images', items: await workspaceImages(session) }),
+    select: async (message) => ({ type: 'selected', item: await selectedItem(session, message.file), focus: 'refine' }),
     openFile: async (message) => {
       shown(message.file);
       await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(message.file), { viewColumn: vscode.ViewColumn.Beside, preview: true });
@@ -41,14 +41,19 @@ export function fileHandlers(session: StudioSession): Pick<Handlers, 'listImages
     copyCode: async (message) => {
       shown(message.file);
       const code = await requestCode(services, message.file, message.language);
-      session.post({ type: 'code', language: message.language, text: code });
       await vscode.env.clipboard.writeText(code).then(undefined, () => session.post({ type: 'notice', level: 'error', message: vscode.l10n.t('The code could not be copied to the clipboard; select it in the Studio instead.') }));
+      return { type: 'code', language: message.language, text: code };
     },
   };
 }
 
-/** Shows `file` in the Studio, ready to refine or inpaint (also the explorer's Open in Studio). */
+/** Shows `file` in the Studio, ready to refine or inpaint (the explorer's Open in Studio). */
 export async function selectImage(session: StudioSession, file: string, focus: 'refine' | 'inpaint'): Promise<void> {
+  session.post({ type: 'selected', item: await selectedItem(session, file), focus });
+}
+
+/** `file` as the Studio shows it, with what its sidecar says (or its size read from the image). */
+async function selectedItem(session: StudioSession, file: string): Promise<MockupItem> {
   const absolute = resolveWorkspacePath(file).absolute;
   if (!/\.(png|jpe?g)$/i.test(absolute)) throw new Error(vscode.l10n.t('{0} is not a PNG or JPEG image.', path.basename(absolute)));
   const entry = await session.history.entryOf(absolute);
@@ -58,7 +63,7 @@ export async function selectImage(session: StudioSession, file: string, focus: '
     const info = readImageInfo(bytes);
     if (info) item = { ...item, width: info.width, height: info.height, sizeLabel: `${info.width}x${info.height}` };
   }
-  session.post({ type: 'selected', item, focus });
+  return item;
 }
 
 async function workspaceImages(session: StudioSession): Promise<Array<{ file: string; uri: string }>> {

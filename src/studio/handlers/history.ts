@@ -21,7 +21,7 @@ export function historyHandlers(session: StudioSession): Pick<Handlers, 'history
         }
         return toItem(session.imageUri(workspaceAbsolute(e.file)), workspaceAbsolute(e.file), e, chain);
       });
-      session.post({ type: 'history', entries: items, total: entries.length, facets: historyFacets(entries) });
+      return { type: 'history', entries: items, total: entries.length, facets: historyFacets(entries) };
     },
   };
 }
