@@ -26,5 +26,5 @@ export async function dispatch(handlers: Handlers, message: WebviewToHost, post:
     post({ type: 'requestFailed', id: message.id, error: error instanceof Error ? error.message : String(error) });
     throw error;
   }
-  post({ ...answer, id: message.id } as HostToWebview);
+  post({ ...answer, id: message.id });
 }

@@ -320,7 +320,7 @@ export class RequestClient {
     this.latest.set(message.type, id);
     return new Promise<ResponseTo<M['type']>>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (message: HostToWebview) => void, reject });
-      this.send({ ...message, id } as unknown as WebviewToHost);
+      this.send({ ...message, id });
     });
   }
 
