@@ -4,11 +4,12 @@
  * finishes, or JSON), its retries shown, and a failure as one line with its request id.
  */
 import * as path from 'node:path';
+import { companionFolderProblem } from '../core/assets/naming';
 import { FoundryError } from '../core/foundry';
-import { failureText, type PreparedGeneration, runGeneration, type WrittenMockup } from '../core/generation';
+import { failureText, type GenerationEnv, type PreparedGeneration, runGeneration, type WrittenMockup } from '../core/generation';
 import { formatUsd } from '../core/pricing';
 import { isOneOf } from '../core/vocabulary';
-import { type CliConnection, TOOL_VERSION } from './common';
+import { type CliConnection, readCatalogue, readDesignSystem, TOOL_VERSION } from './common';
 import { type CliIO, EXIT_FAILURE, EXIT_OK, UsageError } from './io';
 
 /** A flag's value, checked against the values it may take. */
@@ -16,6 +17,30 @@ export function flagValue<T extends string>(flag: string, value: string | undefi
   if (value === undefined) return undefined;
   if (!isOneOf(allowed, value)) throw new UsageError(`--${flag} "${value}": use ${allowed.join(', ')}.`);
   return value;
+}
+
+/** The flags that set the use case's environment, shared by generate and edit. */
+export const ENV_OPTIONS = {
+  presets: { type: 'string' },
+  'design-system': { type: 'string' },
+  'companion-folder': { type: 'string' },
+} as const;
+
+export const ENV_HELP = `  --presets <file>      size presets file (default .vscode/mockups.json in the current folder)
+  --design-system <f>   the design system sent with the prompt: DESIGN.md, *.tokens.json, a Tailwind
+                        config or CSS file, a style guide, or a folder of them (default: found in
+                        the current folder)
+  --companion-folder <name>
+                        keep the service's originals and masks in this sub-folder of the image's
+                        folder (e.g. originals); default: beside the image`;
+
+/** The environment the use case prepares in: the model, presets, prices, design system and where companions go. */
+export async function cliEnv(io: CliIO, values: { readonly presets?: string; readonly 'design-system'?: string; readonly 'companion-folder'?: string }, connection: CliConnection): Promise<GenerationEnv> {
+  const companion = values['companion-folder']?.trim() ?? '';
+  const problem = companionFolderProblem(companion);
+  if (problem) throw new UsageError(`--companion-folder: ${problem}`);
+  const [catalogue, designSystem] = [await readCatalogue(io, values.presets), await readDesignSystem(io, values['design-system'])];
+  return { model: connection.settings.model, catalogue, pricing: connection.pricing, ...(designSystem ? { designSystem } : {}), ...(companion ? { companionFolder: companion } : {}) };
 }
 
 /** Refuses what cannot be sent (exit 2), prints the warnings, runs, and prints what was written. */

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { companionFolderProblem } from '../core/assets/naming';
 import { FoundryError } from '../core/foundry';
 import {
   describeRetry,
@@ -14,6 +15,7 @@ import { configuredModel, configuredPricing, type ReadyConnection } from './conn
 import { loadPresets } from './presets';
 import { withCancellableProgress } from './progress';
 import { type Services, toolVersion } from './services';
+import { setting } from './settings';
 
 /**
  * What the VS Code surfaces share around the core use case: the environment it prepares in (the
@@ -22,7 +24,16 @@ import { type Services, toolVersion } from './services';
  */
 export async function generationEnv(services: Services, model: ModelFamily = configuredModel()): Promise<GenerationEnv> {
   const [catalogue, { design }] = await Promise.all([loadPresets(services), services.design.get()]);
-  return { model, catalogue, pricing: configuredPricing(model), ...(design ? { designSystem: design } : {}) };
+  const companion = companionFolder();
+  return { model, catalogue, pricing: configuredPricing(model), ...(design ? { designSystem: design } : {}), ...(companion ? { companionFolder: companion } : {}) };
+}
+
+/** `foundryMockups.companionFolder`, checked: a bad name is an error that says how to fix it, never a write elsewhere. */
+export function companionFolder(): string {
+  const name = setting('companionFolder').trim();
+  const problem = companionFolderProblem(name);
+  if (problem) throw new FoundryError('validation', vscode.l10n.t('The setting foundryMockups.companionFolder cannot be used: {0} Leave it empty to keep originals and masks beside their images.', problem));
+  return name;
 }
 
 /** Refuses a prepared generation that cannot be sent, naming every problem. */

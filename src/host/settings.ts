@@ -23,6 +23,7 @@ export interface Settings {
   readonly presets: unknown;
   readonly styleGuide: string;
   readonly inpaintSeam: number;
+  readonly companionFolder: string;
   readonly 'batch.concurrency': number;
   readonly 'batch.maxJobs': number;
 }
@@ -46,6 +47,7 @@ const KINDS: { readonly [K in SettingName]: 'string' | 'number' | 'boolean' | 'o
   presets: 'array',
   styleGuide: 'string',
   inpaintSeam: 'number',
+  companionFolder: 'string',
   'batch.concurrency': 'number',
   'batch.maxJobs': 'number',
 };

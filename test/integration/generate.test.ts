@@ -93,6 +93,29 @@ describe('Generate Mockup (real VS Code host, Foundry emulator)', function () {
     assert.ok(ui.messages.some((m) => m.severity === 'info' && /Generated 2 mockups in/.test(m.message)));
   });
 
+  it('keeps originals in the companion folder the setting names, and refuses a name that is a path', async () => {
+    const config = vscode.workspace.getConfiguration('foundryMockups');
+    await config.update('companionFolder', 'originals', vscode.ConfigurationTarget.Workspace);
+    try {
+      const [uri] = await vscode.commands.executeCommand<vscode.Uri[]>('foundryMockups.generate', { prompt: 'Profile screen', sizes: ['390x844@3x'], folder, name: 'profile', quality: 'low' });
+      assert.equal(path.basename(uri.fsPath), 'profile.png');
+      assert.deepEqual(await listFiles(folder), ['originals', 'profile.png', 'profile.png.mockup.json']);
+      assert.deepEqual(await listFiles(`${folder}/originals`), ['profile.original.png']);
+      const sidecar = JSON.parse(await fs.readFile(`${uri.fsPath}.mockup.json`, 'utf8')) as { original: { file: string } };
+      assert.ok(validateSidecar(sidecar), JSON.stringify(validateSidecar.errors));
+      assert.equal(sidecar.original.file, 'originals/profile.original.png');
+      await config.update('companionFolder', '../outside', vscode.ConfigurationTarget.Workspace);
+      const requests = emulator.requests.length;
+      await assert.rejects(
+        Promise.resolve(vscode.commands.executeCommand('foundryMockups.generate', { prompt: 'Profile screen', sizes: ['390x844@3x'], folder, quality: 'low' })),
+        /foundryMockups\.companionFolder cannot be used: .*path separator.*Leave it empty/,
+      );
+      assert.equal(emulator.requests.length, requests, 'nothing was sent');
+    } finally {
+      await config.update('companionFolder', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
   it('never overwrites: the same request again gets numbered names', async () => {
     const options = { prompt: 'Login screen', sizes: ['1024x1024'], folder, name: 'login', quality: 'low' };
     const first = await vscode.commands.executeCommand<vscode.Uri[]>('foundryMockups.generate', options);

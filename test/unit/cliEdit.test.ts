@@ -81,6 +81,20 @@ describe('CLI: edit, and --design-system', function () {
     assert.match(String(emulator.requests.at(-1)?.body?.prompt), /#6f4e37/i);
   });
 
+  it('--companion-folder keeps originals and painted masks in a sub-folder; a path is refused before anything is sent', async () => {
+    const made = await run(['generate', '--prompt', 'Profile', '--size', '390x844@3x', '--quality', 'low', '--name', 'profile', '--companion-folder', 'originals', '--json']);
+    assert.equal(made.code, 0, made.err);
+    const { files } = JSON.parse(made.out) as { files: Array<{ file: string; original: string }> };
+    assert.equal(path.relative(root, files[0].original), path.join('mockups', 'originals', 'profile.original.png'));
+    assert.deepEqual((await fs.readdir(path.join(root, 'mockups'))).sort(), ['login.png', 'originals', 'profile.png', 'profile.png.mockup.json']);
+    const requests = emulator.requests.length;
+    const bad = await run(['edit', 'mockups/login.png', '--prompt', 'Add a logo', '--companion-folder', '../x']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /--companion-folder: .*path separator/);
+    assert.doesNotMatch(bad.err, /\n\s+at /, 'no stack trace');
+    assert.equal(emulator.requests.length, requests);
+  });
+
   it('refuses images, masks, references, outputs and design systems that lead outside the folder, sending nothing', async () => {
     const outside = await fs.mkdtemp(path.join(os.tmpdir(), 'fm-cli-outside-'));
     await fs.copyFile(path.join(root, 'mockups', 'login.png'), path.join(outside, 'secret.png'));

@@ -5,6 +5,9 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { removeIncompleteGroups } from '../../src/core/assets/groups';
+import { companionFolderProblem } from '../../src/core/assets/naming';
+import { type DoneEntry, groupProblem, indexDoneJobs } from '../../src/core/batch';
 import { discoverDesignSystem } from '../../src/core/design';
 import { createFoundryClient, FoundryError, type FoundryClient } from '../../src/core/foundry';
 import {
@@ -262,6 +265,44 @@ describe('the generation use case: running', function () {
     assert.equal(mockup.sidecar.lineage?.mode, 'inpaint');
     assert.equal(emulator.requests.at(-1)?.files.some((f) => f.field === 'mask'), true);
   });
+
+  it('keeps originals and painted masks in the companion folder, the sidecar beside its image, and never overwrites', async () => {
+    const companionEnv: GenerationEnv = { ...env, companionFolder: 'originals' };
+    const first = (await runGeneration(prepareGeneration({ prompt: 'Login screen', sizes: ['iphone-14'], quality: 'low', name: 'login', folder }, companionEnv), context)).mockups[0];
+    const second = (await runGeneration(prepareGeneration({ prompt: 'Login screen', sizes: ['iphone-14'], quality: 'low', name: 'login', folder }, companionEnv), context)).mockups[0];
+    assert.deepEqual((await fs.readdir(folder)).sort(), ['login-2.png', 'login-2.png.mockup.json', 'login.png', 'login.png.mockup.json', 'originals']);
+    assert.deepEqual((await fs.readdir(path.join(folder, 'originals'))).sort(), ['login-2.original.png', 'login.original.png']);
+    assert.equal(first.original, path.join(folder, 'originals', 'login.original.png'));
+    assert.equal(first.sidecar.original?.file, 'originals/login.original.png');
+    assert.equal(second.sidecar.original?.file, 'originals/login-2.original.png');
+    assert.equal(first.sidecar.original?.sha256, createHash('sha256').update(await fs.readFile(first.original)).digest('hex'));
+    // A resume finds and checks the original where the sidecar says it is.
+    const done = [...(await indexDoneJobs([folder])).values()].flat().find((e) => e.file === first.file);
+    assert.equal(done?.original, first.original);
+    assert.equal(await groupProblem(done as DoneEntry), undefined);
+    await fs.writeFile(first.original, 'changed');
+    assert.match((await groupProblem(done as DoneEntry)) ?? '', /login\.original\.png/);
+    // A painted mask goes there too, and the lineage names it.
+    const image = await png(1024, 1024);
+    const mask = await png(1024, 1024, true);
+    const inpaint = prepareGeneration({ prompt: 'Add a badge', quality: 'low', folder, folderRelative: 'mockups', edit: { mode: 'inpaint', image: { bytes: image, file: 'mockups/source.png' }, mask: { painted: true, bytes: mask } } }, companionEnv);
+    const edited = (await runGeneration(inpaint, context)).mockups[0];
+    assert.equal(edited.mask, path.join(folder, 'originals', `${path.basename(edited.file, '.png')}-mask.png`));
+    assert.equal(edited.sidecar.lineage?.mask?.file, `mockups/originals/${path.basename(edited.file, '.png')}-mask.png`);
+  });
+
+  it('removes every file of a group a killed run left incomplete, in the companion folder too, and nothing else', async () => {
+    const companionEnv: GenerationEnv = { ...env, companionFolder: '.originals' };
+    const made = (await runGeneration(prepareGeneration({ prompt: 'Settings', sizes: ['iphone-14'], quality: 'low', name: 'settings', folder }, companionEnv), context)).mockups[0];
+    await fs.writeFile(path.join(folder, '.originals', 'notes.txt'), 'mine');
+    await fs.rm(made.file); // killed before the image was published
+    const old = new Date(Date.now() - 3_600_000);
+    await fs.utimes(made.sidecarFile, old, old);
+    const removed = await removeIncompleteGroups(folder, 0);
+    assert.deepEqual(removed.map((f) => path.relative(folder, f)).sort(), [path.join('.originals', 'settings.original.png'), 'settings.png.mockup.json']);
+    assert.deepEqual(await fs.readdir(path.join(folder, '.originals')), ['notes.txt']);
+  });
+
 });
 
 describe('the generation use case: inpainting keeps what was not painted', function () {
@@ -365,6 +406,15 @@ describe('the generation use case: the design system in every prompt', function 
       assert.ok(sent.includes(record?.block ?? '\u0000'));
     } finally {
       await emulator.close();
+    }
+  });
+});
+
+describe('the companion folder name', () => {
+  it('is one plain folder name, hidden allowed, never a path, .git or node_modules', () => {
+    for (const ok of ['', 'originals', '.originals', 'Originals und Masken']) assert.equal(companionFolderProblem(ok), undefined, ok);
+    for (const [bad, reason] of [['../elsewhere', /path separator/], ['a/b', /path separator/], ['.git', /folder tools own/], ['node_modules', /folder tools own/], ['..', /one plain folder name/], ['con', /reserved on Windows/], ['x\u202ey', /cannot be used/]] as const) {
+      assert.match(companionFolderProblem(bad) ?? '', reason, bad);
     }
   });
 });

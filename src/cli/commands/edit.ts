@@ -5,8 +5,8 @@ import { PathOutsideRootError, PathRefusedError, resolveIn } from '../../core/as
 import { sidecarFileName } from '../../core/assets/sidecar';
 import { type EditInput, type InputFile, parentFromSidecarText, prepareGeneration } from '../../core/generation';
 import { EDIT_MODES, type EditMode, MAX_N, QUALITIES } from '../../core/vocabulary';
-import { CONNECTION_HELP, CONNECTION_OPTIONS, connect, readCatalogue, readDesignSystem } from '../common';
-import { flagValue, runPrepared } from '../generation';
+import { CONNECTION_HELP, CONNECTION_OPTIONS, connect } from '../common';
+import { cliEnv, ENV_HELP, ENV_OPTIONS, flagValue, runPrepared } from '../generation';
 import { type CliCommand, type CliIO, EXIT_OK, UsageError, parseCommandArgs } from '../io';
 
 const USAGE = `Usage: foundry-mockups edit <image> --prompt <text> [options]
@@ -27,8 +27,7 @@ Options:
   --n <count>             variants, 1 to ${MAX_N} (default 1)
   --name <name>           file name instead of <image>-refined / -inpainted / -redesigned
   --seam <pixels>         the feathered seam of a masked edit, 0 to 64 (default 8; 0 is a hard edge)
-  --presets <file>        size presets file (default .vscode/mockups.json)
-  --design-system <f>     the design system sent with the prompt (default: found in the current folder)
+${ENV_HELP}
   --json                  print the files written as JSON
   -h, --help              show this help
 
@@ -53,8 +52,7 @@ export const editCommand: CliCommand = {
       n: { type: 'string' },
       name: { type: 'string' },
       seam: { type: 'string' },
-      presets: { type: 'string' },
-      'design-system': { type: 'string' },
+      ...ENV_OPTIONS,
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     });
@@ -80,8 +78,7 @@ export const editCommand: CliCommand = {
     const edit: EditInput = { mode, image, ...(references.length ? { references } : {}), ...(mask ? { mask } : {}), ...(parent ? { parent } : {}) };
 
     const connection = await connect(values, io);
-    const catalogue = await readCatalogue(io, values.presets);
-    const designSystem = await readDesignSystem(io, values['design-system']);
+    const env = await cliEnv(io, values, connection);
     const prepared = prepareGeneration(
       {
         prompt,
@@ -95,7 +92,7 @@ export const editCommand: CliCommand = {
         partialImages: 0,
         edit,
       },
-      { model: connection.settings.model, catalogue, pricing: connection.pricing, ...(designSystem ? { designSystem } : {}) },
+      env,
     );
     return runPrepared('edit', prepared, connection, io, values.json);
   },

@@ -2,8 +2,8 @@
 import { PathOutsideRootError, PathRefusedError, resolveIn } from '../../core/assets/paths';
 import { prepareGeneration } from '../../core/generation';
 import { BACKGROUNDS, FITS, IMAGE_FORMATS, QUALITIES } from '../../core/vocabulary';
-import { CONNECTION_HELP, CONNECTION_OPTIONS, connect, readCatalogue, readDesignSystem } from '../common';
-import { flagValue, runPrepared } from '../generation';
+import { CONNECTION_HELP, CONNECTION_OPTIONS, connect } from '../common';
+import { cliEnv, ENV_HELP, ENV_OPTIONS, flagValue, runPrepared } from '../generation';
 import { type CliCommand, type CliIO, EXIT_OK, UsageError, parseCommandArgs } from '../io';
 
 const USAGE = `Usage: foundry-mockups generate --prompt <text> --size <size> [--size <size>...] [options]
@@ -23,10 +23,7 @@ Options:
   --format <f>          png (default) | jpeg
   --background <b>      transparent | opaque | auto
   --fit <fit>           cover | contain | generated
-  --presets <file>      size presets file (default .vscode/mockups.json in the current folder)
-  --design-system <f>   the design system sent with the prompt: DESIGN.md, *.tokens.json, a Tailwind
-                        config or CSS file, a style guide, or a folder of them (default: found in
-                        the current folder)
+${ENV_HELP}
   --json                print the files written as JSON
   -h, --help            show this help
 
@@ -53,8 +50,7 @@ export const generateCommand: CliCommand = {
       format: { type: 'string' },
       background: { type: 'string' },
       fit: { type: 'string' },
-      presets: { type: 'string' },
-      'design-system': { type: 'string' },
+      ...ENV_OPTIONS,
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     }, false);
@@ -81,8 +77,7 @@ export const generateCommand: CliCommand = {
     }
 
     const connection = await connect(values, io);
-    const catalogue = await readCatalogue(io, values.presets);
-    const designSystem = await readDesignSystem(io, values['design-system']);
+    const env = await cliEnv(io, values, connection);
     const sizes = values.size?.length ? values.size : ['auto'];
     const prepared = prepareGeneration(
       {
@@ -100,7 +95,7 @@ export const generateCommand: CliCommand = {
         // Nothing shows previews here: none are paid for.
         partialImages: 0,
       },
-      { model: connection.settings.model, catalogue, pricing: connection.pricing, ...(designSystem ? { designSystem } : {}) },
+      env,
     );
     return runPrepared('generate', prepared, connection, io, values.json);
   },

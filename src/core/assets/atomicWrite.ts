@@ -12,6 +12,7 @@ const TEMP_SUFFIX = '.fmtmp';
 const MAX_ATTEMPTS = 1000;
 
 export interface NamedBytes {
+  /** A file name, or `folder/name` for a file in a sub-folder (one plain segment, never `..`). */
   readonly name: string;
   readonly bytes: Uint8Array;
 }
@@ -25,8 +26,9 @@ export class FileExistsError extends Error {
 
 /** Writes `bytes` to `dir/name` atomically; throws FileExistsError if that name is taken. */
 export async function writeFileAtomicExclusive(dir: string, name: string, bytes: Uint8Array): Promise<string> {
-  const final = path.join(dir, name);
-  const temp = path.join(dir, `.${name}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
+  const { folder, base } = splitName(name);
+  const final = path.join(dir, folder, base);
+  const temp = path.join(dir, folder, `.${base}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
   const handle = await fs.open(temp, 'wx');
   try {
     await handle.writeFile(bytes);
@@ -83,10 +85,17 @@ export async function writeGroupAtomic(
 ): Promise<{ base: string; files: string[] }> {
   await fs.mkdir(dir, { recursive: true });
   const nfcBase = base.normalize('NFC');
+  const made = new Set<string>();
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     signal?.throwIfAborted();
     const candidate = attempt === 1 ? nfcBase : `${nfcBase}-${attempt}`;
     const files = build(candidate).map((file) => ({ name: file.name.normalize('NFC'), bytes: file.bytes }));
+    for (const folder of new Set(files.map((file) => splitName(file.name).folder))) {
+      if (folder && !made.has(folder)) {
+        await fs.mkdir(path.join(dir, folder), { recursive: true });
+        made.add(folder);
+      }
+    }
     if (await anyExists(dir, files)) continue;
     const written: string[] = [];
     try {
@@ -136,15 +145,30 @@ export async function removeStaleTempFiles(dir: string, olderThanMs = 60_000): P
  * beside a look-alike (and a repository checked out on a case-insensitive disk keeps both).
  */
 async function anyExists(dir: string, files: readonly NamedBytes[]): Promise<boolean> {
-  let entries: string[];
-  try {
-    entries = await fs.readdir(dir);
-  } catch (error) {
-    if (code(error) === 'ENOENT') return false;
-    throw error;
+  const byFolder = new Map<string, string[]>();
+  for (const file of files) {
+    const { folder, base } = splitName(file.name);
+    byFolder.set(folder, [...(byFolder.get(folder) ?? []), base]);
   }
-  const taken = new Set(entries.map(lookAlikeKey));
-  return files.some((file) => taken.has(lookAlikeKey(file.name)));
+  for (const [folder, names] of byFolder) {
+    let entries: string[];
+    try {
+      entries = await fs.readdir(path.join(dir, folder));
+    } catch (error) {
+      if (code(error) === 'ENOENT') continue;
+      throw error;
+    }
+    const taken = new Set(entries.map(lookAlikeKey));
+    if (names.some((name) => taken.has(lookAlikeKey(name)))) return true;
+  }
+  return false;
+}
+
+/** `name` or `folder/name`: one plain sub-folder at most, never a path that climbs or is absolute. */
+function splitName(name: string): { folder: string; base: string } {
+  const parts = name.split(/[\\/]/);
+  if (parts.length > 2 || parts.some((part) => part === '' || part === '.' || part === '..')) throw new Error(`"${name}" is not a file name or folder/file name inside the output folder.`);
+  return parts.length === 2 ? { folder: parts[0], base: parts[1] } : { folder: '', base: parts[0] };
 }
 
 function lookAlikeKey(name: string): string {

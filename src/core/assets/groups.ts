@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { removeStaleTempFiles } from './atomicWrite';
-import { SIDECAR_SUFFIX, sidecarsIn } from './sidecar';
+import { companionPath, SIDECAR_SUFFIX, sidecarsIn } from './sidecar';
 
 interface RecordedFile {
   readonly file?: unknown;
@@ -23,11 +23,20 @@ interface SidecarShape {
   readonly lineage?: { readonly mask?: RecordedFile };
 }
 
-/** A painted mask written with its image is named after it (`x.png` -> `x-mask.png`); a mask file the edit only read is not. */
-function paintedMaskOf(sidecar: SidecarShape, outputName: string): RecordedFile | undefined {
+/**
+ * A painted mask written with its image is named after it (`x.png` -> `x-mask.png`), beside it or
+ * in its companion folder; a mask file the edit only read is not. The lineage records the mask
+ * workspace-relative: its place in the sidecar's folder is the name, under its folder's name when
+ * that is not the sidecar's own folder.
+ */
+function paintedMaskOf(sidecar: SidecarShape, outputName: string, dir: string): { file: string; sha256: unknown } | undefined {
   const mask = sidecar.lineage?.mask;
   if (typeof mask?.file !== 'string') return undefined;
-  return path.basename(mask.file) === `${outputName.replace(/\.[^.]+$/, '')}-mask.png` ? mask : undefined;
+  const name = path.posix.basename(mask.file.replace(/\\/g, '/'));
+  if (name !== `${outputName.replace(/\.[^.]+$/, '')}-mask.png`) return undefined;
+  const parent = path.posix.basename(path.posix.dirname(mask.file.replace(/\\/g, '/')));
+  const relative = parent && parent !== '.' && parent !== path.basename(dir) ? `${parent}/${name}` : name;
+  return { file: relative, sha256: mask.sha256 };
 }
 
 /**
@@ -45,9 +54,10 @@ export async function removeIncompleteGroups(dir: string, olderThanMs = 60_000):
     if (`${sidecar.output.file}${SIDECAR_SUFFIX}` !== entry) continue; // a sidecar always sits beside its own image
     if (await exists(path.join(dir, path.basename(sidecar.output.file)))) continue; // complete
     if (Date.now() - (await fs.lstat(sidecarFile)).mtimeMs < olderThanMs) continue; // may still be being written
-    for (const recorded of [sidecar.original, paintedMaskOf(sidecar, sidecar.output.file), sidecar.output]) {
+    for (const recorded of [sidecar.original, paintedMaskOf(sidecar, sidecar.output.file, dir), sidecar.output]) {
       if (typeof recorded?.file !== 'string' || typeof recorded.sha256 !== 'string') continue;
-      const file = path.join(dir, path.basename(recorded.file));
+      const file = recorded === sidecar.output ? path.join(dir, path.basename(recorded.file)) : companionPath(dir, recorded.file);
+      if (!file) continue;
       if ((await sha256Of(file)) === recorded.sha256) {
         await fs.rm(file, { force: true });
         removed.push(file);

@@ -57,6 +57,18 @@ export function fileNameProblem(name: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Checks the folder originals and painted masks go to (`foundryMockups.companionFolder`, the CLI's
+ * `--companion-folder`): one plain folder name inside the image's folder, hidden (`.originals`)
+ * allowed, never `.git` or `node_modules`. Empty means beside the image. Returns the problem, or undefined.
+ */
+export function companionFolderProblem(name: string): string | undefined {
+  if (name === '') return undefined;
+  if (/^(\.git|node_modules)$/i.test(name)) return `"${name}" is a folder tools own: choose another name, such as "originals".`;
+  const problem = fileNameProblem(name.startsWith('.') ? name.slice(1) : name);
+  return problem ? `the companion folder must be one plain folder name, such as "originals" or ".originals": ${problem}` : undefined;
+}
+
 export interface AssetNameParts {
   /** The prompt the name is made from, unless `name` is given. */
   readonly prompt: string;

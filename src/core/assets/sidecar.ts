@@ -130,6 +130,17 @@ export interface Sidecar {
   readonly batch?: { readonly file: string; readonly assetId: string };
 }
 
+/**
+ * Where a file the sidecar records beside its image is (the original: `x.original.png`, or
+ * `originals/x.original.png` with a companion folder), as an absolute path in the sidecar's folder;
+ * undefined for a record that would lead anywhere else (a hand-edited or hostile sidecar).
+ */
+export function companionPath(sidecarFolder: string, recorded: string): string | undefined {
+  const parts = recorded.split(/[\\/]/);
+  if (parts.length > 2 || parts.some((part) => part === '' || part === '.' || part === '..')) return undefined;
+  return path.join(sidecarFolder, ...parts);
+}
+
 export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }

@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { removeIncompleteGroups } from '../assets/groups';
-import { type FileRecord, type Sidecar, sidecarsIn } from '../assets/sidecar';
+import { companionPath, type FileRecord, type Sidecar, sidecarsIn } from '../assets/sidecar';
 import { FoundryError } from '../foundry';
 import { type ConnectionInfo, type InputFile, type MockupRequest, requestFingerprint } from '../generation';
 import type { Batch, BatchJob } from './types';
@@ -48,12 +48,13 @@ export async function indexDoneJobs(folders: Iterable<string>): Promise<Map<stri
     for await (const { file: sidecarFile, data } of sidecarsIn(folder)) {
       const sidecar = data as Sidecar | null;
       if (typeof sidecar?.fingerprint !== 'string' || typeof sidecar.output?.file !== 'string') continue;
-      const entry: DoneEntry = {
+      let entry: DoneEntry = {
         sidecar,
         sidecarFile,
         file: path.join(folder, path.basename(sidecar.output.file)),
-        ...(typeof sidecar.original?.file === 'string' ? { original: path.join(folder, path.basename(sidecar.original.file)) } : {}),
       };
+      const original = typeof sidecar.original?.file === 'string' ? companionPath(folder, sidecar.original.file) : undefined;
+      if (original) entry = { ...entry, original };
       const list = done.get(sidecar.fingerprint);
       if (list) list.push(entry);
       else done.set(sidecar.fingerprint, [entry]);

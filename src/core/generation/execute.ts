@@ -124,8 +124,8 @@ export async function executeRequest(request: MockupRequest, context: MockupCont
     let maskName: string | undefined;
     const written = await writeGroupAtomic(request.folder, base, (candidate) => {
       const fileName = `${candidate}${ext}`;
-      const originalName = entry.applied ? originalFileName(fileName, entry.serviceFormat) : undefined;
-      maskName = painted ? maskFileName(candidate) : undefined;
+      const originalName = entry.applied ? companion(request, originalFileName(fileName, entry.serviceFormat)) : undefined;
+      maskName = painted ? companion(request, maskFileName(candidate)) : undefined;
       sidecar = buildSidecar({
         request,
         context,
@@ -236,6 +236,11 @@ function sizeOfImage(image: GeneratedImage): { width: number; height: number } {
 }
 
 /** A file of the result's folder as lineage records it: relative to the workspace. */
+/** A companion file's name relative to the image's folder: in the companion folder when one is set. */
+function companion(request: MockupRequest, name: string): string {
+  return request.companionFolder ? `${request.companionFolder}/${name}` : name;
+}
+
 function lineagePath(request: MockupRequest, name: string): string {
   const folder = request.folderRelative ?? '';
   return folder && folder !== '.' ? `${folder.replace(/\/+$/, '')}/${name}` : name;

@@ -120,6 +120,8 @@ export interface GenerationEnv {
   readonly pricing: Pricing;
   /** The workspace's design system (or a style guide), added to every prompt as a compact block. */
   readonly designSystem?: PromptDesign | StyleGuide;
+  /** Where originals and painted masks go (see MockupRequest.companionFolder); absent: beside the image. */
+  readonly companionFolder?: string;
 }
 
 export interface ComposedForLocale {
@@ -259,6 +261,7 @@ export function prepareGeneration(input: GenerationInput, env: GenerationEnv): P
             }
           : {}),
         ...(seam !== undefined ? { inpaintSeam: seam } : {}),
+        ...(env.companionFolder ? { companionFolder: env.companionFolder } : {}),
         ...(input.batch ? { batch: input.batch } : {}),
       };
       requests.push({ request, label: requestLabel(plan.plan, c.locale), size: plan.text, ...(c.locale ? { locale: c.locale } : {}) });

@@ -70,6 +70,11 @@ export interface MockupRequest {
    * with a feathered seam this many pixels wide (0: a hard edge). Absent: the service's answer as it is.
    */
   readonly inpaintSeam?: number;
+  /**
+   * A sub-folder (one plain name) of the image's folder that holds the service's original and a
+   * painted mask, so that the folder holds only the images and their sidecars. Absent: beside the image.
+   */
+  readonly companionFolder?: string;
   readonly batch?: { readonly file: string; readonly assetId: string };
   /**
    * An exact file name (no extension) used as is, instead of one made from the prompt, size,
