@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { removeIncompleteGroups } from '../../src/core/assets/groups';
 import { companionFolderProblem } from '../../src/core/assets/naming';
-import { type DoneEntry, groupProblem, indexDoneJobs } from '../../src/core/batch';
+import { groupProblem, indexDoneJobs } from '../../src/core/batch';
 import { discoverDesignSystem } from '../../src/core/design';
 import { createFoundryClient, FoundryError, type FoundryClient } from '../../src/core/foundry';
 import {
@@ -279,9 +279,9 @@ describe('the generation use case: running', function () {
     // A resume finds and checks the original where the sidecar says it is.
     const done = [...(await indexDoneJobs([folder])).values()].flat().find((e) => e.file === first.file);
     assert.equal(done?.original, first.original);
-    assert.equal(await groupProblem(done as DoneEntry), undefined);
+    assert.equal(await groupProblem(done), undefined);
     await fs.writeFile(first.original, 'changed');
-    assert.match((await groupProblem(done as DoneEntry)) ?? '', /login\.original\.png/);
+    assert.match((await groupProblem(done)) ?? '', /login\.original\.png/);
     // A painted mask goes there too, and the lineage names it.
     const image = await png(1024, 1024);
     const mask = await png(1024, 1024, true);
