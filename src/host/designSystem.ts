@@ -15,8 +15,11 @@ export interface DesignState {
   readonly problems: readonly string[];
 }
 
-/** Files whose change may change the design system (what discovery reads). */
-const WATCHED = '**/{DESIGN.md,design.md,*.tokens.json,*.tokens,tailwind.config.{js,cjs,mjs,ts,cts,mts},*.css,style-guide.*,styleguide.*,brand-guide.*,*.json}';
+/**
+ * Files whose change may change the design system (what discovery reads). One level of braces only:
+ * VS Code's glob does not match nested groups, and a pattern with them silently matches nothing.
+ */
+const WATCHED = '**/{DESIGN.md,design.md,*.tokens,tailwind.config.*,*.css,style-guide.*,styleguide.*,brand-guide.*,*.json}';
 
 /**
  * The workspace design system: discovered in the first workspace folder (or the file or folder the

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { SIDECAR_SUFFIX } from '../core/assets/sidecar';
 import { parentFromSidecarText, type ParentSidecar } from '../core/generation';
-import { type HistoryEntry, lineageChain, MAX_SIDECAR_BYTES, parseHistoryEntry } from '../core/studio/history';
+import { designStatus, type HistoryEntry, lineageChain, MAX_SIDECAR_BYTES, parseHistoryEntry } from '../core/studio/history';
 import type { MockupItem } from './protocol';
 
 /** At most this many sidecars are read for the history. */
@@ -91,10 +91,12 @@ export class HistoryIndex {
 }
 
 /** A history entry (or a bare image) as the webview shows it; `uri` is the image's webview URI. */
-export function toItem(uri: string, absoluteImage: string, entry: HistoryEntry | undefined, chain: MockupItem['chain']): MockupItem {
+/** `designSha256`: the workspace design system's version now, to mark mockups made with an older one. */
+export function toItem(uri: string, absoluteImage: string, entry: HistoryEntry | undefined, chain: MockupItem['chain'], designSha256?: string): MockupItem {
   if (!entry) {
     return { file: workspaceRelative(absoluteImage), uri, name: path.basename(absoluteImage), sizeLabel: '', chain, described: false };
   }
   const { sidecarFile: _sidecar, parentFile: _parent, reuse, ...rest } = entry;
-  return { ...rest, file: workspaceRelative(absoluteImage), uri, chain, reuse, described: true };
+  const status = designStatus(entry, designSha256);
+  return { ...rest, file: workspaceRelative(absoluteImage), uri, chain, reuse, described: true, ...(status ? { designStatus: status } : {}) };
 }

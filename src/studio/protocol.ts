@@ -160,6 +160,8 @@ export const webviewMessageSchema = (resolve: Resolve) =>
       fileMessage('openFile', resolve),
       fileMessage('reveal', resolve),
       fileMessage('copyPrompt', resolve),
+      /** Makes a generated mockup again with its settings and the workspace design system as it is now. */
+      fileMessage('regenerate', resolve),
       object({ type: v.literal('copyCode'), id: requestId, file: path(resolve), language: oneOf(CODE_LANGUAGES) }),
       object({ type: v.literal('partialShown'), key: text(100) }),
       object({ type: v.literal('openStyleGuideSetting') }),
@@ -214,6 +216,16 @@ export interface ComposedInfo {
   readonly parts: ReadonlyArray<{ readonly kind: 'instruction' | 'template' | 'text' | 'context' | 'styleGuide' | 'locale'; readonly text: string }>;
   readonly sentChars: number;
 }
+/** The design system as the Studio shows it: colours with their roles, type styles, radii, spacing. */
+export interface DesignSummaryView {
+  readonly name?: string;
+  /** `DESIGN.md`, `design tokens (DTCG)`, ... */
+  readonly kindLabel: string;
+  readonly swatches: ReadonlyArray<{ readonly name: string; readonly hex: string; readonly role?: string }>;
+  readonly typeSamples: ReadonlyArray<{ readonly role: string; readonly family?: string; readonly size?: string; readonly weight?: number; readonly lineHeight?: string }>;
+  readonly radius: ReadonlyArray<{ readonly name: string; readonly value: string }>;
+  readonly spacing: ReadonlyArray<{ readonly name: string; readonly value: string }>;
+}
 export interface ChainStep {
   readonly file: string;
   readonly operation: 'generate' | 'edit';
@@ -229,6 +241,8 @@ export interface MockupItem extends Omit<HistoryEntry, 'sidecarFile' | 'parentFi
   readonly reuse?: Partial<Draft>;
   /** Whether a sidecar describes the image. */
   readonly described: boolean;
+  /** Made with the workspace design system as it is now, or with an older version of it (`regenerate` makes it again with the current one). */
+  readonly designStatus?: 'current' | 'older';
 }
 export interface FailureInfo {
   readonly message: string;
@@ -249,7 +263,11 @@ export type HostToWebview =
       templates: readonly TemplateInfo[];
       locales: readonly LocaleInfo[];
       limits: { promptMax: number; promptWarn: number; maxSizes: number; maxLocales: number; maxVariants: number };
-      styleGuide?: { file: string; text?: string; error?: string; warnings: readonly string[] };
+      /**
+       * The workspace design system sent with every prompt: its file, the block as sent, what did
+       * not fit the block's budget, its version, and swatches and type samples to show.
+       */
+      styleGuide?: { file: string; text?: string; error?: string; warnings: readonly string[]; sha256?: string; omitted?: string; summary?: DesignSummaryView };
       outputFolder: string;
     }
   | {

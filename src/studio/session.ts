@@ -29,6 +29,8 @@ export interface StudioSession {
   imageUri(absolute: string): string;
   /** Whether the Studio showed `absolute` (an image, or the sidecar of one it showed). */
   wasShown(absolute: string): boolean;
+  /** The workspace design system's version now (SHA-256), if there is one. */
+  designSha256(): Promise<string | undefined>;
   /** Lets the webview load `files` (see StudioPanel.allowFoldersOf). */
   allowFoldersOf(files: readonly string[]): void;
   /** Starts a job the user can cancel. */

@@ -234,6 +234,10 @@ export class StudioPanel implements StudioProbe, StudioSession {
     return this.panel.webview.asWebviewUri(vscode.Uri.file(absolute)).toString();
   }
 
+  async designSha256(): Promise<string | undefined> {
+    return (await this.services.design.get().catch(() => undefined))?.design?.sha256;
+  }
+
   wasShown(absolute: string): boolean {
     const image = absolute.endsWith(SIDECAR_SUFFIX) ? absolute.slice(0, -SIDECAR_SUFFIX.length) : absolute;
     return this.shown.has(path.resolve(image));

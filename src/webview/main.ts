@@ -838,7 +838,7 @@ function card(item: MockupItem, where: 'results' | 'history'): HTMLElement {
           action('reveal', 'Reveal', () => post({ type: 'reveal', file: item.file })),
           action('code', 'Code', () => ((codeMenuFor = codeMenuFor === item.file ? undefined : item.file), renderResults()), { 'aria-expanded': String(codeMenuFor === item.file) }),
         ]
-      : [action('open', 'Open', () => void requests.request({ type: 'select', file: item.file }).then((answer) => openIterate(answer.item, answer.focus), ignoreFailed)), action('reuse', 'Reuse settings', () => reuse(item)), action('reveal', 'Reveal', () => post({ type: 'reveal', file: item.file }))];
+      : [action('open', 'Open', () => void requests.request({ type: 'select', file: item.file }).then((answer) => openIterate(answer.item, answer.focus), ignoreFailed)), action('reuse', 'Reuse settings', () => reuse(item)), action('reveal', 'Reveal', () => post({ type: 'reveal', file: item.file })), ...(item.designStatus === 'older' ? [action('regenerate-design', 'Regenerate with the current design system', () => post({ type: 'regenerate', file: item.file }))] : [])];
   const menu =
     where === 'results' && codeMenuFor === item.file
       ? h(
@@ -858,6 +858,7 @@ function card(item: MockupItem, where: 'results' | 'history'): HTMLElement {
       { class: 'card-body' },
       h('div', { class: 'card-title', title: item.file }, item.name),
       h('div', { class: 'stats' }, stats.join(' · ')),
+      item.designStatus === 'older' ? h('div', { class: 'stats design-older' }, 'Made with an older version of the design system') : '',
       item.requestId ? h('div', { class: 'dim request-id', title: 'Service request ID' }, `Request ${item.requestId}`) : '',
       item.promptTyped ? h('p', { class: 'card-prompt' }, item.promptTyped) : '',
       item.chain.length > 1 ? h('div', { class: 'dim' }, `${item.chain.length - 1} edit step(s)`) : '',

@@ -17,6 +17,8 @@ import { activateExtension, RecordingUi } from './testUi';
 
 const W = { frame: 'webview' as const, timeoutMs: 20_000 };
 const FOLDER = 'mockups/studio';
+/** The request id of messages a test sends in the app's place (the app's own ids count up from 1). */
+const INJECTED_ID = 999_999;
 
 function root(): string {
   const folder = vscode.workspace.workspaceFolders?.[0];
@@ -432,8 +434,8 @@ describe('The Studio (real VS Code host, Chromium, Foundry emulator)', function 
     await assert.rejects(fs.access(path.join(root(), '..', 'escape')));
     // A valid message still works afterwards.
     const mark = probe.posted.length;
-    await probe.receive({ type: 'plan', id: 999_999, draft: valid });
-    assert.ok(postedOf(probe, 'planned', mark).some((m) => m.id === 999_999));
+    await probe.receive({ type: 'plan', id: INJECTED_ID, draft: valid });
+    assert.ok(postedOf(probe, 'planned', mark).some((m) => m.id === INJECTED_ID));
   });
 
   it('opens, reveals and copies only the images it showed, and logs a webview line as one line', async () => {
@@ -463,7 +465,8 @@ describe('The Studio (real VS Code host, Chromium, Foundry emulator)', function 
 
   it('follows changed settings, presets and design system while open, keeping what was composed', async () => {
     const mark = probe.posted.length;
-    const composed = receivedOf(probe, 'plan').at(-1)?.draft;
+    // What the app composed: its own last plan, not one a test sent in its place.
+    const composed = receivedOf(probe, 'plan').filter((m) => m.id !== INJECTED_ID).at(-1)?.draft;
     assert.ok(composed, 'something was composed');
     const receivedMark = probe.received.length;
     await fs.writeFile(path.join(root(), 'design', 'style2.json'), JSON.stringify({ brand: 'Teahouse', colors: { primary: '#2E7D32' }, typography: 'Noto Sans' }));
@@ -482,6 +485,37 @@ describe('The Studio (real VS Code host, Chromium, Foundry emulator)', function 
     if (before === undefined) await fs.rm(presets);
     else await fs.writeFile(presets, before);
     await until('an init with the first style guide again', () => postedOf(probe, 'init', mark).at(-1)?.styleGuide?.file === 'design/style.json');
+  });
+
+  it('marks mockups made with an older design system and makes one again with the current one', async () => {
+    // The mockups made earlier were sent design/style.json as it was; now the brand colour changes.
+    const mark = probe.posted.length;
+    const before = postedOf(probe, 'init').at(-1)?.styleGuide?.sha256;
+    assert.match(before ?? '', /^[0-9a-f]{64}$/, 'init names the design system\'s version');
+    await fs.writeFile(path.join(root(), 'design', 'style.json'), JSON.stringify({ brand: 'Beanery', colors: { primary: '#1B998B' }, typography: 'Inter', tone: 'warm and friendly' }));
+    const init = await until('an init with the changed design system', () => postedOf(probe, 'init', mark).find((m) => m.styleGuide?.sha256 && m.styleGuide.sha256 !== before));
+    assert.ok(init.styleGuide?.summary?.swatches.some((s) => s.hex.toLowerCase() === '#1b998b'), 'swatches to show');
+    const historyMark = probe.posted.length;
+    await probe.receive({ type: 'history', id: INJECTED_ID, query: { text: '', size: '', locale: '', model: '' } });
+    const history = postedOf(probe, 'history', historyMark).find((m) => m.id === INJECTED_ID);
+    const older = history?.entries.find((e) => e.designStatus === 'older' && e.operation === 'generate');
+    assert.ok(older, `a generated mockup is marked older: ${JSON.stringify(history?.entries.map((e) => [e.file, e.designStatus]))}`);
+    // Regenerate: the same settings, the current design system.
+    const requests = emulator.requests.length;
+    const jobMark = probe.posted.length;
+    await probe.receive({ type: 'regenerate', file: older.file });
+    const end = await jobEnd(probe, jobMark);
+    assert.equal(end.type, 'jobDone', JSON.stringify(end));
+    const made = postedOf(probe, 'result', jobMark)[0]?.items[0];
+    assert.equal(made?.designStatus, 'current');
+    assert.equal(made?.promptTyped, older.promptTyped);
+    assert.equal(path.posix.dirname(made?.file ?? ''), path.posix.dirname(older.file), 'into the same folder');
+    assert.match(String(emulator.requests.at(-1)?.body?.prompt), /#1b998b/i, 'the current design system was sent');
+    assert.equal(emulator.requests.length, requests + 1, 'one request');
+    // An image the Studio never showed cannot be regenerated.
+    const refusedMark = probe.posted.length;
+    await probe.receive({ type: 'regenerate', file: 'design/unknown.png' });
+    assert.match(postedOf(probe, 'notice', refusedMark)[0]?.message ?? '', /not an image the Studio showed/);
   });
 
   it('looks right in a light, a dark and a high-contrast theme (screenshots)', async () => {

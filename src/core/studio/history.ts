@@ -38,7 +38,18 @@ export interface HistoryEntry {
   readonly operation?: 'generate' | 'edit';
   /** Workspace-relative path of the image this one was edited from. */
   readonly parentFile?: string;
+  /** The design system sent with its prompt: its file (or folder) and version (SHA-256). */
+  readonly designSystem?: { readonly file: string; readonly sha256: string };
   readonly reuse: ReuseSettings;
+}
+
+/**
+ * Whether a mockup was made with the workspace's design system as it is now (`current`), with an
+ * earlier version of it (`older`: the files changed since), or neither is known (undefined).
+ */
+export function designStatus(entry: Pick<HistoryEntry, 'designSystem'>, currentSha256: string | undefined): 'current' | 'older' | undefined {
+  if (!entry.designSystem || currentSha256 === undefined) return undefined;
+  return entry.designSystem.sha256 === currentSha256 ? 'current' : 'older';
 }
 
 export interface HistoryFilter {
@@ -89,6 +100,9 @@ export function historyEntryOf(raw: unknown, sidecarFile: string): HistoryEntry 
   const locale = text(prompt.locale);
   const operation = request.operation === 'edit' ? 'edit' : request.operation === 'generate' ? 'generate' : undefined;
   const parentFile = lineage && isObject(lineage.parent) ? text(lineage.parent.file) : undefined;
+  const design = isObject(prompt.designSystem) ? prompt.designSystem : undefined;
+  const designFiles = design && Array.isArray(design.files) ? design.files.filter(isObject).map((f) => text(f.file)).filter((f): f is string => !!f) : [];
+  const designSha = design ? text(design.sha256) : undefined;
   return {
     file,
     sidecarFile,
@@ -107,6 +121,7 @@ export function historyEntryOf(raw: unknown, sidecarFile: string): HistoryEntry 
     ...(text(raw.createdAt) ? { createdAt: text(raw.createdAt) } : {}),
     ...(operation ? { operation } : {}),
     ...(parentFile ? { parentFile } : {}),
+    ...(designSha && /^[0-9a-f]{64}$/.test(designSha) ? { designSystem: { file: designFiles.length === 1 ? designFiles[0] : `${designFiles.length} files`, sha256: designSha } } : {}),
     reuse: reuseSettings(prompt, request, target),
   };
 }

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { sidecarFileName } from '../../core/assets/sidecar';
 import { isFoundryError } from '../../core/foundry';
 import { type GenerationEnv, type GenerationInput, type InputFile, prepareGeneration, type PreparedGeneration, runGeneration, type WrittenMockup } from '../../core/generation';
-import { historyEntryOf } from '../../core/studio/history';
+import { historyEntryOf, type ReuseSettings } from '../../core/studio/history';
 import { decodeBase64 } from '../../core/studio/mask';
 import type { ModelFamily } from '../../core/vocabulary';
 import { confirmEstimate } from '../../host/confirmSpend';
@@ -26,7 +26,7 @@ export const MAX_PARTIAL_DATA_URL_CHARS = 16 * 1024 * 1024;
  * Plan, generate, edit and cancel: thin adapters over the core use case (prepareGeneration,
  * runGeneration). The webview only shows what these post.
  */
-export function composeHandlers(session: StudioSession): Pick<Handlers, 'plan' | 'generate' | 'edit' | 'cancel'> {
+export function composeHandlers(session: StudioSession): Pick<Handlers, 'plan' | 'generate' | 'edit' | 'cancel' | 'regenerate'> {
   const { services } = session;
 
   /** The environment of the use case; a style guide that cannot be read is shown by init and left out here. */
@@ -40,7 +40,7 @@ export function composeHandlers(session: StudioSession): Pick<Handlers, 'plan' |
     let posting = Promise.resolve();
     const itemOf = async (mockup: WrittenMockup): Promise<MockupItem> => {
       const entry = historyEntryOf(mockup.sidecar, workspaceRelative(sidecarFileName(mockup.file)));
-      return toItem(session.imageUri(mockup.file), mockup.file, entry, await session.history.chainOf(mockup.file));
+      return toItem(session.imageUri(mockup.file), mockup.file, entry, await session.history.chainOf(mockup.file), await session.designSha256());
     };
     const result = await runGeneration(prepared, { client: connection.client, connection: connection.info, pricing: connection.pricing, toolVersion: toolVersion(services), signal }, (event) => {
       switch (event.type) {
@@ -122,6 +122,37 @@ export function composeHandlers(session: StudioSession): Pick<Handlers, 'plan' |
         return prepared;
       }),
     cancel: (message) => session.cancelJob(message.jobId),
+    regenerate: async (message) => {
+      if (!session.wasShown(message.file)) throw new Error(vscode.l10n.t('{0} is not an image the Studio showed; pick it in the Studio first.', path.basename(message.file)));
+      const entry = await session.history.entryOf(message.file);
+      if (!entry?.promptTyped && !entry?.reuse.template) throw new Error(vscode.l10n.t('{0} has no sidecar with its prompt: there is nothing to make again.', path.basename(message.file)));
+      if (entry.operation === 'edit') throw new Error(vscode.l10n.t('{0} is an edit: refine its parent again instead, which sends the current design system too.', path.basename(message.file)));
+      const draft = draftOf(entry.reuse, entry.locale, workspaceRelative(path.dirname(message.file)) || '.');
+      await job('generate', (prepared) => prepared.requests.map((r) => r.label), draft.n, async (connection) => {
+        const prepared = prepareGeneration(draftInput(draft), await generationEnv(services, connection.settings.model));
+        requireSendable(prepared);
+        return prepared;
+      });
+    },
+  };
+}
+
+/** What a sidecar's settings compose again: the same prompt, template, locale, size and options, one variant, into the same folder. */
+function draftOf(reuse: ReuseSettings, locale: string | undefined, folder: string): Draft {
+  return {
+    prompt: reuse.prompt ?? '',
+    ...(reuse.template ? { template: reuse.template } : {}),
+    locales: reuse.locales ?? (locale ? [locale] : []),
+    verbatim: {},
+    sizes: reuse.sizes ?? [],
+    quality: reuse.quality ?? 'medium',
+    format: reuse.format ?? 'png',
+    background: reuse.background ?? 'auto',
+    ...(reuse.compression !== undefined ? { compression: reuse.compression } : {}),
+    n: 1,
+    fit: reuse.fit ?? 'cover',
+    partialImages: 0,
+    folder,
   };
 }
 

@@ -57,7 +57,7 @@ async function selectedItem(session: StudioSession, file: string): Promise<Mocku
   const absolute = resolveWorkspacePath(file).absolute;
   if (!/\.(png|jpe?g)$/i.test(absolute)) throw new Error(vscode.l10n.t('{0} is not a PNG or JPEG image.', path.basename(absolute)));
   const entry = await session.history.entryOf(absolute);
-  let item = toItem(session.imageUri(absolute), absolute, entry, await session.history.chainOf(absolute));
+  let item = toItem(session.imageUri(absolute), absolute, entry, await session.history.chainOf(absolute), await session.designSha256());
   if (!entry) {
     const bytes = await vscode.workspace.fs.readFile(vscode.Uri.file(absolute));
     const info = readImageInfo(bytes);

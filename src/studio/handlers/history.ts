@@ -9,6 +9,7 @@ export function historyHandlers(session: StudioSession): Pick<Handlers, 'history
   return {
     history: async (message) => {
       const entries = await session.history.entries();
+      const designSha256 = await session.designSha256();
       const matching = filterHistory(entries, message.query).slice(0, 200);
       const byFile = new Map(entries.map((e) => [e.file, e]));
       const items = matching.map((e) => {
@@ -19,7 +20,7 @@ export function historyHandlers(session: StudioSession): Pick<Handlers, 'history
           chain.unshift({ file: step.file, operation: step.operation ?? 'generate', prompt: step.promptTyped ?? '' });
           at = step.parentFile;
         }
-        return toItem(session.imageUri(workspaceAbsolute(e.file)), workspaceAbsolute(e.file), e, chain);
+        return toItem(session.imageUri(workspaceAbsolute(e.file)), workspaceAbsolute(e.file), e, chain, designSha256);
       });
       return { type: 'history', entries: items, total: entries.length, facets: historyFacets(entries) };
     },

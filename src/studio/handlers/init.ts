@@ -23,8 +23,27 @@ export async function initMessage(services: Services): Promise<Extract<HostToWeb
   const { model, deployment, connected, problem } = studioModel();
   const catalogue = await loadPresets(services);
   const state = await services.design.get();
+  const summary = state.summary;
   const guide = state.design
-    ? { file: state.design.file, text: state.design.text, warnings: state.design.warnings }
+    ? {
+        file: state.design.file,
+        text: state.design.text,
+        warnings: state.design.warnings,
+        sha256: state.design.sha256,
+        ...(state.design.omittedText ? { omitted: state.design.omittedText } : {}),
+        ...(summary
+          ? {
+              summary: {
+                ...(summary.name ? { name: summary.name } : {}),
+                kindLabel: summary.kindLabel,
+                swatches: summary.swatches.slice(0, 48).map((s) => ({ name: s.name, hex: s.hex, ...(s.role ? { role: s.role } : {}) })),
+                typeSamples: summary.typeSamples.slice(0, 16).map((t) => ({ role: t.role, ...(t.family ? { family: t.family } : {}), ...(t.size ? { size: t.size } : {}), ...(t.weight !== undefined ? { weight: t.weight } : {}), ...(t.lineHeight ? { lineHeight: t.lineHeight } : {}) })),
+                radius: summary.radius.slice(0, 16),
+                spacing: summary.spacing.slice(0, 16),
+              },
+            }
+          : {}),
+      }
     : state.error
       ? { file: setting('styleGuide'), error: state.error, warnings: [] }
       : undefined;
