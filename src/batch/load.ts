@@ -1,11 +1,12 @@
 /**
  * Reads a batch file in the workspace and checks it with the core, with what only the extension
- * knows: the workspace folder (the root outputs must stay inside), the preset catalogue and the
- * model family of the configured connection.
+ * knows: the workspace folder (the root outputs must stay inside), the preset catalogue, the
+ * workspace design system, the companion folder setting and the model family of the connection.
  */
 import * as vscode from 'vscode';
 import type { ParsedBatch } from '../core/batch/parse';
 import { configuredModel } from '../host/connection';
+import { companionFolder } from '../host/generation';
 import { loadPresets } from '../host/presets';
 import type { Services } from '../host/services';
 
@@ -24,13 +25,16 @@ export async function parseBatchFile(services: Services, uri: vscode.Uri, text?:
     throw new Error(vscode.l10n.t('{0} is not in an open workspace folder: batch files write into the workspace they are in.', uri.fsPath || uri.toString()));
   }
   const [{ parseBatch }, { localFiles }] = await Promise.all([import('../core/batch/parse.js'), import('../core/batch/expand.js')]);
-  const catalogue = await loadPresets(services);
+  const [catalogue, { design }] = await Promise.all([loadPresets(services), services.design.get()]);
+  const companion = companionFolder();
   const parsed = parseBatch(text ?? (await batchText(uri)), {
     batchFile: uri.fsPath,
     root: folder.uri.fsPath,
     model: configuredModel(),
     presets: (id) => catalogue.find(id),
     ...localFiles,
+    ...(design ? { designSystem: design } : {}),
+    ...(companion ? { companionFolder: companion } : {}),
   });
   return { ...parsed, folder };
 }

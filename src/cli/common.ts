@@ -129,7 +129,12 @@ export async function readCatalogue(io: CliIO, presetsFile: string | undefined):
  * inside. Problems are printed as `file:line:column: severity: message`; errors throw a
  * UsageError (exit code 2).
  */
-export async function loadBatchFile(io: CliIO, file: string, model: ModelFamily, catalogue: PresetCatalogue): Promise<NonNullable<ParsedBatch['batch']>> {
+export async function loadBatchFile(
+  io: CliIO,
+  file: string,
+  model: ModelFamily,
+  env: { readonly catalogue: PresetCatalogue; readonly designSystem?: PromptDesign; readonly companionFolder?: string },
+): Promise<NonNullable<ParsedBatch['batch']>> {
   const absolute = path.resolve(io.cwd, file);
   let text: string;
   try {
@@ -141,8 +146,10 @@ export async function loadBatchFile(io: CliIO, file: string, model: ModelFamily,
     batchFile: absolute,
     root: io.cwd,
     model,
-    presets: (id) => catalogue.find(id),
+    presets: (id) => env.catalogue.find(id),
     ...localFiles,
+    ...(env.designSystem ? { designSystem: env.designSystem } : {}),
+    ...(env.companionFolder ? { companionFolder: env.companionFolder } : {}),
   });
   const label = path.relative(io.cwd, absolute) || absolute;
   const errors = parsed.problems.filter((p) => p.severity === 'error');

@@ -6,7 +6,8 @@
 import * as path from 'node:path';
 import { companionFolderProblem } from '../core/assets/naming';
 import { FoundryError } from '../core/foundry';
-import { failureText, type GenerationEnv, type PreparedGeneration, runGeneration, type WrittenMockup } from '../core/generation';
+import { failureText, type GenerationEnv, type PreparedGeneration, type PromptDesign, runGeneration, type WrittenMockup } from '../core/generation';
+import type { PresetCatalogue } from '../core/sizes/designSystem';
 import { formatUsd } from '../core/pricing';
 import { isOneOf } from '../core/vocabulary';
 import { type CliConnection, readCatalogue, readDesignSystem, TOOL_VERSION } from './common';
@@ -34,13 +35,20 @@ export const ENV_HELP = `  --presets <file>      size presets file (default .vsc
                         keep the service's originals and masks in this sub-folder of the image's
                         folder (e.g. originals); default: beside the image`;
 
-/** The environment the use case prepares in: the model, presets, prices, design system and where companions go. */
-export async function cliEnv(io: CliIO, values: { readonly presets?: string; readonly 'design-system'?: string; readonly 'companion-folder'?: string }, connection: CliConnection): Promise<GenerationEnv> {
+export type EnvFlags = { readonly presets?: string; readonly 'design-system'?: string; readonly 'companion-folder'?: string };
+
+/** What ENV_OPTIONS set: the presets, the design system sent with every prompt, and where companions go. */
+export async function readEnvFlags(io: CliIO, values: EnvFlags): Promise<{ catalogue: PresetCatalogue; designSystem?: PromptDesign; companionFolder?: string }> {
   const companion = values['companion-folder']?.trim() ?? '';
   const problem = companionFolderProblem(companion);
   if (problem) throw new UsageError(`--companion-folder: ${problem}`);
   const [catalogue, designSystem] = [await readCatalogue(io, values.presets), await readDesignSystem(io, values['design-system'])];
-  return { model: connection.settings.model, catalogue, pricing: connection.pricing, ...(designSystem ? { designSystem } : {}), ...(companion ? { companionFolder: companion } : {}) };
+  return { catalogue, ...(designSystem ? { designSystem } : {}), ...(companion ? { companionFolder: companion } : {}) };
+}
+
+/** The environment the use case prepares in: the model, presets, prices, design system and where companions go. */
+export async function cliEnv(io: CliIO, values: EnvFlags, connection: CliConnection): Promise<GenerationEnv> {
+  return { model: connection.settings.model, pricing: connection.pricing, ...(await readEnvFlags(io, values)) };
 }
 
 /** Refuses what cannot be sent (exit 2), prints the warnings, runs, and prints what was written. */

@@ -2,7 +2,8 @@
 import { estimateBatch, findDoneJobs, jobsOfShard, renderEstimateText } from '../../core/batch';
 import { resolvePricing } from '../../core/pricing';
 import { connectionInfo } from '../../core/connection';
-import { CONNECTION_HELP, CONNECTION_OPTIONS, connectionSettings, loadBatchFile, modelFrom, readCatalogue } from '../common';
+import { CONNECTION_HELP, CONNECTION_OPTIONS, connectionSettings, loadBatchFile, modelFrom } from '../common';
+import { ENV_HELP, ENV_OPTIONS, readEnvFlags } from '../generation';
 import { type CliCommand, type CliIO, EXIT_OK, UsageError, parseCommandArgs } from '../io';
 import { parseShardFlag } from './run';
 
@@ -16,7 +17,7 @@ run would spend.
 Options:
   --model <family>      plan for this model (default gpt-image-2, or AZURE_OPENAI_MODEL)
   --shard <i/n>         only the jobs of shard i of n
-  --presets <file>      design-system file (default .vscode/mockups.json in the current folder)
+${ENV_HELP}
   --json                print the estimate as JSON
   -h, --help            show this help
 
@@ -33,7 +34,7 @@ export const estimateCommand: CliCommand = {
     const parsed = parseCommandArgs('estimate', args, {
       ...CONNECTION_OPTIONS,
       shard: { type: 'string' },
-      presets: { type: 'string' },
+      ...ENV_OPTIONS,
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     });
@@ -45,8 +46,7 @@ export const estimateCommand: CliCommand = {
     if (positionals.length !== 1) throw new UsageError('expected one batch file, such as campaign.mockups.json.');
     const shard = parseShardFlag(values.shard);
     const model = modelFrom(values, io);
-    const catalogue = await readCatalogue(io, values.presets);
-    const batch = await loadBatchFile(io, positionals[0], model, catalogue);
+    const batch = await loadBatchFile(io, positionals[0], model, await readEnvFlags(io, values));
     const jobs = jobsOfShard(batch.jobs, shard);
 
     // Done jobs can be recognised when the connection is known (their fingerprint names the deployment).

@@ -15,7 +15,7 @@ nothing and needs no credentials.
 
 Options:
   --model <family>      the model the batch was planned for (default gpt-image-2, or AZURE_OPENAI_MODEL)
-  --presets <file>      design-system file (default .vscode/mockups.json in the current folder)
+  --presets <file>      size presets file (default .vscode/mockups.json in the current folder)
   --json                print the merged report as JSON on stdout
   -h, --help            show this help
 
@@ -39,7 +39,7 @@ export const reportCommand: CliCommand = {
       return EXIT_OK;
     }
     if (positionals.length !== 1) throw new UsageError('expected one batch file, such as campaign.mockups.json.');
-    const batch = await loadBatchFile(io, positionals[0], modelFrom(values, io), await readCatalogue(io, values.presets));
+    const batch = await loadBatchFile(io, positionals[0], modelFrom(values, io), { catalogue: await readCatalogue(io, values.presets) });
     const files = await findReportFiles(batch);
     const reports: RunReport[] = [];
     const used: string[] = [];

@@ -2,7 +2,8 @@
 import * as path from 'node:path';
 import { causesOf, parseShard, runBatch, summaryLine, type JobResult, type RunPlan, type Shard } from '../../core/batch';
 import { formatUsd } from '../../core/pricing';
-import { CONNECTION_HELP, CONNECTION_OPTIONS, connect, loadBatchFile, ProgressPrinter, readCatalogue, TOOL_VERSION } from '../common';
+import { CONNECTION_HELP, CONNECTION_OPTIONS, connect, loadBatchFile, ProgressPrinter, TOOL_VERSION } from '../common';
+import { ENV_HELP, ENV_OPTIONS, readEnvFlags } from '../generation';
 import { type CliCommand, type CliIO, EXIT_FAILURE, EXIT_OK, UsageError, parseCommandArgs } from '../io';
 
 export const DEFAULT_MAX_JOBS = 2_000;
@@ -24,7 +25,7 @@ Options:
   --max-cost <usd>      spend at most this estimate without --yes (default ${DEFAULT_MAX_COST_USD})
   --yes                 send even above --max-jobs or --max-cost
   --wait                wait for another run of this batch to finish instead of refusing
-  --presets <file>      design-system file (default .vscode/mockups.json in the current folder)
+${ENV_HELP}
   --json                print the run report as JSON on stdout
   -h, --help            show this help
 
@@ -82,7 +83,7 @@ export const runCommand: CliCommand = {
       'max-cost': { type: 'string' },
       yes: { type: 'boolean', default: false },
       wait: { type: 'boolean', default: false },
-      presets: { type: 'string' },
+      ...ENV_OPTIONS,
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     });
@@ -96,8 +97,7 @@ export const runCommand: CliCommand = {
     const shard = parseShardFlag(values.shard);
     const caps = { maxJobs: parseCap('--max-jobs', values['max-jobs'], DEFAULT_MAX_JOBS, true), maxCostUsd: parseCap('--max-cost', values['max-cost'], DEFAULT_MAX_COST_USD, false), yes: values.yes };
     const connection = await connect(values, io, 0);
-    const catalogue = await readCatalogue(io, values.presets);
-    const batch = await loadBatchFile(io, positionals[0], connection.settings.model, catalogue);
+    const batch = await loadBatchFile(io, positionals[0], connection.settings.model, await readEnvFlags(io, values));
 
     const progress = new ProgressPrinter(io);
     progress.note(`${batch.fileRelative}: ${batch.jobs.length} job(s)${shard ? `, shard ${shard.index}/${shard.count}` : ''}, concurrency ${concurrency}, deployment ${connection.settings.deployment} on ${connection.info.endpointHost} with ${connection.description}.`);

@@ -98,6 +98,8 @@ export interface Sidecar {
     readonly parent?: FileRecord;
     readonly references?: readonly FileRecord[];
     readonly mask?: FileRecord;
+    /** The set's anchor, sent as the last input image so that one look carries through the set. */
+    readonly anchor?: FileRecord;
   };
   readonly usage?: {
     readonly inputTokens?: number;

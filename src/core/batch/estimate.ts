@@ -32,7 +32,7 @@ const EDIT_INPUT_PIXELS = 1024 * 1024;
 
 export function estimateBatch(jobs: readonly BatchJob[], model: ModelFamily, pricing: Pricing, done: ReadonlySet<BatchJob> = new Set()): BatchEstimate {
   const rows = jobs.map((job): EstimateRow => {
-    const inputs = job.edit ? 1 + job.edit.references.length + (job.edit.mask ? 1 : 0) : 0;
+    const inputs = (job.edit ? 1 + job.edit.references.length + (job.edit.mask ? 1 : 0) : 0) + (job.anchor ? 1 : 0);
     const usd = estimateCost(
       {
         model,

@@ -23,6 +23,7 @@ import { planSize } from '../sizes/planner';
 import type { ModelFamily } from '../sizes/rules';
 import { parseTarget, type PresetLookup } from '../sizes/target';
 import { pointerToken } from '../json';
+import { designRecord, type PromptDesign } from '../generation/design';
 import type { Batch, BatchAssetSpec, BatchJob, BatchOptionsSpec, BatchSpec, ProblemSeverity } from './types';
 
 export const BATCH_SUFFIX = '.mockups.json';
@@ -45,6 +46,13 @@ export interface BatchEnvironment {
   readonly fileExists: (absolutePath: string) => boolean;
   /** The text of a small file (style guides), or undefined when it cannot be read. */
   readonly readText: (absolutePath: string) => string | undefined;
+  /**
+   * The workspace's design system, sent with every prompt (as in Generate Mockup and the CLI's
+   * generate) unless an asset names its own style guide or sets `"designSystem": false`.
+   */
+  readonly designSystem?: PromptDesign | StyleGuide;
+  /** Where originals go (MockupRequest.companionFolder); absent: beside the image. */
+  readonly companionFolder?: string;
 }
 
 /** The local file system's answers for `fileExists` and `readText`, for the extension and the CLI. */
@@ -156,6 +164,23 @@ export function expandBatch(spec: BatchSpec, env: BatchEnvironment, report: Repo
     if (!findLocale(tag)) report(`/locales/${pointerToken(tag)}`, 'error', unknownLocale(tag));
   }
 
+  // Anchors: an asset id of this batch (its first job is the anchor), else an image file.
+  const assetIds = new Map(spec.assets.map((asset) => [asset.id.toLowerCase(), asset.id]));
+  const anchorAt = (asset: BatchAssetSpec, a: number): { value: string; pointer: string } | undefined => {
+    if (asset.anchor === false) return undefined;
+    if (asset.anchor !== undefined) return { value: asset.anchor, pointer: `/assets/${a}/anchor` };
+    return spec.anchor !== undefined ? { value: spec.anchor, pointer: '/anchor' } : undefined;
+  };
+  /** The asset id an asset's anchor names, if it names one. */
+  const anchorAsset = (asset: BatchAssetSpec, a: number): string | undefined => {
+    const at = anchorAt(asset, a);
+    return at ? assetIds.get(at.value.trim().toLowerCase()) : undefined;
+  };
+  const anchorFiles = new Map<string, string | undefined>();
+  /** Jobs anchored to another job, with the asset that job is the first of: resolved once every asset is expanded. */
+  const anchoredToAsset: Array<{ index: number; assetId: string; pointer: string }> = [];
+  const firstJobOf = new Map<string, BatchJob>();
+
   spec.assets.forEach((asset, a) => {
     const at = `/assets/${a}`;
     const previous = seenIds.get(asset.id.toLowerCase());
@@ -197,6 +222,31 @@ export function expandBatch(spec: BatchSpec, env: BatchEnvironment, report: Repo
       }
     }
 
+    // The anchor: another asset's first job (this job waits for it), this asset's own first job, or a file.
+    const anchorSpec = anchorAt(asset, a);
+    const anchorId = anchorAsset(asset, a);
+    let anchorFile: string | undefined;
+    let anchorOk = true;
+    if (anchorSpec && anchorId === undefined) {
+      if (!anchorFiles.has(anchorSpec.value)) {
+        // A word without a dot or a slash was meant as an asset id.
+        const looksLikeFile = /[./\\]/.test(anchorSpec.value);
+        if (!looksLikeFile) report(anchorSpec.pointer, 'error', `The anchor "${anchorSpec.value}" is neither an asset id of this batch (${[...assetIds.values()].slice(0, 5).join(', ')}) nor an image file.`);
+        anchorFiles.set(anchorSpec.value, looksLikeFile ? inputFile(anchorSpec.value, anchorSpec.pointer, 'anchor image') : undefined);
+      }
+      anchorFile = anchorFiles.get(anchorSpec.value);
+      anchorOk = anchorFile !== undefined;
+    }
+    if (anchorSpec && anchorId !== undefined && anchorId !== asset.id) {
+      const other = spec.assets.findIndex((x) => x.id === anchorId);
+      const chained = anchorAsset(spec.assets[other], other);
+      if (chained !== undefined && chained !== anchorId) {
+        report(anchorSpec.pointer, 'error', `The anchor "${anchorId}" has an anchor of its own ("${chained}"): an anchor is made first, from its prompt alone. Name "${chained}" here, or set "anchor": false on "${anchorId}".`);
+        anchorOk = false;
+      }
+    }
+    if (!anchorOk) return;
+
     // Locales.
     const localeTags = asset.locales ?? Object.keys(spec.locales ?? {});
     const locales: Array<{ tag: string; strings: readonly string[]; direction: 'ltr' | 'rtl' } | undefined> = [];
@@ -217,21 +267,28 @@ export function expandBatch(spec: BatchSpec, env: BatchEnvironment, report: Repo
     });
     if (localeTags.length === 0) locales.push(undefined);
 
-    // Prompts per locale (fails once per asset, not once per job).
+    // The design system: the asset's own style guide, else the workspace's (unless turned off).
+    const design: PromptDesign | StyleGuide | undefined = styleGuide ?? (option('designSystem')?.value === false ? undefined : env.designSystem);
+
+    // Prompts per locale, with and without the anchor's instruction (fails once per asset, not once per job).
     const prompts = new Map<string, { typed: string; sent: string }>();
     let promptFailed = false;
+    const anchoredKinds = anchorSpec ? (anchorId === asset.id ? [false, true] : [true]) : [false];
     // When every locale was unknown, the prompt is still checked once (no jobs are made).
     for (const locale of locales.length ? locales : [undefined]) {
       const found = locale ? findLocale(locale.tag) : undefined;
       try {
-        const composed = composePrompt({
-          ...(asset.prompt !== undefined ? { text: asset.prompt } : {}),
-          ...(asset.template ? { template: { id: asset.template.id, fields: asset.template.fields ?? {} } } : {}),
-          ...(styleGuide ? { styleGuide } : {}),
-          ...(found ? { locale: found } : {}),
-          ...(locale ? { verbatim: locale.strings } : {}),
-        });
-        prompts.set(locale?.tag ?? '', { typed: composed.typed, sent: composed.sent });
+        for (const anchored of anchoredKinds) {
+          const composed = composePrompt({
+            ...(asset.prompt !== undefined ? { text: asset.prompt } : {}),
+            ...(asset.template ? { template: { id: asset.template.id, fields: asset.template.fields ?? {} } } : {}),
+            ...(design ? { styleGuide: design } : {}),
+            ...(found ? { locale: found } : {}),
+            ...(locale ? { verbatim: locale.strings } : {}),
+            ...(anchored ? { anchored } : {}),
+          });
+          prompts.set(`${locale?.tag ?? ''}\u0000${anchored}`, { typed: composed.typed, sent: composed.sent });
+        }
       } catch (error) {
         report(asset.template ? `${at}/template` : `${at}/prompt`, 'error', error instanceof Error ? error.message : String(error));
         promptFailed = true;
@@ -244,7 +301,9 @@ export function expandBatch(spec: BatchSpec, env: BatchEnvironment, report: Repo
     const moderation = option('moderation')?.value;
     const assetFields: Partial<BatchJob> & Pick<BatchJob, 'format'> = {
       ...(asset.template ? { template: { id: asset.template.id, fields: asset.template.fields ?? {} } } : {}),
-      ...(styleGuide ? { styleGuide: styleGuide.file } : {}),
+      ...(design ? { styleGuide: design.file } : {}),
+      ...(designRecord(design) ? { designSystem: designRecord(design) } : {}),
+      ...(anchorFile ? { anchor: { file: anchorFile } } : {}),
       ...(quality ? { quality } : {}),
       format,
       ...(compression ? { compression: compression.value } : {}),
@@ -282,9 +341,11 @@ export function expandBatch(spec: BatchSpec, env: BatchEnvironment, report: Repo
       if (promptFailed) return;
 
       for (const locale of locales) {
-        const prompt = prompts.get(locale?.tag ?? '');
-        if (!prompt) continue;
         for (let variant = 1; variant <= variants; variant++) {
+          // The asset's first job is its own set's anchor: made from its prompt alone.
+          const anchoredToJob = anchorId !== undefined && !(anchorId === asset.id && !firstJobOf.has(asset.id));
+          const prompt = prompts.get(`${locale?.tag ?? ''}\u0000${anchorSpec !== undefined && (anchorFile !== undefined || anchoredToJob)}`);
+          if (!prompt) continue;
           const target = plan.target;
           const presetToken = target === 'auto' ? 'auto' : target.presetId ? sizeText.trim() : `${target.width}x${target.height}`;
           const values: Record<(typeof PLACEHOLDERS)[number], string> = {
@@ -328,10 +389,23 @@ export function expandBatch(spec: BatchSpec, env: BatchEnvironment, report: Repo
           }
           claimed.set(key, { job, pointer: patternPointer });
           jobs.push(job);
+          if (!firstJobOf.has(asset.id)) firstJobOf.set(asset.id, job);
+          if (anchoredToJob && anchorSpec) anchoredToAsset.push({ index: jobs.length - 1, assetId: anchorId, pointer: anchorSpec.pointer });
         }
       }
     });
   });
+
+  // Jobs anchored to an asset's first job name that job (known now that every asset is expanded).
+  const unresolved = new Set<string>();
+  for (const { index, assetId, pointer } of anchoredToAsset) {
+    const anchor = firstJobOf.get(assetId);
+    if (anchor && anchor !== jobs[index]) jobs[index] = { ...jobs[index], anchor: { job: anchor.id } };
+    else if (!anchor && !unresolved.has(`${pointer}\u0000${assetId}`)) {
+      unresolved.add(`${pointer}\u0000${assetId}`);
+      report(pointer, 'error', `The anchor "${assetId}" makes no image (its sizes or prompt have problems), so the jobs anchored to it cannot be made.`);
+    }
+  }
 
   return {
     root: env.root,
@@ -342,6 +416,7 @@ export function expandBatch(spec: BatchSpec, env: BatchEnvironment, report: Repo
     outputRootRelative: slash(path.relative(env.root, outputRoot)) || '.',
     assetCount: spec.assets.length,
     jobs,
+    ...(env.companionFolder ? { companionFolder: env.companionFolder } : {}),
   };
 }
 

@@ -91,9 +91,23 @@ function sha256OfFile(file: string): Promise<string> {
   });
 }
 
-/** The MockupRequest of a job; edit inputs are read (and may throw with a clear message). */
-export async function jobRequest(job: BatchJob, batch: Batch, read: (file: string) => Promise<Uint8Array> = readInput): Promise<MockupRequest> {
+/** Absolute paths of the images of made anchor jobs, by job id. */
+export type AnchorFiles = ReadonlyMap<string, string>;
+
+/** The anchor image a job sends: a workspace file, or the image its anchor job made (undefined: not made yet). */
+export function anchorFileOf(job: BatchJob, made: AnchorFiles): string | undefined {
+  if (!job.anchor) return undefined;
+  return 'file' in job.anchor ? job.anchor.file : made.get(job.anchor.job);
+}
+
+/**
+ * The MockupRequest of a job; edit inputs and the anchor are read (and may throw with a clear
+ * message). A job anchored to another job needs that job's image in `made`.
+ */
+export async function jobRequest(job: BatchJob, batch: Batch, read: (file: string) => Promise<Uint8Array> = readInput, made: AnchorFiles = new Map()): Promise<MockupRequest> {
   const input = async (file: string): Promise<InputFile> => ({ bytes: await read(file), file: path.relative(batch.root, file).split(path.sep).join('/') });
+  const anchorFile = anchorFileOf(job, made);
+  if (job.anchor && anchorFile === undefined) throw new FoundryError('validation', `Not sent: its anchor ${'job' in job.anchor ? job.anchor.job : ''} is not made yet.`, { param: 'anchor' });
   const edit = job.edit
     ? {
         image: await input(job.edit.image),
@@ -107,6 +121,8 @@ export async function jobRequest(job: BatchJob, batch: Batch, read: (file: strin
     ...(job.template ? { template: job.template } : {}),
     ...(job.locale ? { locale: job.locale } : {}),
     ...(job.styleGuide ? { styleGuide: job.styleGuide } : {}),
+    ...(job.designSystem ? { designSystem: job.designSystem } : {}),
+    ...(anchorFile !== undefined ? { anchor: await input(anchorFile) } : {}),
     plan: job.plan,
     n: 1,
     variant: job.variant,
@@ -119,6 +135,7 @@ export async function jobRequest(job: BatchJob, batch: Batch, read: (file: strin
     baseName: job.output.baseName,
     batch: { file: batch.fileRelative, assetId: job.assetId },
     ...(edit ? { edit } : {}),
+    ...(batch.companionFolder ? { companionFolder: batch.companionFolder } : {}),
   };
 }
 
@@ -130,8 +147,11 @@ async function readInput(file: string): Promise<Uint8Array> {
   }
 }
 
-/** Fingerprint of every job (reading edit inputs once per file); failures are returned as errors. */
-export async function fingerprintJobs(jobs: readonly BatchJob[], batch: Batch, connection: ConnectionInfo): Promise<Map<BatchJob, string | Error>> {
+/**
+ * Fingerprint of every job (reading edit inputs and anchors once per file); failures are returned
+ * as errors. A job whose anchor job is not made yet has none: it cannot be done.
+ */
+export async function fingerprintJobs(jobs: readonly BatchJob[], batch: Batch, connection: ConnectionInfo, made: AnchorFiles = new Map()): Promise<Map<BatchJob, string | Error>> {
   const cache = new Map<string, Promise<Uint8Array>>();
   const read = (file: string): Promise<Uint8Array> => {
     let bytes = cache.get(file);
@@ -143,8 +163,9 @@ export async function fingerprintJobs(jobs: readonly BatchJob[], batch: Batch, c
   };
   const out = new Map<BatchJob, string | Error>();
   for (const job of jobs) {
+    if (job.anchor && anchorFileOf(job, made) === undefined) continue;
     try {
-      out.set(job, requestFingerprint(job.edit ? await jobRequest(job, batch, read) : await jobRequest(job, batch), connection));
+      out.set(job, requestFingerprint(await jobRequest(job, batch, job.edit || job.anchor ? read : undefined, made), connection));
     } catch (error) {
       out.set(job, error instanceof Error ? error : new Error(String(error)));
     }
@@ -159,40 +180,69 @@ export interface DoneJobs {
   readonly changed: Map<BatchJob, string>;
   /** The fingerprints of the jobs that could be done (their folder holds sidecars), or why a job's inputs could not be read. */
   readonly fingerprints: Map<BatchJob, string | Error>;
+  /** The images of the anchor jobs these jobs name that are done, by job id (also anchors of other shards). */
+  readonly anchors: Map<string, string>;
+}
+
+/** The jobs of the batch that `jobs` are anchored to (they may be in another shard). */
+export function anchorJobsOf(jobs: readonly BatchJob[], batch: Batch): BatchJob[] {
+  const ids = new Set<string>();
+  for (const job of jobs) if (job.anchor && 'job' in job.anchor) ids.add(job.anchor.job);
+  return ids.size ? batch.jobs.filter((job) => ids.has(job.id)) : [];
 }
 
 /**
  * Which of `jobs` are done: a sidecar in the job's own folder records its fingerprint, and the
- * files it records are intact. Only the groups that match a job are hashed, each once.
+ * files it records are intact. Only the groups that match a job are hashed, each once. The anchor
+ * jobs come first: a job anchored to one can be done only with the anchor's image as it is now.
  */
 export async function resolveDoneJobs(jobs: readonly BatchJob[], batch: Batch, connection: ConnectionInfo): Promise<DoneJobs> {
-  const index = await indexDoneJobs(jobs.map((j) => j.output.folder));
+  const anchorJobs = anchorJobsOf(jobs, batch);
+  const index = await indexDoneJobs([...jobs, ...anchorJobs].map((j) => j.output.folder));
   // Only jobs whose folder holds sidecars can be done: a fresh batch of 100,000 jobs hashes nothing.
   const folders = new Set<string>();
   for (const entries of index.values()) for (const entry of entries) folders.add(path.dirname(entry.sidecarFile));
-  const fingerprints = await fingerprintJobs(folders.size ? jobs.filter((j) => folders.has(j.output.folder)) : [], batch, connection);
-  const done = new Map<BatchJob, DoneEntry>();
-  const changed = new Map<BatchJob, string>();
   const verdicts = new Map<DoneEntry, Promise<string | undefined>>();
-  for (const job of jobs) {
-    const fingerprint = fingerprints.get(job);
-    const candidates = typeof fingerprint === 'string' ? (index.get(fingerprint) ?? []).filter((e) => path.dirname(e.sidecarFile) === job.output.folder) : [];
-    let problem: string | undefined;
-    for (const entry of candidates) {
-      let verdict = verdicts.get(entry);
-      if (!verdict) {
-        verdict = groupProblem(entry);
-        verdicts.set(entry, verdict);
+  const result: DoneJobs = { done: new Map(), changed: new Map(), fingerprints: new Map(), anchors: new Map() };
+
+  const resolve = async (some: readonly BatchJob[]): Promise<void> => {
+    const fingerprints = await fingerprintJobs(folders.size ? some.filter((j) => folders.has(j.output.folder)) : [], batch, connection, result.anchors);
+    for (const job of some) {
+      const fingerprint = fingerprints.get(job);
+      if (fingerprint !== undefined) result.fingerprints.set(job, fingerprint);
+      const candidates = typeof fingerprint === 'string' ? (index.get(fingerprint) ?? []).filter((e) => path.dirname(e.sidecarFile) === job.output.folder) : [];
+      let problem: string | undefined;
+      for (const entry of candidates) {
+        let verdict = verdicts.get(entry);
+        if (!verdict) {
+          verdict = groupProblem(entry);
+          verdicts.set(entry, verdict);
+        }
+        problem = await verdict;
+        if (problem === undefined) {
+          result.done.set(job, entry);
+          break;
+        }
       }
-      problem = await verdict;
-      if (problem === undefined) {
-        done.set(job, entry);
-        break;
-      }
+      if (!result.done.has(job) && problem !== undefined) result.changed.set(job, problem);
     }
-    if (!done.has(job) && problem !== undefined) changed.set(job, problem);
+  };
+
+  const ofRun = new Set(jobs);
+  const anchored = (job: BatchJob): boolean => job.anchor !== undefined && 'job' in job.anchor;
+  await resolve([...anchorJobs, ...jobs.filter((job) => !anchored(job) && !anchorJobs.includes(job))]);
+  for (const job of anchorJobs) {
+    const entry = result.done.get(job);
+    if (entry) result.anchors.set(job.id, entry.file);
+    // An anchor of another shard is looked at, not run: it is not one of this run's jobs.
+    if (!ofRun.has(job)) {
+      result.done.delete(job);
+      result.changed.delete(job);
+      result.fingerprints.delete(job);
+    }
   }
-  return { done, changed, fingerprints };
+  await resolve(jobs.filter(anchored));
+  return result;
 }
 
 /** Which of `jobs` are done already (see resolveDoneJobs). */

@@ -18,7 +18,7 @@
  *   redaction first.
  */
 import * as path from 'node:path';
-import type { CallOptions, EditRequest, FoundryClient, GenerateRequest } from '../foundry';
+import { type CallOptions, type EditRequest, type FoundryClient, type GenerateRequest, isFatalForRun } from '../foundry';
 import { type ConnectionInfo, executeRequest } from '../generation';
 import type { Pricing } from '../pricing';
 import { isModelFamily } from '../sizes/rules';
@@ -27,7 +27,7 @@ import { jobsOfShard, type Shard } from './expand';
 import { acquireBatchLock, type LockHolder } from './lock';
 import { buildReport, earlierRuns, type RunReport, writeReports } from './report';
 import { jobRequest, resolveDoneJobs, tidyOutputFolders } from './resume';
-import { runScheduled, type SchedulerClock, type SchedulerEvent } from './scheduler';
+import { type Outcome, runScheduled, type SchedulerClock, type SchedulerEvent } from './scheduler';
 import type { Batch, BatchJob } from './types';
 
 export type JobStatus = 'done' | 'skipped' | 'failed';
@@ -165,7 +165,7 @@ async function runLocked(batch: Batch, options: RunOptions): Promise<RunResult> 
   const startedAt = options.now?.() ?? new Date();
   const jobs = jobsOfShard(batch.jobs, options.shard);
   const cleaned = await tidyOutputFolders(jobs);
-  const { done, changed, fingerprints } = await resolveDoneJobs(jobs, batch, options.connection);
+  const { done, changed, fingerprints, anchors } = await resolveDoneJobs(jobs, batch, options.connection);
 
   const results = new Map<BatchJob, JobResult>();
   const counts = { done: 0, skipped: 0, failed: 0 };
@@ -209,71 +209,103 @@ async function runLocked(batch: Batch, options: RunOptions): Promise<RunResult> 
   }
   options.onProgress?.({ completed: results.size, total: jobs.length, ...counts });
 
+  // Jobs anchored to a job not made yet wait for it: the anchors (and every job that needs none) go
+  // first, the jobs that need an anchor's image once it is there.
+  const ofRun = new Set(jobs);
+  const waitsForAnchor = (job: BatchJob): boolean => job.anchor !== undefined && 'job' in job.anchor && !anchors.has(job.anchor.job);
+  const first = pending.filter((job) => !waitsForAnchor(job));
+  const second: BatchJob[] = [];
+  for (const job of pending.filter(waitsForAnchor)) {
+    const anchorId = (job.anchor as { job: string }).job;
+    if (batch.jobs.some((other) => other.id === anchorId && ofRun.has(other))) second.push(job);
+    else record({ job, status: 'failed', reason: `Not sent: its anchor ${anchorId} is not made yet, and it is in another shard. Run the shard that makes it first, or run the batch without --shard.`, cause: `The anchor ${anchorId} is not made yet (another shard).`, errorKind: 'anchor', attempts: 0, sent: false });
+  }
+
   const requests = new Map<BatchJob, number>();
+  const failedAnchors = new Map<string, string>();
+  let stoppedBy: string | undefined;
   let limitRequests: number | undefined;
-  await runScheduled(
-    pending,
-    async (job, signal) => {
-      const client = countingClient(
-        options.client,
-        () => requests.set(job, (requests.get(job) ?? 0) + 1),
-        (limit) => (limitRequests = limit),
-      );
-      const request = await jobRequest(job, batch);
-      return executeRequest(request, {
-        client,
-        connection: options.connection,
-        pricing: options.pricing,
-        toolVersion: options.toolVersion,
-        signal,
-        ...(options.now ? { now: options.now } : {}),
-      });
-    },
-    {
-      concurrency: options.concurrency ?? 2,
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.backoffBaseMs !== undefined ? { backoffBaseMs: options.backoffBaseMs } : {}),
-      ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
-      ...(options.maxWaitPerJobMs !== undefined ? { maxWaitPerJobMs: options.maxWaitPerJobMs } : {}),
-      ...(options.clock ? { clock: options.clock } : {}),
-      knownIntervalMs: () => (limitRequests ? 60_000 / limitRequests : undefined),
-      onEvent: (event) => options.onSchedulerEvent?.(event),
-    },
-    (outcome) => {
-      const sent = requests.get(outcome.item) ?? 0;
-      const note = changed.get(outcome.item);
-      const common = { attempts: sent, ...(outcome.waitedMs ? { waitedMs: outcome.waitedMs } : {}), ...(note ? { note: `Made again: the earlier image no longer proved the job done (${note}).` } : {}) };
-      if (outcome.ok) {
-        const written = outcome.value.mockups[0];
-        record({
-          job: outcome.item,
-          status: 'done',
-          ...(written ? { file: written.file, sidecarFile: written.sidecarFile, ...(written.original ? { original: written.original } : {}) } : {}),
-          ...(outcome.value.requestId ? { requestId: outcome.value.requestId } : {}),
-          ...(written?.sidecar.usage?.totalTokens !== undefined ? { tokens: written.sidecar.usage.totalTokens } : {}),
-          ...(outcome.value.costUsd !== undefined ? { costUsd: outcome.value.costUsd } : {}),
-          ...common,
-          durationMs: outcome.value.durationMs,
+  const schedule = (some: readonly BatchJob[]): Promise<unknown> =>
+    runScheduled(
+      some,
+      async (job, signal) => {
+        const client = countingClient(
+          options.client,
+          () => requests.set(job, (requests.get(job) ?? 0) + 1),
+          (limit) => (limitRequests = limit),
+        );
+        const request = await jobRequest(job, batch, undefined, anchors);
+        return executeRequest(request, {
+          client,
+          connection: options.connection,
+          pricing: options.pricing,
+          toolVersion: options.toolVersion,
+          signal,
+          ...(options.now ? { now: options.now } : {}),
         });
-        return;
-      }
-      const error = outcome.error;
-      const reason =
-        error.kind === 'cancelled' && sent > 0
-          ? `Cancelled after ${sent} request${sent === 1 ? '' : 's'}${error.message.startsWith('Cancelled while waiting') ? ', while waiting to send it again' : ''}; nothing was written.`
-          : error.message;
+      },
+      {
+        concurrency: options.concurrency ?? 2,
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.backoffBaseMs !== undefined ? { backoffBaseMs: options.backoffBaseMs } : {}),
+        ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
+        ...(options.maxWaitPerJobMs !== undefined ? { maxWaitPerJobMs: options.maxWaitPerJobMs } : {}),
+        ...(options.clock ? { clock: options.clock } : {}),
+        knownIntervalMs: () => (limitRequests ? 60_000 / limitRequests : undefined),
+        onEvent: (event) => options.onSchedulerEvent?.(event),
+      },
+      (outcome) => recordOutcome(outcome),
+    );
+  const recordOutcome = (outcome: Outcome<BatchJob, Awaited<ReturnType<typeof executeRequest>>>): void => {
+    const sent = requests.get(outcome.item) ?? 0;
+    const note = changed.get(outcome.item);
+    const common = { attempts: sent, ...(outcome.waitedMs ? { waitedMs: outcome.waitedMs } : {}), ...(note ? { note: `Made again: the earlier image no longer proved the job done (${note}).` } : {}) };
+    if (outcome.ok) {
+      const written = outcome.value.mockups[0];
+      if (written) anchors.set(outcome.item.id, written.file);
       record({
         job: outcome.item,
-        status: 'failed',
-        reason,
-        ...(outcome.stoppedBy ? { cause: `The run stopped: ${outcome.stoppedBy.message}` } : {}),
-        errorKind: error.kind,
-        ...(error.requestId ? { requestId: error.requestId } : {}),
+        status: 'done',
+        ...(written ? { file: written.file, sidecarFile: written.sidecarFile, ...(written.original ? { original: written.original } : {}) } : {}),
+        ...(outcome.value.requestId ? { requestId: outcome.value.requestId } : {}),
+        ...(written?.sidecar.usage?.totalTokens !== undefined ? { tokens: written.sidecar.usage.totalTokens } : {}),
+        ...(outcome.value.costUsd !== undefined ? { costUsd: outcome.value.costUsd } : {}),
         ...common,
-        sent: sent > 0,
+        durationMs: outcome.value.durationMs,
       });
-    },
-  );
+      return;
+    }
+    const error = outcome.error;
+    const reason =
+      error.kind === 'cancelled' && sent > 0
+        ? `Cancelled after ${sent} request${sent === 1 ? '' : 's'}${error.message.startsWith('Cancelled while waiting') ? ', while waiting to send it again' : ''}; nothing was written.`
+        : error.message;
+    failedAnchors.set(outcome.item.id, reason);
+    if (outcome.stoppedBy || isFatalForRun(error.kind)) stoppedBy ??= (outcome.stoppedBy ?? error).message;
+    record({
+      job: outcome.item,
+      status: 'failed',
+      reason,
+      ...(outcome.stoppedBy ? { cause: `The run stopped: ${outcome.stoppedBy.message}` } : {}),
+      errorKind: error.kind,
+      ...(error.requestId ? { requestId: error.requestId } : {}),
+      ...common,
+      sent: sent > 0,
+    });
+  };
+
+  await schedule(first);
+  if (second.length) {
+    const ready: BatchJob[] = [];
+    for (const job of second) {
+      const anchorId = (job.anchor as { job: string }).job;
+      const failed = failedAnchors.get(anchorId);
+      if (anchors.has(anchorId) && stoppedBy === undefined) ready.push(job);
+      else if (stoppedBy !== undefined) record({ job, status: 'failed', reason: `Not sent: the run stopped: ${stoppedBy}`, cause: `The run stopped: ${stoppedBy}`, errorKind: 'stopped', attempts: 0, sent: false });
+      else record({ job, status: 'failed', reason: `Not sent: its anchor ${anchorId} failed${failed ? ` (${failed})` : ''}; it is sent once its anchor is made.`, cause: `The anchor ${anchorId} failed${failed ? `: ${failed}` : '.'}`, errorKind: 'anchor', attempts: 0, sent: false });
+    }
+    await schedule(ready);
+  }
 
   const ordered = jobs.map((job) => results.get(job) as JobResult);
   const report = options.client.redact(

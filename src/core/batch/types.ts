@@ -3,6 +3,7 @@
  * expands into. One job is one request for one image: asset x size x locale x variant.
  */
 import type { Background, Moderation, Quality } from '../foundry';
+import type { MockupRequest } from '../generation/request';
 import type { ImageFormat } from '../image';
 import type { SizePlan } from '../sizes/planner';
 import type { Fit } from '../sizes/target';
@@ -17,6 +18,8 @@ export interface BatchOptionsSpec {
   readonly padColor?: string;
   readonly variants?: number;
   readonly styleGuide?: string;
+  /** false: leave the workspace's design system out of these prompts (default: sent with every prompt). */
+  readonly designSystem?: boolean;
   readonly output?: string;
 }
 
@@ -29,6 +32,8 @@ export interface BatchAssetSpec {
   readonly variants?: number;
   readonly options?: BatchOptionsSpec;
   readonly edit?: { readonly image: string; readonly references?: readonly string[]; readonly mask?: string };
+  /** This asset's anchor (an asset id of the batch, or an image file), or false for none; default: the batch's. */
+  readonly anchor?: string | false;
   readonly output?: string;
 }
 
@@ -36,6 +41,11 @@ export interface BatchSpec {
   readonly version?: 1;
   readonly output?: string;
   readonly defaults?: BatchOptionsSpec;
+  /**
+   * The set's anchor: an asset id of this batch (its first image, made first) or a workspace image,
+   * sent as a reference with every other job so that one look carries through the set.
+   */
+  readonly anchor?: string;
   readonly locales?: Readonly<Record<string, { readonly strings?: readonly string[] }>>;
   readonly assets: readonly BatchAssetSpec[];
 }
@@ -56,8 +66,15 @@ export interface BatchJob {
   readonly promptTyped: string;
   readonly promptSent: string;
   readonly template?: { readonly id: string; readonly fields: Readonly<Record<string, string>> };
-  /** The style guide file, relative to the root, when one was added to the prompt. */
+  /** The style guide file, relative to the root (or the design system's label), when one was added to the prompt. */
   readonly styleGuide?: string;
+  /** The workspace design system sent with the prompt (what the sidecar records of it). */
+  readonly designSystem?: MockupRequest['designSystem'];
+  /**
+   * The image sent as the set's anchor: the file of another job of the batch (`job`: its id; this
+   * job waits for it), or a workspace image (`file`: absolute path).
+   */
+  readonly anchor?: { readonly job: string } | { readonly file: string };
   readonly quality?: Quality;
   readonly format: ImageFormat;
   readonly compression?: number;
@@ -89,6 +106,8 @@ export interface Batch {
   readonly outputRootRelative: string;
   readonly assetCount: number;
   readonly jobs: readonly BatchJob[];
+  /** Where originals go (MockupRequest.companionFolder); absent: beside the image. */
+  readonly companionFolder?: string;
 }
 
 export type ProblemSeverity = 'error' | 'warning';

@@ -5,6 +5,8 @@
  */
 import { renderDesignBlock } from '../design/block';
 import type { DesignContext, DesignProblem, DesignSourceKind } from '../design/types';
+import type { StyleGuide } from '../prompts/styleGuide';
+import type { MockupRequest } from './request';
 
 export interface PromptDesign {
   /** The block added to the prompt. */
@@ -34,4 +36,10 @@ export function promptDesign(context: DesignContext, problems: readonly DesignPr
     ...(block.omittedText ? { omittedText: block.omittedText } : {}),
     warnings: [...problems.map((p) => p.text), ...(block.omittedText ? [`The design system's block: ${block.omittedText} (over the ${block.budget}-character budget).`] : [])],
   };
+}
+
+/** What a request (and its sidecar) records of the design system sent; undefined for a plain style guide. */
+export function designRecord(design: PromptDesign | StyleGuide | undefined): MockupRequest['designSystem'] {
+  if (!design || !('kind' in design)) return undefined;
+  return { kind: design.kind, files: design.files, sha256: design.sha256, block: design.text };
 }

@@ -16,7 +16,7 @@ import { keepOutsideMask } from '../image/inpaint';
 import { costFromUsage, type Pricing } from '../pricing';
 import { formatSize } from '../sizes/rules';
 import type { ImageFormat } from '../vocabulary';
-import { type ConnectionInfo, digestOf, isPaintedMask, type MockupRequest, namingText, requestFingerprint } from './request';
+import { type ConnectionInfo, digestOf, isPaintedMask, type MockupRequest, namingText, operationOf, requestFingerprint } from './request';
 
 export interface MockupContext {
   readonly client: FoundryClient;
@@ -187,9 +187,10 @@ function send(request: MockupRequest, context: MockupContext): Promise<ImageResu
     ...(context.onPartialImage ? { onPartialImage: context.onPartialImage } : {}),
     ...(context.onRetry ? { onRetry: context.onRetry } : {}),
   };
-  if (!request.edit) return context.client.generate({ ...common, ...(request.moderation ? { moderation: request.moderation } : {}) }, call);
-  const { image, references = [], mask } = request.edit;
-  const images: ImageInput[] = [image, ...references].map((f) => ({ bytes: f.bytes, name: path.basename(f.file) }));
+  if (operationOf(request) === 'generate') return context.client.generate({ ...common, ...(request.moderation ? { moderation: request.moderation } : {}) }, call);
+  const { image, references = [], mask } = request.edit ?? {};
+  const inputs = [...(image ? [image] : []), ...references, ...(request.anchor ? [request.anchor] : [])];
+  const images: ImageInput[] = inputs.map((f) => ({ bytes: f.bytes, name: path.basename(f.file) }));
   const edit: EditRequest = {
     ...common,
     images,
@@ -297,7 +298,7 @@ function buildSidecar(parts: SidecarParts): Sidecar {
       durationMs: Math.round(result.durationMs),
     },
     request: {
-      operation: request.edit ? 'edit' : 'generate',
+      operation: operationOf(request),
       size: plan.generation === 'auto' ? 'auto' : formatSize(plan.generation),
       ...(request.quality ? { quality: request.quality } : {}),
       n: request.n ?? 1,
@@ -336,17 +337,22 @@ function buildSidecar(parts: SidecarParts): Sidecar {
           },
         }
       : {}),
-    ...(request.edit
+    ...(request.edit || request.anchor
       ? {
           lineage: {
-            ...(request.edit.mode ? { mode: request.edit.mode } : {}),
-            parent: fileRecord(request.edit.image.file, request.edit.image.bytes),
-            ...(request.edit.references?.length ? { references: request.edit.references.map((r) => fileRecord(r.file, r.bytes)) } : {}),
-            ...(parts.paintedMask
-              ? { mask: fileRecord(parts.paintedMask.file, parts.paintedMask.bytes) }
-              : request.edit.mask && !isPaintedMask(request.edit.mask)
-                ? { mask: fileRecord(request.edit.mask.file, request.edit.mask.bytes) }
-                : {}),
+            ...(request.edit
+              ? {
+                  ...(request.edit.mode ? { mode: request.edit.mode } : {}),
+                  parent: fileRecord(request.edit.image.file, request.edit.image.bytes),
+                  ...(request.edit.references?.length ? { references: request.edit.references.map((r) => fileRecord(r.file, r.bytes)) } : {}),
+                  ...(parts.paintedMask
+                    ? { mask: fileRecord(parts.paintedMask.file, parts.paintedMask.bytes) }
+                    : request.edit.mask && !isPaintedMask(request.edit.mask)
+                      ? { mask: fileRecord(request.edit.mask.file, request.edit.mask.bytes) }
+                      : {}),
+                }
+              : {}),
+            ...(request.anchor ? { anchor: fileRecord(request.anchor.file, request.anchor.bytes) } : {}),
           },
         }
       : {}),

@@ -15,7 +15,7 @@ import { formatSize, type ModelFamily } from '../sizes/rules';
 import { pixelTarget, TargetError } from '../sizes/target';
 import { DEFAULT_SEAM_PIXELS, MAX_SEAM_PIXELS } from '../image/inpaint';
 import { maskProblem } from '../studio/mask';
-import type { PromptDesign } from './design';
+import { designRecord, type PromptDesign } from './design';
 import {
   type Background,
   type EditMode,
@@ -109,6 +109,11 @@ export interface GenerationInput {
   /** Whether the size is part of file names; default: unless `name` is given for a single size. */
   readonly sizeInName?: boolean;
   readonly edit?: EditInput;
+  /**
+   * The set's anchor: a workspace image (the first approved one of the set) sent as a reference with
+   * every request, so that one look carries through every size and locale.
+   */
+  readonly anchor?: InputFile;
   /** An edit with a mask keeps the input's pixels outside the painted region, blended over this many pixels (default 8; 0: a hard edge). */
   readonly inpaintSeam?: number;
   readonly batch?: MockupRequest['batch'];
@@ -170,6 +175,7 @@ export function prepareGeneration(input: GenerationInput, env: GenerationEnv): P
   if (input.compression !== undefined && format !== 'jpeg') problems.push('Compression applies only to JPEG output: choose the jpeg format, or leave compression out.');
   if (input.background === 'transparent' && format !== 'png') problems.push('A transparent background needs PNG output (JPEG has no transparency).');
   if (edit) problems.push(...editProblems(edit, editInfo));
+  if (input.anchor && !isReadableImage(input.anchor)) problems.push(`The anchor ${input.anchor.file} is not a PNG or JPEG image that can be read.`);
 
   // Sizes.
   let plans: TargetPlan[];
@@ -206,6 +212,7 @@ export function prepareGeneration(input: GenerationInput, env: GenerationEnv): P
         ...(input.template && !edit ? { template: input.template } : {}),
         ...(edit ? { context: parentContext(edit.parent) } : {}),
         ...(edit?.mode === 'redesign' ? { lead: redesignLead(design !== undefined) } : {}),
+        ...(input.anchor ? { anchored: true } : {}),
         ...(design ? { styleGuide: design } : {}),
         ...(locale ? { locale, verbatim: input.verbatim?.[locale.tag] ?? [] } : {}),
       });
@@ -235,14 +242,14 @@ export function prepareGeneration(input: GenerationInput, env: GenerationEnv): P
         ...(template ? { template } : {}),
         ...(c.locale ? { locale: c.locale } : {}),
         ...(design ? { styleGuide: design.file } : {}),
-        ...(design && 'sha256' in design ? { designSystem: { kind: design.kind, files: design.files, sha256: design.sha256, block: design.text } } : {}),
+        ...(designRecord(design) ? { designSystem: designRecord(design) } : {}),
         plan: plan.plan,
         ...(quality ? { quality } : {}),
         n,
         outputFormat: format,
         ...(input.compression !== undefined ? { outputCompression: input.compression } : {}),
         ...(input.background && input.background !== 'auto' ? { background: input.background } : {}),
-        ...(input.moderation && !edit ? { moderation: input.moderation } : {}),
+        ...(input.moderation && !edit && !input.anchor ? { moderation: input.moderation } : {}),
         ...(partialImages > 0 ? { partialImages } : {}),
         folder: input.folder,
         ...(input.folderRelative !== undefined ? { folderRelative: input.folderRelative } : {}),
@@ -260,6 +267,7 @@ export function prepareGeneration(input: GenerationInput, env: GenerationEnv): P
               },
             }
           : {}),
+        ...(input.anchor ? { anchor: input.anchor } : {}),
         ...(seam !== undefined ? { inpaintSeam: seam } : {}),
         ...(env.companionFolder ? { companionFolder: env.companionFolder } : {}),
         ...(input.batch ? { batch: input.batch } : {}),
@@ -288,10 +296,15 @@ function editProblems(edit: EditInput, info: ReturnType<typeof readImageInfo>): 
     if (problem) problems.push(isPaintedMask(edit.mask) ? problem : `${edit.mask.file}: ${problem}`);
   }
   for (const reference of edit.references ?? []) {
-    const ref = readImageInfo(reference.bytes);
-    if (!ref || ref.contentType === 'image/webp') problems.push(`The reference ${reference.file} is not a PNG or JPEG image that can be read.`);
+    if (!isReadableImage(reference)) problems.push(`The reference ${reference.file} is not a PNG or JPEG image that can be read.`);
   }
   return problems;
+}
+
+/** A PNG or JPEG whose header can be read (what the edits endpoint takes as an input image). */
+function isReadableImage(file: InputFile): boolean {
+  const info = readImageInfo(file.bytes);
+  return info !== undefined && info.contentType !== 'image/webp';
 }
 
 /** An edit at the edited image's own size (exact, when the model can make it). */

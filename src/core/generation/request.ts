@@ -66,6 +66,13 @@ export interface MockupRequest {
     readonly mask?: InputFile | PaintedMask;
   };
   /**
+   * The set's anchor (the first approved image of a set, or any workspace image): sent as the last
+   * input image, so that one look carries through every size and locale. A generation with an
+   * anchor goes to the edits endpoint with the anchor as its only input; the sidecar's lineage
+   * records it.
+   */
+  readonly anchor?: InputFile;
+  /**
    * For an edit with a mask, at the input's own size: keep the input's pixels outside the painted region,
    * with a feathered seam this many pixels wide (0: a hard edge). Absent: the service's answer as it is.
    */
@@ -102,11 +109,17 @@ export function isPaintedMask(mask: InputFile | PaintedMask | undefined): mask i
   return mask !== undefined && 'painted' in mask && mask.painted;
 }
 
-/** The edit's input images in the order they are sent: the image, the references, the mask. */
+/** The input images in the order they are sent: the edit's image and references, the anchor, the edit's mask. */
 export function editInputs(request: MockupRequest): Array<{ bytes: Uint8Array }> {
   const edit = request.edit;
-  if (!edit) return [];
-  return [edit.image, ...(edit.references ?? []), ...(edit.mask ? [edit.mask] : [])];
+  const anchor = request.anchor ? [request.anchor] : [];
+  if (!edit) return anchor;
+  return [edit.image, ...(edit.references ?? []), ...anchor, ...(edit.mask ? [edit.mask] : [])];
+}
+
+/** The endpoint a request goes to: an edit, or a generation with an anchor, is sent as an edit. */
+export function operationOf(request: MockupRequest): 'edit' | 'generate' {
+  return request.edit || request.anchor ? 'edit' : 'generate';
 }
 
 /** The fingerprint of what a request would send: equal fingerprints mean an identical job. */
@@ -117,7 +130,7 @@ export function requestFingerprint(request: MockupRequest, connection: Connectio
     deployment: connection.deployment,
     model: connection.model,
     parameters: {
-      operation: request.edit ? 'edit' : 'generate',
+      operation: operationOf(request),
       generation: request.plan.generation === 'auto' ? 'auto' : formatSize(request.plan.generation),
       target: request.plan.target === 'auto' ? 'auto' : formatSize(request.plan.target),
       fit: request.plan.fit,
@@ -130,7 +143,7 @@ export function requestFingerprint(request: MockupRequest, connection: Connectio
       inputFidelity: request.inputFidelity,
       extraBody: request.extraBody,
       variant: request.variant,
-      inputs: request.edit ? editInputs(request).map((f) => digestOf(f.bytes)) : undefined,
+      inputs: operationOf(request) === 'edit' ? editInputs(request).map((f) => digestOf(f.bytes)) : undefined,
     },
   });
 }

@@ -21,7 +21,16 @@ export interface PromptInput {
   readonly context?: string;
   /** A sentence that frames what follows (a redesign's brief), sent first. */
   readonly lead?: string;
+  /** The request carries the set's anchor as its last input image: ask for its look (ANCHOR_INSTRUCTION). */
+  readonly anchored?: boolean;
 }
+
+/**
+ * What a request with an anchor asks of the service: the anchor gives the look, not the content.
+ * Sent after the lead, before what the user wrote.
+ */
+export const ANCHOR_INSTRUCTION =
+  'The last attached image is the anchor of this set of screens: match its colours, typography, corner radius, spacing, icon style and components exactly, so that this screen looks like part of the same product. Take its look, not its content or layout.';
 
 export const PROMPT_PART_KINDS = ['instruction', 'template', 'text', 'context', 'styleGuide', 'locale'] as const;
 
@@ -48,6 +57,7 @@ export function composePrompt(input: PromptInput): ComposedPrompt {
   if (text) parts.push({ kind: 'text', text });
   if (parts.length === 0) throw new Error('The prompt is empty: describe the mockup, or fill in a template.');
   const typed = parts.map((p) => p.text).join(' ');
+  if (input.anchored) parts.unshift({ kind: 'instruction', text: ANCHOR_INSTRUCTION });
   if (input.lead?.trim()) parts.unshift({ kind: 'instruction', text: input.lead.trim() });
   const context = input.context?.trim();
   if (context) parts.push({ kind: 'context', text: `Keep everything not named above as it is in the image, which shows: ${clip(context, MAX_EDIT_CONTEXT_CHARS)}` });
