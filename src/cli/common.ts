@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import packageJson from '../../package.json';
 import { parseBatch, formatBatchProblem, hasErrors, localFiles, type ParsedBatch } from '../core/batch';
+import { resolveIn } from '../core/assets/paths';
 import { type ConnectionSettings, connectionInfo, createClientFor, parseConnectionSettings } from '../core/connection';
 import type { FoundryClient } from '../core/foundry';
 import { type ConnectionInfo, promptDesign, type PromptDesign } from '../core/generation';
@@ -112,7 +113,12 @@ export async function connect(values: Values, io: CliIO, maxRetries?: number): P
 
 /** Presets: built-in plus the working folder's .vscode/mockups.json (or --presets). */
 export async function readCatalogue(io: CliIO, presetsFile: string | undefined): Promise<PresetCatalogue> {
-  const file = path.resolve(io.cwd, presetsFile ?? DESIGN_SYSTEM_FILE);
+  let file: string;
+  try {
+    file = resolveIn(io.cwd, presetsFile ?? DESIGN_SYSTEM_FILE, 'read').absolute;
+  } catch (error) {
+    throw new UsageError(`${presetsFile !== undefined ? '--presets' : DESIGN_SYSTEM_FILE}: ${error instanceof Error ? error.message : String(error)}`);
+  }
   let text: string | undefined;
   try {
     text = await readFile(file, 'utf8');

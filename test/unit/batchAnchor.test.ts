@@ -23,7 +23,7 @@ interface Sidecar {
   lineage?: { parent?: unknown; anchor?: { file: string; sha256: string } };
 }
 
-describe('batches: the design system and anchors', function () {
+describe('batches: the design system, anchors and the one path resolver', function () {
   this.timeout(120_000);
   let emulator: Emulator;
   let env: Record<string, string>;
@@ -214,5 +214,44 @@ describe('batches: the design system and anchors', function () {
     const second = await runBatch(parsed.batch, emulatorRunOptions(emulator, { shard: other, writeReport: false }));
     assert.ok(second.results.every((r) => r.status === 'done'), JSON.stringify(second.results.map((r) => r.reason)));
     assert.ok(emulator.requests.every((r) => r.operation === 'edits'));
+  });
+  it('refuses every batch path that leads outside through a symbolic link, and outputs inside .git/ or node_modules/, sending nothing', async () => {
+    const outside = await fs.mkdtemp(path.join(os.tmpdir(), 'fm-batch-outside-'));
+    await fs.writeFile(path.join(outside, 'secret.md'), 'The secret brand text');
+    await sharp({ create: { width: 64, height: 64, channels: 3, background: '#000000' } }).png().toFile(path.join(outside, 'secret.png'));
+    await fs.symlink(outside, path.join(root, 'elsewhere'));
+    await fs.symlink(path.join(outside, 'secret.md'), path.join(root, 'style.md'));
+    await fs.symlink(path.join(outside, 'secret.png'), path.join(root, 'linked.png'));
+    await fs.mkdir(path.join(root, 'out'));
+    await fs.symlink(outside, path.join(root, 'out', 'ja'));
+    const cases: Array<{ spec: unknown; message: RegExp }> = [
+      { spec: { output: 'elsewhere', assets: [{ id: 'a', prompt: 'A', sizes: ['1024x1024'] }] }, message: /set.mockups.json:2:13: error: The output folder "elsewhere" is outside the workspace folder \(a symbolic link leads there\)/ },
+      { spec: { output: 'out', assets: [{ id: 'a', prompt: 'A', sizes: ['1024x1024'], locales: ['ja'], output: '{locale}/{id}' }] }, message: /gives "ja\/a": The output folder "out\/ja" is outside the workspace folder \(a symbolic link leads there\)/ },
+      { spec: { output: 'out', defaults: { styleGuide: 'style.md' }, assets: [{ id: 'a', prompt: 'A', sizes: ['1024x1024'] }] }, message: /The style guide "style.md" is outside the workspace folder \(a symbolic link leads there\)/ },
+      { spec: { output: 'out', assets: [{ id: 'a', prompt: 'A', sizes: ['1024x1024'], edit: { image: 'linked.png' } }] }, message: /The image to edit "linked.png" is outside the workspace folder \(a symbolic link leads there\)/ },
+      { spec: { output: 'out', anchor: 'linked.png', assets: [{ id: 'a', prompt: 'A', sizes: ['1024x1024'] }] }, message: /The anchor image "linked.png" is outside the workspace folder \(a symbolic link leads there\)/ },
+      { spec: { output: '.git/mockups', assets: [{ id: 'a', prompt: 'A', sizes: ['1024x1024'] }] }, message: /inside \.git\/, which belongs to your tools/ },
+      { spec: { output: 'node_modules/x', assets: [{ id: 'a', prompt: 'A', sizes: ['1024x1024'] }] }, message: /inside node_modules\/, which belongs to your tools/ },
+    ];
+    for (const { spec, message } of cases) {
+      await writeBatch(spec);
+      const result = await run(['run', 'set.mockups.json']);
+      assert.equal(result.code, 2, `${JSON.stringify(spec)}: ${result.err}`);
+      assert.match(result.err, message);
+      assert.doesNotMatch(result.err, /\n\s+at /, 'no stack trace');
+    }
+    // The presets file too, by default and named with --presets, for every command that reads it.
+    await fs.mkdir(path.join(root, '.vscode'));
+    await fs.writeFile(path.join(outside, 'mockups.json'), '{"presets": []}');
+    await fs.symlink(path.join(outside, 'mockups.json'), path.join(root, '.vscode', 'mockups.json'));
+    await fs.symlink(path.join(outside, 'mockups.json'), path.join(root, 'presets.json'));
+    await writeBatch({ output: 'out', assets: [{ id: 'a', prompt: 'A', sizes: ['1024x1024'] }] });
+    for (const args of [['plan', '1024x1024'], ['plan', '1024x1024', '--presets', 'presets.json'], ['run', 'set.mockups.json'], ['estimate', 'set.mockups.json'], ['generate', '--prompt', 'A', '--size', '1024x1024']]) {
+      const result = await run(args);
+      assert.equal(result.code, 2, `${args.join(' ')}: ${result.err}`);
+      assert.match(result.err, /(\.vscode\/mockups\.json|--presets): The path "(\.vscode\/mockups\.json|presets\.json)" is outside the workspace folder/);
+    }
+    assert.equal(emulator.requests.length, 0, 'nothing was sent');
+    assert.deepEqual(await fs.readdir(outside).then((f) => f.sort()), ['mockups.json', 'secret.md', 'secret.png'], 'nothing was written outside');
   });
 });

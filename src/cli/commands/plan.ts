@@ -1,10 +1,9 @@
 /** `foundry-mockups plan <target>`: the size plan for a target, as text or JSON. */
-import { readFile } from 'node:fs/promises';
-import * as path from 'node:path';
-import { DESIGN_SYSTEM_FILE, formatProblem, loadPresetCatalogue, type PresetCatalogue } from '../../core/sizes/designSystem';
-import { planSize } from '../../core/sizes/planner';
+import { planTargets } from '../../core/generation/targets';
+import { DESIGN_SYSTEM_FILE } from '../../core/sizes/designSystem';
 import { isModelFamily, MODEL_FAMILIES, type ModelFamily } from '../../core/sizes/rules';
-import { FITS, isFit, parseTarget, TargetError } from '../../core/sizes/target';
+import { FITS, isFit } from '../../core/sizes/target';
+import { readCatalogue } from '../common';
 import { type CliCommand, type CliIO, EXIT_OK, UsageError, parseCommandArgs } from '../io';
 
 const USAGE = `Usage: foundry-mockups plan <target> [options]
@@ -19,7 +18,7 @@ Options:
   --model <family>      ${MODEL_FAMILIES.join(' | ')} (default gpt-image-2)
   --fit <fit>           ${FITS.join(' | ')} (default cover, or the preset's fit)
   --pad-color <colour>  padding for --fit contain: transparent (default), #rrggbb, #rrggbbaa
-  --presets <file>      design-system file (default ${DESIGN_SYSTEM_FILE} in the current folder, if any)
+  --presets <file>      size presets file (default ${DESIGN_SYSTEM_FILE} in the current folder, if any)
   --json                print one JSON object (the plan)
   -h, --help            show this help
 
@@ -53,38 +52,16 @@ export const planCommand: CliCommand = {
     if (values.fit !== undefined && !isFit(values.fit)) throw new UsageError(`unknown fit "${values.fit}": use ${FITS.join(', ')}.`);
 
     const catalogue = await readCatalogue(io, values.presets);
-    for (const problem of catalogue.problems) io.stderr(`warning: ${formatProblem(problem)}\n`);
-    try {
-      const target = parseTarget(positionals[0] ?? '', (id) => catalogue.find(id));
-      const preset = target !== 'auto' && target.presetId ? catalogue.find(target.presetId) : undefined;
-      const fit = values.fit ?? preset?.fit ?? 'cover';
-      const padColor = values['pad-color'] ?? preset?.padColor;
-      const plan = planSize(target, model, { fit, ...(padColor === undefined ? {} : { padColor }) });
-      if (values.json) {
-        io.stdout(JSON.stringify(plan, null, 2) + '\n');
-      } else {
-        const t = plan.target === 'auto' ? 'auto' : `${plan.target.width}x${plan.target.height}${preset ? ` (${preset.name})` : ''}`;
-        io.stdout(`${t} on ${model}, fit ${fit}:\n  ${plan.explanation}\n`);
-        for (const warning of plan.warnings) io.stdout(`  warning: ${warning}\n`);
-      }
-      return EXIT_OK;
-    } catch (error) {
-      if (error instanceof TargetError) throw new UsageError(error.message);
-      throw error;
+    const [planned] = planTargets([positionals[0] ?? ''], catalogue, model, values.fit, values['pad-color']);
+    if (!planned?.ok) throw new UsageError(planned?.problem ?? 'no target.');
+    const { plan, preset } = planned;
+    if (values.json) {
+      io.stdout(JSON.stringify(plan, null, 2) + '\n');
+    } else {
+      const t = plan.target === 'auto' ? 'auto' : `${plan.target.width}x${plan.target.height}${preset ? ` (${preset.name})` : ''}`;
+      io.stdout(`${t} on ${model}, fit ${plan.fit}:\n  ${plan.explanation}\n`);
+      for (const warning of plan.warnings) io.stdout(`  warning: ${warning}\n`);
     }
+    return EXIT_OK;
   },
 };
-
-async function readCatalogue(io: CliIO, presetsFile: string | undefined): Promise<PresetCatalogue> {
-  const file = path.resolve(io.cwd, presetsFile ?? DESIGN_SYSTEM_FILE);
-  let text: string | undefined;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if (presetsFile !== undefined) {
-      throw new UsageError(`cannot read the presets file ${presetsFile}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`);
-    }
-  }
-  const fileLabel = path.relative(io.cwd, file) || file;
-  return loadPresetCatalogue(text === undefined ? {} : { workspace: { text, fileLabel } });
-}

@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileNameProblem } from '../assets/naming';
-import { isInside } from '../assets/paths';
+import { isInside, PathOutsideRootError, resolveIn, type PathPurpose } from '../assets/paths';
 import { composePrompt } from '../prompts/compose';
 import { findLocale } from '../prompts/locales';
 import { parseStyleGuide, type StyleGuide } from '../prompts/styleGuide';
@@ -106,11 +106,32 @@ export function expandBatch(spec: BatchSpec, env: BatchEnvironment, report: Repo
   const batchDir = path.dirname(env.batchFile);
   const name = batchName(env.batchFile);
   const outputSpec = spec.output ?? `mockups/${name}`;
-  let outputRoot = path.resolve(batchDir, outputSpec);
-  if (!isInside(env.root, outputRoot)) {
-    report('/output', 'error', `The output folder "${outputSpec}" is outside the workspace folder: choose a folder inside it.`);
+  /** Why `absolute` cannot be used (outside the root, also through a symbolic link; for writes, inside .git/ or node_modules/). */
+  const pathProblem = (absolute: string, purpose: PathPurpose, what: string): string | undefined => {
+    try {
+      resolveIn(env.root, absolute, purpose);
+      return undefined;
+    } catch (error) {
+      if (error instanceof PathOutsideRootError) {
+        const through = isInside(env.root, absolute) ? ' (a symbolic link leads there)' : '';
+        return `The ${what} is outside the workspace folder${through}: choose one inside it.`;
+      }
+      return `The ${what}: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  };
+  let outputRoot = path.resolve(batchDir, outputSpec).normalize('NFC');
+  const outputProblem = pathProblem(outputRoot, 'write', `output folder "${outputSpec}"`);
+  if (outputProblem) {
+    report('/output', 'error', outputProblem);
     outputRoot = path.resolve(env.root, 'mockups', name);
   }
+  /** Output folders already checked (the same few folders recur in every job), with their problem. */
+  const checkedFolders = new Map<string, string | undefined>([[outputRoot, undefined]]);
+  const reportedFolders = new Set<string>();
+  const folderProblem = (folder: string): string | undefined => {
+    if (!checkedFolders.has(folder)) checkedFolders.set(folder, pathProblem(folder, 'write', `output folder "${slash(path.relative(env.root, folder))}"`));
+    return checkedFolders.get(folder);
+  };
 
   const jobs: BatchJob[] = [];
   const seenIds = new Map<string, number>();
@@ -125,8 +146,9 @@ export function expandBatch(spec: BatchSpec, env: BatchEnvironment, report: Repo
     const absolute = path.resolve(batchDir, file);
     if (styleGuides.has(absolute)) return styleGuides.get(absolute);
     let guide: StyleGuide | undefined;
-    if (!isInside(env.root, absolute)) {
-      report(pointer, 'error', `The style guide "${file}" is outside the workspace folder.`);
+    const problem = pathProblem(absolute, 'read', `style guide "${file}"`);
+    if (problem) {
+      report(pointer, 'error', problem);
     } else if (!env.fileExists(absolute)) {
       report(pointer, 'error', `The style guide "${file}" does not exist (looked for ${slash(path.relative(env.root, absolute))}).`);
     } else {
@@ -148,8 +170,9 @@ export function expandBatch(spec: BatchSpec, env: BatchEnvironment, report: Repo
 
   const inputFile = (file: string, pointer: string, what: string): string | undefined => {
     const absolute = path.resolve(batchDir, file);
-    if (!isInside(env.root, absolute)) {
-      report(pointer, 'error', `The ${what} "${file}" is outside the workspace folder.`);
+    const problem = pathProblem(absolute, 'read', `${what} "${file}"`);
+    if (problem) {
+      report(pointer, 'error', problem);
       return undefined;
     }
     if (!env.fileExists(absolute)) {
@@ -359,8 +382,15 @@ export function expandBatch(spec: BatchSpec, env: BatchEnvironment, report: Repo
           const pattern = patternAt?.value ?? defaultPattern(Boolean(locale), variants);
           const output = expandPattern(pattern, values);
           const patternPointer = patternAt?.pointer ?? `${at}/id`;
-          const resolved = checkOutput(output, outputRoot, env.root, patternPointer, patternAt?.value ?? '(the default pattern)', report);
+          const resolved = checkOutput(output.normalize('NFC'), outputRoot, env.root, patternPointer, patternAt?.value ?? '(the default pattern)', report);
           if (!resolved) return;
+          const problem = resolved.folder === outputRoot ? undefined : folderProblem(resolved.folder);
+          if (problem) {
+            // Once per folder: 100,000 jobs into one refused folder are one problem.
+            if (!reportedFolders.has(resolved.folder)) report(patternPointer, 'error', `The output pattern ${patternAt?.value ?? ''} gives "${resolved.relative}": ${problem}`);
+            reportedFolders.add(resolved.folder);
+            return;
+          }
           const job: BatchJob = {
             id: `${asset.id}/${sizeText.trim()}/${locale?.tag ?? '-'}/v${variant}`,
             index: jobs.length,

@@ -32,19 +32,21 @@ export interface SizePlanInfo {
 }
 
 export type TargetPlan =
-  | { readonly text: string; readonly ok: true; readonly plan: SizePlan; readonly info: SizePlanInfo }
+  | { readonly text: string; readonly ok: true; readonly plan: SizePlan; readonly info: SizePlanInfo; readonly preset?: Preset }
   | { readonly text: string; readonly ok: false; readonly problem: string };
 
-export function planTargets(texts: readonly string[], catalogue: PresetFinder, model: ModelFamily, fit?: Fit): TargetPlan[] {
-  return texts.map((text) => planTarget(text, catalogue, model, fit));
+/** `fit` and `padColor` given here win over a preset's own; by default a preset's, else cover. */
+export function planTargets(texts: readonly string[], catalogue: PresetFinder, model: ModelFamily, fit?: Fit, padColor?: string): TargetPlan[] {
+  return texts.map((text) => planTarget(text, catalogue, model, fit, padColor));
 }
 
-function planTarget(text: string, catalogue: PresetFinder, model: ModelFamily, fit: Fit | undefined): TargetPlan {
+function planTarget(text: string, catalogue: PresetFinder, model: ModelFamily, fit: Fit | undefined, padColor: string | undefined): TargetPlan {
   try {
     let preset: Preset | undefined;
     const target = parseTarget(text, (id) => (preset = catalogue.find(id)));
-    const plan = planSize(target, model, { fit: fit ?? preset?.fit ?? 'cover', ...(preset?.padColor ? { padColor: preset.padColor } : {}) });
-    return { text, ok: true, plan, info: planInfo(text, plan) };
+    const padding = padColor ?? preset?.padColor;
+    const plan = planSize(target, model, { fit: fit ?? preset?.fit ?? 'cover', ...(padding ? { padColor: padding } : {}) });
+    return { text, ok: true, plan, info: planInfo(text, plan), ...(preset ? { preset } : {}) };
   } catch (error) {
     if (error instanceof TargetError) return { text, ok: false, problem: error.message };
     throw error;
