@@ -401,16 +401,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         fault = undefined;
       }
       if (!authValid) throw authKind === 'bearer' ? unauthorized('token') : unauthorized();
-      if (fault?.type === 'echoKey') {
-        // A broken proxy or service echoing the credential it was sent, where a client reads ids from.
+      /** A broken proxy or service echoing the credential it was sent, where a client reads ids from. */
+      const echoKey = (echo: EmulatorFault | undefined): void => {
+        if (echo?.type !== 'echoKey') return;
         const echoed = typeof presentedKey === 'string' ? presentedKey : (bearer ?? '');
         common['apim-request-id'] = `${requestId} ${echoed}`;
         common['x-request-id'] = echoed;
         common['x-echo-api-key'] = echoed;
-        if (fault.status !== undefined && fault.status !== 200) {
-          throw new HttpError(fault.status, { error: { code: String(fault.status), message: `The server had an error while processing your request (key ${echoed}).` } });
+        if (echo.status !== undefined && echo.status !== 200) {
+          throw new HttpError(echo.status, { error: { code: String(echo.status), message: `The server had an error while processing your request (key ${echoed}).` } });
         }
-      }
+      };
+      echoKey(fault);
       const early = fault ? faultError(fault, record) : undefined;
       if (early) throw early;
 
@@ -438,6 +440,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
           await wait(fault.ms);
           fault = undefined;
         }
+        echoKey(fault);
         const magic = fault ? faultError(fault, record) : undefined;
         if (magic) throw magic;
       }

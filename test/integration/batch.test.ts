@@ -150,26 +150,73 @@ describe('Run Batch and Estimate Batch Cost (real VS Code host, Foundry emulator
         { id: 'cut', prompt: 'Order history [fault:truncatedImage]', sizes: ['1024x1024'] },
         { id: 'html', prompt: 'Order detail [fault:notImage]', sizes: ['1200x630'] },
         { id: 'fine', prompt: 'Order tracking [fault:malformedJson x1]', sizes: ['1024x1024'] },
+        { id: 'b64', prompt: 'Order receipt [fault:badBase64]', sizes: ['1024x1024'] },
+        { id: 'echo', prompt: 'Order map [fault:echoKey]', sizes: ['1024x1024'] },
+        { id: 'echofail', prompt: 'Order chat [fault:echoKey:400]', sizes: ['1024x1024'] },
       ],
     });
     const result = await vscode.commands.executeCommand<RunBatchResult | undefined>('foundryMockups.runBatch', uri);
     assert.ok(result, JSON.stringify(ui.messages));
-    const [cut, html, fine] = result.report.jobs;
+    const [cut, html, fine, b64, echo, echofail] = result.report.jobs;
     assert.deepEqual([cut.status, cut.errorKind, html.status, html.errorKind, fine.status], ['failed', 'invalidResponse', 'failed', 'invalidResponse', 'done']);
+    assert.deepEqual([b64.status, b64.errorKind], ['failed', 'invalidResponse']);
+    assert.match(b64.reason ?? '', /base64/);
+    assert.deepEqual([echo.status, echofail.status], ['done', 'failed'], 'a key echoed in the headers does not fail the job; a 400 does');
     assert.match(cut.reason ?? '', /answered, but the answer was broken: the PNG is cut short.*\(request id [0-9a-f-]{36}\)$/);
     assert.match(html.reason ?? '', /bytes are not an image/);
     assert.equal(fine.attempts, 2, 'the malformed 200 was retried');
     assert.equal(result.report.summary.requests, emulator.requests.length, 'the report counts what the service received');
-    assert.equal(cut.attempts + html.attempts + fine.attempts, emulator.requests.length);
+    assert.equal(result.report.jobs.reduce((sum, j) => sum + j.attempts, 0), emulator.requests.length);
     const out = path.join(workspaceRoot(), 'campaigns/mockups/faults');
     const files = (await fs.readdir(out)).filter((f) => !f.includes('.report.')).sort();
-    assert.deepEqual(files, ['fine-1024x1024.png', 'fine-1024x1024.png.mockup.json'], 'nothing of the broken answers is on disk');
-    assert.ok(ui.messages.some((m) => m.severity === 'warning' && /Batch faults: 1 done, 0 skipped \(already done\), 2 failed/.test(m.message)));
+    assert.deepEqual(files, ['echo-1024x1024.png', 'echo-1024x1024.png.mockup.json', 'fine-1024x1024.png', 'fine-1024x1024.png.mockup.json'], 'nothing of the broken answers is on disk');
+    assert.ok(ui.messages.some((m) => m.severity === 'warning' && /Batch faults: 2 done, 0 skipped \(already done\), 4 failed/.test(m.message)));
+    // The key the service echoed reaches no report, sidecar, result, message or log line.
+    const key = emulator.apiKey;
+    for (const file of await fs.readdir(out)) assert.ok(!(await fs.readFile(path.join(out, file), 'utf8').catch(() => '')).includes(key), `${file} holds no key`);
+    assert.ok(!JSON.stringify(result).includes(key), 'the command result holds no key');
+    assert.ok(!JSON.stringify(ui.messages).includes(key), 'no message shows the key');
+    const log = await fs.readFile(path.join(api.logUri.fsPath, 'Foundry Mockups.log'), 'utf8').catch(() => '');
+    assert.ok(!log.includes(key), 'the log holds no key');
 
     emulator.reset();
     const again = await vscode.commands.executeCommand<RunBatchResult | undefined>('foundryMockups.runBatch', uri);
-    assert.deepEqual(again?.report.jobs.map((j) => j.status), ['failed', 'failed', 'skipped'], 'a failed job is not done: it is sent again');
-    assert.deepEqual(again?.report.runs.map((r) => r.done), [1, 0], 'the report keeps the first run in its history');
+    assert.deepEqual(again?.report.jobs.map((j) => j.status), ['failed', 'failed', 'skipped', 'failed', 'skipped', 'failed'], 'a failed job is not done: it is sent again');
+    assert.deepEqual(again?.report.runs.map((r) => r.done), [2, 0], 'the report keeps the first run in its history');
+  });
+
+  it('sends the workspace design system with every job and an anchor\'s image with every job that waits for it', async () => {
+    const config = vscode.workspace.getConfiguration('foundryMockups');
+    await writeBatch('campaigns/brand/brand.tokens.json', { color: { primary: { $type: 'color', $value: '#C2410C' } }, font: { body: { $type: 'fontFamily', $value: 'Manrope' } } });
+    await config.update('styleGuide', 'campaigns/brand/brand.tokens.json', vscode.ConfigurationTarget.Workspace);
+    try {
+      const uri = await writeBatch('campaigns/anchored.mockups.json', {
+        anchor: 'home',
+        defaults: { quality: 'low' },
+        assets: [
+          { id: 'home', prompt: 'Home screen of a travel app', sizes: ['1024x1024', '1536x1024'] },
+          { id: 'trips', prompt: 'Trips list of a travel app', sizes: ['1024x1024'] },
+        ],
+      });
+      const result = await vscode.commands.executeCommand<RunBatchResult | undefined>('foundryMockups.runBatch', uri);
+      assert.ok(result, JSON.stringify(ui.messages));
+      assert.deepEqual(result.report.jobs.map((j) => j.status), ['done', 'done', 'done']);
+      const sent = emulator.requests.filter((r) => r.status === 200);
+      assert.equal(sent.length, 3);
+      for (const request of sent) {
+        assert.match(String(request.body?.['prompt']), /#c2410c/i, 'the colour reaches the service');
+        assert.match(String(request.body?.['prompt']), /Manrope/, 'the font family reaches the service');
+      }
+      assert.deepEqual(sent.map((r) => r.operation), ['generations', 'edits', 'edits'], 'the anchor first, then the jobs that wait for it');
+      const out = path.join(workspaceRoot(), 'campaigns/mockups/anchored');
+      const anchor = await fs.readFile(path.join(out, 'home-1024x1024.png'));
+      for (const request of sent.slice(1)) assert.ok(request.files.some((f) => f.bytes.equals(anchor)), 'the anchor image is sent as a reference');
+      const sidecar = JSON.parse(await fs.readFile(path.join(out, 'trips-1024x1024.png.mockup.json'), 'utf8')) as { prompt: { styleGuide: string }; lineage: { anchor: { file: string } } };
+      assert.equal(sidecar.lineage.anchor.file, 'campaigns/mockups/anchored/home-1024x1024.png');
+      assert.equal(sidecar.prompt.styleGuide, 'campaigns/brand/brand.tokens.json');
+    } finally {
+      await config.update('styleGuide', undefined, vscode.ConfigurationTarget.Workspace);
+    }
   });
 
   it('two Run Batch of one batch at once: the second is refused naming the first, every job is paid once', async () => {
