@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { chooseBatchFile, parseBatchFile } from '../batch/load';
-import { BatchLockedError, runBatch, RunDeclinedError, summaryLine, type RunPlan, type RunReport } from '../core/batch';
+import { BatchLockedError, describeSchedulerEvent, runBatch, RunDeclinedError, summaryLine, type RunPlan, type RunReport } from '../core/batch';
 import { formatUsd } from '../core/pricing';
 import { connect } from '../host/connection';
 import { type Services, toolVersion } from '../host/services';
@@ -60,6 +60,14 @@ export async function run(services: Services, arg?: unknown): Promise<RunBatchRe
 
     const result = await withCancellableProgress(vscode.l10n.t('Running batch {0}', batch.name), async (progress, signal) => {
       let reported = 0;
+      let line = '';
+      // While the run waits (rate limited, or before sending a job again), the wait counts down.
+      let countdown: ReturnType<typeof setInterval> | undefined;
+      const stopCountdown = (): void => {
+        if (countdown !== undefined) clearInterval(countdown);
+        countdown = undefined;
+      };
+      signal.addEventListener('abort', stopCountdown, { once: true });
       return runBatch(batch, {
         client: connection.client,
         connection: connection.info,
@@ -72,17 +80,24 @@ export async function run(services: Services, arg?: unknown): Promise<RunBatchRe
         onProgress: (p) => {
           const increment = p.total === 0 ? 0 : ((p.completed - reported) / p.total) * 100;
           reported = p.completed;
-          progress.report({ message: vscode.l10n.t('{0} of {1} ({2} done, {3} skipped, {4} failed)', p.completed, p.total, p.done, p.skipped, p.failed), increment });
+          stopCountdown();
+          line = vscode.l10n.t('{0} of {1} ({2} done, {3} skipped, {4} failed)', p.completed, p.total, p.done, p.skipped, p.failed);
+          progress.report({ message: line, increment });
           const r = p.last;
           // Jobs never sent (the run stopped or was cancelled) are logged once per cause at the end.
           if (r?.status === 'failed' && r.sent !== false) services.log.warn(`Batch job ${r.job.id} failed: ${r.reason ?? ''}`);
           else if (r?.status === 'done') services.log.info(`Batch job ${r.job.id} done: ${r.file ?? ''} (request id ${r.requestId ?? '?'}, ${r.costUsd !== undefined ? formatUsd(r.costUsd) : 'cost unknown'}).`);
         },
         onSchedulerEvent: (event) => {
-          if (event.type === 'rateLimited') services.log.info(`Batch: rate limited; pausing ${Math.round(event.waitMs)} ms, concurrency now ${event.limit}.`);
-          if (event.type === 'retry') services.log.info(`Batch: ${event.error.kind}; retrying in ${Math.round(event.waitMs)} ms (attempt ${event.attempt + 1}).`);
+          services.log.info(`Batch: ${connection.client.redact(describeSchedulerEvent(event))}.`);
+          if (event.type === 'stopped') return;
+          stopCountdown();
+          const until = Date.now() + event.waitMs;
+          const show = (): void => progress.report({ message: `${line} · ${describeSchedulerEvent(event, until - Date.now())}` });
+          show();
+          countdown = setInterval(() => (Date.now() >= until ? stopCountdown() : show()), 1000);
         },
-      });
+      }).finally(stopCountdown);
     });
 
     const summary = summaryLine(result.report);

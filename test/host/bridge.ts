@@ -10,6 +10,21 @@ import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { BridgeRequestError, MAX_REQUEST_BYTES, parseBridgeRequest, type BridgeRequest, type BridgeResponse } from './bridgeProtocol';
 import { LOOPBACK, screenshotPath } from './config';
 
+/**
+ * Page-side code of the `colors` action, as a function built from its source (this file has no DOM
+ * types; Playwright evaluates a string as an expression, not as a function of the element).
+ */
+// eslint-disable-next-line @typescript-eslint/no-implied-eval
+const COLORS_IN_PAGE = new Function(
+  'element',
+  `const color = getComputedStyle(element).color;
+  for (let e = element; e; e = e.parentElement) {
+    const background = getComputedStyle(e).backgroundColor;
+    if (background && background !== 'transparent' && !/^rgba\\(.*,\\s*0\\)$/.test(background)) return { color, background };
+  }
+  return { color, background: 'rgb(255, 255, 255)' };`,
+) as (element: unknown) => { color: string; background: string };
+
 export interface Bridge {
   /** The URL to hand to the extension host (FOUNDRY_MOCKUPS_DRIVER_URL). */
   readonly url: string;
@@ -163,6 +178,12 @@ async function perform(page: Page, request: BridgeRequest, artifactsDir: string)
       const all = await find(request);
       await all.first().waitFor({ state: 'attached', timeout: left() });
       return { ok: true, texts: await all.allInnerTexts() };
+    }
+    case 'colors': {
+      // Runs in the page (this file has no DOM types): the text colour, and the background of the
+      // first element up the tree that paints one.
+      const colors = await (await find(request)).first().evaluate(COLORS_IN_PAGE, undefined, { timeout: left() });
+      return { ok: true, colors };
     }
     case 'screenshot': {
       await fs.promises.mkdir(artifactsDir, { recursive: true });

@@ -16,12 +16,14 @@ export type BridgeRequest =
   | { action: 'waitFor'; selector: string; frame: BridgeFrame; state: BridgeWaitState; timeoutMs: number }
   | { action: 'text'; selector: string; frame: BridgeFrame; timeoutMs: number }
   | { action: 'texts'; selector: string; frame: BridgeFrame; timeoutMs: number }
+  /** The computed text colour of the first match and the background it is drawn on (the first ancestor's that is not transparent). */
+  | { action: 'colors'; selector: string; frame: BridgeFrame; timeoutMs: number }
   | { action: 'screenshot'; name: string; fullPage: boolean };
 
 export type BridgeAction = BridgeRequest['action'];
 
 export type BridgeResponse =
-  | { ok: true; text?: string; texts?: string[]; path?: string }
+  | { ok: true; text?: string; texts?: string[]; path?: string; colors?: { color: string; background: string } }
   | { ok: false; error: string };
 
 export const DEFAULT_ACTION_TIMEOUT_MS = 10_000;
@@ -70,6 +72,7 @@ export function parseBridgeRequest(input: unknown): BridgeRequest {
     }
     case 'text':
     case 'texts':
+    case 'colors':
       only(body, ['action', 'selector', 'frame', 'timeoutMs']);
       return { action, ...located(body) };
     case 'screenshot': {
@@ -86,7 +89,7 @@ export function parseBridgeRequest(input: unknown): BridgeRequest {
     }
     default:
       throw new BridgeRequestError(
-        `unknown action ${JSON.stringify(action)}; use press, type, fill, click, waitFor, text, texts or screenshot`,
+        `unknown action ${JSON.stringify(action)}; use press, type, fill, click, waitFor, text, texts, colors or screenshot`,
       );
   }
 }

@@ -219,6 +219,23 @@ describe('Run Batch and Estimate Batch Cost (real VS Code host, Foundry emulator
     }
   });
 
+  it('shows a rate-limit wait in the progress notification, counting down, and then goes on', async () => {
+    const uri = await writeBatch('campaigns/paced.mockups.json', { defaults: { quality: 'low' }, assets: [{ id: 'paced', prompt: 'Pricing page', sizes: ['1024x1024'] }] });
+    emulator.inject({ type: 'rateLimit', retryAfterMs: 4000 });
+    const running = vscode.commands.executeCommand<RunBatchResult | undefined>('foundryMockups.runBatch', uri);
+    const driver = pageDriver();
+    if (driver) {
+      const seen: string[] = [];
+      for (let waited = 0; waited < 8000 && !seen.some((t) => /rate limited, pausing every request for [1-4] s/.test(t)); waited += 250) {
+        seen.push(...(await driver.texts('.notifications-toasts .notification-list-item-message').catch(() => [])));
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      assert.ok(seen.some((t) => /0 of 1 .*rate limited, pausing every request for [1-4] s/.test(t)), `the notification shows the wait: ${[...new Set(seen)].join(' | ')}`);
+    }
+    const result = await running;
+    assert.deepEqual(result?.report.jobs.map((j) => [j.status, j.attempts]), [['done', 2]]);
+  });
+
   it('two Run Batch of one batch at once: the second is refused naming the first, every job is paid once', async () => {
     const uri = await writeBatch('campaigns/twice.mockups.json', { defaults: { quality: 'low' }, assets: [{ id: 'a', prompt: 'Loyalty card', sizes: ['1024x1024'], variants: 4 }] });
     emulator.inject({ type: 'delay', ms: 400 });

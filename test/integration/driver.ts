@@ -55,6 +55,13 @@ export class PageDriver {
     return response.texts ?? [];
   }
 
+  /** The computed text colour of the first match and the background it is drawn on (CSS `rgb()`/`rgba()` strings). */
+  async colors(selector: string, options: LocateOptions = {}): Promise<{ color: string; background: string }> {
+    const response = await this.send({ action: 'colors', selector, ...located(options) });
+    if (!response.colors) throw new Error(`no colours for ${selector}`);
+    return response.colors;
+  }
+
   /** Saves test-artifacts/<name>.png and returns its path. */
   async screenshot(name: string, fullPage = true): Promise<string> {
     const response = await this.send({ action: 'screenshot', name, fullPage });

@@ -99,4 +99,21 @@ describe('Entra ID sign-in paths (real VS Code host, Foundry emulator)', functio
     assert.ok(shown?.items.includes('Sign In'));
     assert.ok(!(shown?.message ?? '').includes(emulator.token), 'the token is not in the message');
   });
+
+  it('says what happened when the Microsoft sign-in is cancelled, and offers the ways forward', async () => {
+    await config().update('auth', 'microsoft', vscode.ConfigurationTarget.Global);
+    ui.cancelSignIn = true;
+    let offered: readonly string[] = [];
+    ui.messageAnswer = (_message, items) => {
+      offered = items;
+      return undefined;
+    };
+    assert.equal(await vscode.commands.executeCommand('foundryMockups.signIn'), false);
+    const shown = ui.messages.at(-1);
+    assert.equal(shown?.severity, 'warning');
+    assert.match(shown?.message ?? '', /sign-in was cancelled, so Foundry Mockups is not signed in and nothing was sent/);
+    assert.deepEqual(offered, ['Sign In Again', 'Set API Key']);
+    assert.ok(!ui.messages.some((m) => m.severity === 'error'), 'a cancelled sign-in is not shown as an error');
+    assert.equal(emulator.requests.length, 0);
+  });
 });

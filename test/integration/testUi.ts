@@ -35,6 +35,8 @@ export class RecordingUi implements UserInterface {
   account: { label: string; accessToken: string } | undefined;
   /** Whether the account is signed in already (a silent request finds its session). */
   signedIn = false;
+  /** The user closes the sign-in or declines the consent: an interactive request rejects as VS Code's does. */
+  cancelSignIn = false;
 
   /** Queues the answer of the next input box (undefined = the user pressed Escape). */
   answerInput(value: string | undefined): this {
@@ -63,6 +65,7 @@ export class RecordingUi implements UserInterface {
   getSession(providerId: string, scopes: readonly string[], interactive: boolean): Thenable<vscode.AuthenticationSession | undefined> {
     this.sessionRequests.push({ providerId, scopes, interactive });
     if (interactive) {
+      if (this.cancelSignIn) return Promise.reject(new Error('User did not consent to login.'));
       if (!this.account) return Promise.reject(new Error(`Unexpected sign-in in a test: ${providerId} ${scopes.join(' ')}`));
       this.signedIn = true;
     }

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { sha256 } from '../../src/core/assets/sidecar';
-import { runScheduled, tidyOutputFolders } from '../../src/core/batch';
+import { describeSchedulerEvent, runScheduled, tidyOutputFolders } from '../../src/core/batch';
 import { FoundryError } from '../../src/core/foundry';
 import { loadBatch, makeWorkspace } from '../fixtures/batch/workspace';
 import { FakeClock } from '../fixtures/fakeClock';
@@ -167,5 +167,16 @@ describe('batch scheduler (fake clock)', () => {
     const removed = await tidyOutputFolders(batch.jobs);
     assert.deepEqual(removed.map((f) => path.basename(f)).sort(), [files.temp, files.killedOriginal, files.killedSidecar].sort());
     assert.deepEqual((await fs.readdir(folder)).sort(), [files.complete, files.completeSidecar, files.unrelated, files.usersOwn].sort());
+  });
+});
+
+describe('scheduler events as every surface shows them', () => {
+  it('names the wait, counts it down and says which attempt comes next', () => {
+    assert.equal(describeSchedulerEvent({ type: 'rateLimited', waitMs: 30_000, limit: 2, basis: 'service' }), 'rate limited, pausing every request for 30 s, 2 at a time from now on');
+    assert.equal(describeSchedulerEvent({ type: 'rateLimited', waitMs: 30_000, limit: 1, basis: 'pace' }, 12_400), "rate limited, pausing every request for 13 s (the deployment's pace), 1 at a time from now on");
+    const retry = { type: 'retry' as const, attempt: 1, maxAttempts: 4, waitMs: 4000, error: new FoundryError('unavailable', 'The service is unavailable.') };
+    assert.match(describeSchedulerEvent(retry), /, retrying in 4 s \(attempt 2 of 4\)$/);
+    assert.match(describeSchedulerEvent(retry, 900), /retrying in 1 s/);
+    assert.equal(describeSchedulerEvent({ type: 'stopped', error: new FoundryError('auth', 'The key was refused.') }), 'stopping: The key was refused.');
   });
 });

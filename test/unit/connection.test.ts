@@ -1,7 +1,34 @@
 import * as assert from 'node:assert/strict';
-import { defaultScope, endpointHost, parseConnectionSettings, SCOPE_AI, SCOPE_COGNITIVE_SERVICES } from '../../src/core/connection';
+import { defaultScope, endpointHost, parseConnectionSettings, parseTargetUri, SCOPE_AI, SCOPE_COGNITIVE_SERVICES } from '../../src/core/connection';
 
 describe('connection settings', () => {
+  it('reads the portal\'s Target URI: endpoint, API form, deployment and api-version; a plain endpoint or anything else is not one', () => {
+    assert.deepEqual(parseTargetUri('https://r.openai.azure.com/openai/deployments/gpt-image-2/images/generations?api-version=2025-04-01-preview'), {
+      endpoint: 'https://r.openai.azure.com',
+      apiMode: 'dated',
+      deployment: 'gpt-image-2',
+      apiVersion: '2025-04-01-preview',
+    });
+    assert.deepEqual(parseTargetUri('  https://r.services.ai.azure.com/openai/v1/images/generations  '), { endpoint: 'https://r.services.ai.azure.com', apiMode: 'v1' });
+    assert.deepEqual(parseTargetUri('https://r.services.ai.azure.com/openai/v1/images/edits?api-version=preview'), { endpoint: 'https://r.services.ai.azure.com', apiMode: 'v1', apiVersion: 'preview' });
+    assert.deepEqual(parseTargetUri('https://r.cognitiveservices.azure.com/openai/deployments/my%20images/images/edits?api-version=2025-04-01-preview')?.deployment, 'my images');
+    assert.equal(parseTargetUri('https://r.openai.azure.com/'), undefined, 'a plain endpoint is not a Target URI');
+    assert.equal(parseTargetUri('https://r.openai.azure.com/openai'), undefined);
+    assert.equal(parseTargetUri('https://user:secret@r.openai.azure.com/openai/v1/images/generations'), undefined, 'credentials in a URL are not taken');
+    assert.equal(parseTargetUri('https://r.openai.azure.com/openai/deployments/%E0%A4%A/images/generations'), undefined, 'a broken escape is not a deployment');
+    assert.equal(parseTargetUri('not a url'), undefined);
+
+    // Pasted as the endpoint setting, it fills in what the user did not set.
+    const result = parseConnectionSettings({ endpoint: 'https://r.openai.azure.com/openai/deployments/gpt-image-2/images/generations?api-version=2025-04-01-preview' });
+    assert.ok('settings' in result, JSON.stringify(result));
+    assert.equal(result.settings.endpoint, 'https://r.openai.azure.com');
+    assert.equal(result.settings.deployment, 'gpt-image-2');
+    assert.equal(result.settings.apiMode, 'dated');
+    assert.equal(result.settings.apiVersion, '2025-04-01-preview');
+    const own = parseConnectionSettings({ endpoint: 'https://r.openai.azure.com/openai/deployments/gpt-image-2/images/generations?api-version=2025-04-01-preview', deployment: 'mine' });
+    assert.ok('settings' in own && own.settings.deployment === 'mine', 'a deployment the user set wins');
+  });
+
   it('accepts a complete configuration and fills in the defaults', () => {
     const result = parseConnectionSettings({ endpoint: 'https://res.openai.azure.com/', deployment: 'gpt-image-2' });
     assert.ok('settings' in result);

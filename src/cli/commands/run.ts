@@ -1,6 +1,6 @@
 /** `foundry-mockups run <batch file>`: generates a batch, resumable, within the rate limit. */
 import * as path from 'node:path';
-import { causesOf, parseShard, runBatch, summaryLine, type JobResult, type RunPlan, type Shard } from '../../core/batch';
+import { causesOf, describeSchedulerEvent, parseShard, runBatch, summaryLine, type JobResult, type RunPlan, type Shard } from '../../core/batch';
 import { formatUsd } from '../../core/pricing';
 import { CONNECTION_HELP, CONNECTION_OPTIONS, connect, loadBatchFile, ProgressPrinter, TOOL_VERSION } from '../common';
 import { ENV_HELP, ENV_OPTIONS, readEnvFlags } from '../generation';
@@ -127,8 +127,8 @@ export const runCommand: CliCommand = {
           progress.update(p.completed, p.total, p, r ? progressLine(io, p.completed, p.total, r) : undefined);
         },
         onSchedulerEvent: (event) => {
-          if (event.type === 'rateLimited') progress.update(0, 0, { done: 0, skipped: 0, failed: 0 }, `rate limited: pausing ${Math.round(event.waitMs)} ms${event.basis === 'pace' ? ' (the deployment\'s pace)' : ''}, concurrency now ${event.limit}`);
-          if (event.type === 'stopped') progress.note(`stopping: ${event.error.message}`);
+          if (event.type === 'stopped') progress.note(describeSchedulerEvent(event));
+          else progress.update(0, 0, { done: 0, skipped: 0, failed: 0 }, describeSchedulerEvent(event));
         },
       });
     } finally {

@@ -23,6 +23,7 @@
  * retrying a 429 on its own would keep the other workers sending into the same exhausted quota.
  */
 import { FoundryError, isFatalForRun, rateLimitWaitMs, backoffMs, retryClass } from '../foundry';
+import { describeRetry } from '../generation/describe';
 
 /** Time, injectable so that tests run the scheduler on a fake clock. */
 export interface SchedulerClock {
@@ -61,7 +62,7 @@ export interface SchedulerOptions {
 
 export type SchedulerEvent =
   | { readonly type: 'rateLimited'; readonly waitMs: number; readonly limit: number; readonly basis: 'service' | 'pace' | 'backoff' }
-  | { readonly type: 'retry'; readonly attempt: number; readonly waitMs: number; readonly error: FoundryError }
+  | { readonly type: 'retry'; readonly attempt: number; readonly maxAttempts: number; readonly waitMs: number; readonly error: FoundryError }
   | { readonly type: 'stopped'; readonly error: FoundryError };
 
 interface OutcomeCounts {
@@ -237,7 +238,7 @@ export async function runScheduled<T, R>(
       const wait = Math.min(cap, error.retryAfterMs ?? backoffMs(entry.attempts, { baseMs: base, capMs: cap, random }));
       if (entry.waitedMs + wait <= maxWaitPerJob) {
         entry.waitedMs += wait;
-        options.onEvent?.({ type: 'retry', attempt: entry.attempts, waitMs: wait, error });
+        options.onEvent?.({ type: 'retry', attempt: entry.attempts, maxAttempts, waitMs: wait, error });
         entry.readyAt = now + wait;
         delayed.push(entry);
         return;
@@ -336,4 +337,21 @@ function cancelledError(error: FoundryError): FoundryError {
 
 function seconds(ms: number): string {
   return `${Math.round(ms / 1000).toLocaleString('en-US')} s`;
+}
+
+/**
+ * A scheduler event as the progress of every surface shows it: "rate limited, pausing every request
+ * for 30 s (2 at a time from now on)", "the service is unavailable, retrying in 4 s (attempt 2 of
+ * 4)", with `remainingMs` of the wait left (a countdown).
+ */
+export function describeSchedulerEvent(event: SchedulerEvent, remainingMs: number = 'waitMs' in event ? event.waitMs : 0): string {
+  const seconds = Math.max(0, Math.ceil(remainingMs / 1000));
+  switch (event.type) {
+    case 'rateLimited':
+      return `rate limited, pausing every request for ${seconds} s${event.basis === 'pace' ? " (the deployment's pace)" : ''}, ${event.limit} at a time from now on`;
+    case 'retry':
+      return describeRetry({ kind: event.error.kind, waitMs: event.waitMs, attempt: event.attempt + 1, maxAttempts: event.maxAttempts, ...(event.error.requestId ? { requestId: event.error.requestId } : {}) }, remainingMs);
+    case 'stopped':
+      return `stopping: ${event.error.message}`;
+  }
 }
