@@ -6,7 +6,7 @@
 import type * as vscode from 'vscode';
 import { type AgentFeatures, startAgents } from './agents';
 import { ApiKeyStore } from './auth/apiKeyStore';
-import { startBatchDiagnostics } from './batch/register';
+import { startBatchDiagnostics } from './batchFiles/register';
 import { COMMANDS } from './commands/registerCommands';
 import { DesignSystemSource } from './host/designSystem';
 import type { Services } from './host/services';

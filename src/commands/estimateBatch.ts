@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { chooseBatchFile, configuredModel, parseBatchFile } from '../batch/load';
+import { chooseBatchFile, configuredModel, parseBatchFile } from '../batchFiles/load';
 import { configuredPricing, readConnectionSettings } from '../host/connection';
 import { endpointHost } from '../core/connection';
 import { estimateBatch, estimateSummary, findDoneJobs, renderEstimateMarkdown, type BatchJob } from '../core/batch';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { chooseBatchFile, parseBatchFile } from '../batch/load';
+import { chooseBatchFile, parseBatchFile } from '../batchFiles/load';
 import { BatchLockedError, describeSchedulerEvent, runBatch, RunDeclinedError, summaryLine, type RunPlan, type RunReport } from '../core/batch';
 import { formatUsd } from '../core/pricing';
 import { connect } from '../host/connection';
