@@ -175,6 +175,19 @@ describe('batches: the design system, anchors and the one path resolver', functi
     assert.equal(emulator.requests.length, 2, 'a changed anchor makes every job new');
   });
 
+  it('a batch edit keeps its context: the edited image\'s prompt and quality come from its sidecar', async () => {
+    const made = await run(['generate', '--prompt', 'Settings screen of a bank', '--size', '1024x1024', '--quality', 'low', '--name', 'settings']);
+    assert.equal(made.code, 0, made.err);
+    await writeBatch({ output: 'out', assets: [{ id: 'dark', prompt: 'Make the header dark', sizes: ['1024x1024'], edit: { image: 'mockups/settings.png' } }] });
+    emulator.reset();
+    const result = await run(['run', 'set.mockups.json']);
+    assert.equal(result.code, 0, result.err);
+    const request = emulator.requests[0];
+    assert.equal(request.operation, 'edits');
+    assert.match(String(request.body?.['prompt']), /^Make the header dark\r?\n\r?\nKeep everything not named above as it is in the image, which shows: Settings screen of a bank/);
+    assert.equal(request.body?.['quality'], 'low', 'the parent\'s quality, not a costlier default');
+  });
+
   it('reports anchors that name nothing, chains of anchors and anchors outside the workspace, at their value', () => {
     const catalogue = loadPresetCatalogue({});
     const problems = (spec: unknown): string[] =>

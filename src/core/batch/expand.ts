@@ -24,6 +24,9 @@ import type { ModelFamily } from '../sizes/rules';
 import { parseTarget, type PresetLookup } from '../sizes/target';
 import { pointerToken } from '../json';
 import { designRecord, type PromptDesign } from '../generation/design';
+import { parentFromSidecarText, type ParentSidecar } from '../generation/prepare';
+import { sidecarFileName } from '../assets/sidecar';
+import { isOneOf, QUALITIES } from '../vocabulary';
 import type { Batch, BatchAssetSpec, BatchJob, BatchOptionsSpec, BatchSpec, ProblemSeverity } from './types';
 
 export const BATCH_SUFFIX = '.mockups.json';
@@ -244,6 +247,12 @@ export function expandBatch(spec: BatchSpec, env: BatchEnvironment, report: Repo
         edit = { image, references: references, ...(mask ? { mask } : {}) };
       }
     }
+    // An edit keeps its context: the edited image's sidecar (when it has one) gives what the image
+    // shows, sent after the change, and its quality, as Refine Image does.
+    const parentSidecar = edit ? path.join(path.dirname(edit.image), sidecarFileName(path.basename(edit.image))) : undefined;
+    const sidecarText = parentSidecar && env.fileExists(parentSidecar) && !pathProblem(parentSidecar, 'read', 'sidecar') ? env.readText(parentSidecar) : undefined;
+    const parent: ParentSidecar | undefined = sidecarText !== undefined ? parentFromSidecarText(sidecarText) : undefined;
+    const parentTyped = parent?.prompt?.typed?.trim();
 
     // The anchor: another asset's first job (this job waits for it), this asset's own first job, or a file.
     const anchorSpec = anchorAt(asset, a);
@@ -309,6 +318,7 @@ export function expandBatch(spec: BatchSpec, env: BatchEnvironment, report: Repo
             ...(found ? { locale: found } : {}),
             ...(locale ? { verbatim: locale.strings } : {}),
             ...(anchored ? { anchored } : {}),
+            ...(parentTyped ? { context: parentTyped } : {}),
           });
           prompts.set(`${locale?.tag ?? ''}\u0000${anchored}`, { typed: composed.typed, sent: composed.sent });
         }
@@ -320,7 +330,8 @@ export function expandBatch(spec: BatchSpec, env: BatchEnvironment, report: Repo
     }
 
     // What every job of the asset shares, made once (100,000 jobs are 100,000 objects already).
-    const quality = option('quality')?.value;
+    const inherited = parent?.request?.quality;
+    const quality = option('quality')?.value ?? (isOneOf(QUALITIES, inherited) ? inherited : undefined);
     const moderation = option('moderation')?.value;
     const assetFields: Partial<BatchJob> & Pick<BatchJob, 'format'> = {
       ...(asset.template ? { template: { id: asset.template.id, fields: asset.template.fields ?? {} } } : {}),
