@@ -45,6 +45,8 @@ const name = v.pipe(
 const GENERATE_OPTIONS = {
   prompt,
   sizes: v.optional(strings('sizes')),
+  /** BCP 47 tags (en, ja, ar...): one image per size and locale, each with its language instruction. */
+  locales: v.optional(strings('locales')),
   folder: v.optional(nonEmpty('folder')),
   name: v.optional(name),
   quality: v.optional(oneOf('quality', QUALITIES)),

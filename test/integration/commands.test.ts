@@ -75,6 +75,18 @@ describe('Refine, Configure Connection, Sign In and first use (real VS Code host
     ]);
   });
 
+  it('refines with the parent\'s context: what it shows, its locale and its quality come from its sidecar', async () => {
+    const [parent] = await vscode.commands.executeCommand<vscode.Uri[]>('foundryMockups.generate', { prompt: 'Checkout screen of a shoe shop', sizes: ['1024x1024'], locales: ['ja'], folder: 'refine', quality: 'low' });
+    emulator.reset();
+    const [refined] = await vscode.commands.executeCommand<vscode.Uri[]>('foundryMockups.refineImage', { image: vscode.workspace.asRelativePath(parent), prompt: 'Make the pay button green' });
+    assert.ok(refined);
+    const sent = emulator.requests.at(-1);
+    const prompt = String(sent?.body?.['prompt']);
+    assert.match(prompt, /^Make the pay button green\r?\n\r?\nKeep everything not named above as it is in the image, which shows: Checkout screen of a shoe shop/);
+    assert.match(prompt, /Japanese/, 'the parent\'s locale instruction is sent again');
+    assert.equal(sent?.body?.['quality'], 'low', 'the parent\'s quality, not a costlier default, with no question asked');
+  });
+
   it('redesigns an image with the workspace design system (Redesign Mockup...), writing beside it', async () => {
     await fs.mkdir(path.join(root, 'redesign'), { recursive: true });
     await fs.writeFile(path.join(root, 'redesign', 'DESIGN.md'), '---\nname: Harbor\ncolors:\n  primary: "#0B5FFF"\ntypography:\n  body:\n    fontFamily: Inter\n---\n');

@@ -5,6 +5,8 @@ import Ajv from 'ajv';
 import * as vscode from 'vscode';
 import type { FoundryMockupsApi } from '../../src/extension';
 import { readImageInfo } from '../../src/core/image';
+import { planTargets } from '../../src/core/generation/targets';
+import { loadPresetCatalogue } from '../../src/core/sizes/designSystem';
 import { type Emulator, startEmulator } from '../emulator/server';
 import { activateExtension, RecordingUi } from './testUi';
 
@@ -188,6 +190,17 @@ describe('Generate Mockup (real VS Code host, Foundry emulator)', function () {
       .answerInput(folder);
     const uris = await vscode.commands.executeCommand<vscode.Uri[]>('foundryMockups.generate');
     assert.equal(uris.length, 4, '2 sizes x 2 variants');
+    // The size picker shows each size's plan with the same warnings the Studio and the CLI show.
+    const sizeItems = ui.pickItems[0] ?? [];
+    const itemOf = (id: string): vscode.QuickPickItem | undefined => sizeItems.find((i) => i.description?.startsWith(`${id} ·`));
+    for (const id of ['linkedin-banner', 'desktop-4k', 'iphone-14']) {
+      const [planned] = planTargets([id], loadPresetCatalogue({}), 'gpt-image-2');
+      assert.ok(planned?.ok);
+      const detail = itemOf(id)?.detail ?? '';
+      assert.ok(detail.startsWith(planned.info.explanation), `${id}: the plan's sentence (${detail})`);
+      for (const warning of planned.info.warnings) assert.ok(detail.includes(`$(warning) `) && detail.includes(warning), `${id}: "${warning}" in ${detail}`);
+      if (planned.info.warnings.length === 0) assert.ok(!detail.includes('$(warning)'), `${id}: no warning`);
+    }
     assert.deepEqual(
       (await listFiles(folder)).filter((f) => f.endsWith('.png') && !f.includes('.original.')),
       ['onboarding-screen-three-steps-iphone-14-v1.png', 'onboarding-screen-three-steps-iphone-14-v2.png', 'onboarding-screen-three-steps-og-image-v1.png', 'onboarding-screen-three-steps-og-image-v2.png'],

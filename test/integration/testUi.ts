@@ -21,6 +21,8 @@ export class RecordingUi implements UserInterface {
   readonly confirmations: string[] = [];
   /** The titles of the prompts shown, in order. */
   readonly prompts: string[] = [];
+  /** The items of each quick pick shown, in order. */
+  readonly pickItems: Array<readonly vscode.QuickPickItem[]> = [];
   private readonly inputs: Array<string | undefined> = [];
   private readonly picks: PickAnswer[] = [];
   private readonly confirmAnswers: boolean[] = [];
@@ -89,6 +91,7 @@ export class RecordingUi implements UserInterface {
 
   private pick<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Promise<readonly T[] | undefined> {
     this.prompts.push(options.title ?? options.placeHolder ?? '(quick pick)');
+    this.pickItems.push(items);
     const answer = this.picks.shift();
     if (!answer) return Promise.reject(new Error(`Unexpected quick pick in a test: ${options.title ?? options.placeHolder ?? '(untitled)'}`));
     const chosen = answer(items.map((i) => i.label));

@@ -39,6 +39,7 @@ export function generationInput(options: GenerateOptions, sizes: readonly string
   return {
     prompt: options.prompt,
     sizes,
+    ...(options.locales ? { locales: options.locales } : {}),
     folder: where.absolute,
     folderRelative: where.relative,
     ...(options.fit ? { fit: options.fit } : {}),
