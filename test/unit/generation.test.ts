@@ -14,6 +14,7 @@ import {
   defaultPartialImages,
   describeRetry,
   estimateRequest,
+  failureText,
   type GenerationContext,
   type GenerationEnv,
   type GenerationEvent,
@@ -416,5 +417,15 @@ describe('the companion folder name', () => {
     for (const [bad, reason] of [['../elsewhere', /path separator/], ['a/b', /path separator/], ['.git', /folder tools own/], ['node_modules', /folder tools own/], ['..', /one plain folder name/], ['con', /reserved on Windows/], ['x\u202ey', /cannot be used/]] as const) {
       assert.match(companionFolderProblem(bad) ?? '', reason, bad);
     }
+  });
+});
+
+describe('a failure as one sentence', () => {
+  it('names the request id once, whether or not the message names it already', () => {
+    const id = '0c2d3f4e-1111-2222-3333-444455556666';
+    assert.equal(failureText(new FoundryError('unavailable', 'The service is unavailable.', { requestId: id })), `The service is unavailable. (request id ${id})`);
+    const named = failureText(new FoundryError('invalidResponse', `The service answered, but the answer was broken (request id ${id})`, { requestId: id }));
+    assert.equal(named.split(id).length - 1, 1, named);
+    assert.equal(failureText(new Error('plain')), 'plain');
   });
 });
