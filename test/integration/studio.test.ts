@@ -213,6 +213,7 @@ describe('The Studio (real VS Code host, Chromium, Foundry emulator)', function 
     assert.deepEqual(failure.actions.map((a) => a.action), ['signIn', 'setApiKey', 'retry', 'showLog', 'copyRequestId']);
     await d.waitFor('.error-banner [data-failure-action="retry"]', W);
     assert.deepEqual(await d.texts('.error-banner button', W), ['Sign In', 'Set API Key', 'Retry', 'Show Log', 'Copy Request ID', 'Dismiss']);
+    await d.screenshot('studio-failure-actions');
     assert.equal(emulator.requests.length - requestsBefore, 1, 'the first request failed and the job stopped');
 
     await vscode.env.clipboard.writeText('');
@@ -253,6 +254,29 @@ describe('The Studio (real VS Code host, Chromium, Foundry emulator)', function 
     assert.match(postedOf(probe, 'notice', noticeMark)[0]?.message ?? '', /no longer kept/);
     assert.equal(emulator.requests.length, retryFrom + 2, 'nothing more was sent');
     await fill(d, '#prompt', 'Show a loyalty badge.', () => receivedOf(probe, 'plan').at(-1)?.draft.prompt === 'Show a loyalty badge.');
+  });
+
+  it('offers what connect()\'s notification offers when the connection is incomplete: Configure Connection and Open Settings', async () => {
+    const config = vscode.workspace.getConfiguration('foundryMockups');
+    const deployment = config.inspect<string>('deployment')?.workspaceValue;
+    assert.ok(deployment, 'the suite configured the deployment in the workspace');
+    await config.update('deployment', undefined, vscode.ConfigurationTarget.Workspace);
+    try {
+      const warningsBefore = ui.messages.length;
+      const mark = probe.posted.length;
+      await d.click('#generate', W);
+      const end = await jobEnd(probe, mark);
+      assert.ok(end.type === 'jobFailed', JSON.stringify(end));
+      assert.equal(end.error.kind, 'notConnected');
+      assert.deepEqual(end.error.actions.map((a) => a.action), ['configureConnection', 'openSettings']);
+      const notification = ui.messages.slice(warningsBefore).find((m) => m.severity === 'warning');
+      assert.deepEqual(end.error.actions.map((a) => a.label), notification?.items, 'the banner and the notification offer the same');
+      await until('the banner with its actions', async () => (await d.texts('.error-banner button', W)).join('|') === 'Configure Connection|Open Settings|Dismiss');
+    } finally {
+      await config.update('deployment', deployment, vscode.ConfigurationTarget.Workspace);
+    }
+    await d.click('[data-key="dismiss-error"]', W);
+    await d.waitFor('.error-banner', { ...W, state: 'detached' });
   });
 
   it('refines a result with a new prompt and shows and records the chain', async () => {
