@@ -1088,6 +1088,8 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
       renderJob();
       renderFooter();
       renderSendState();
+      // The banner holds the failure's actions: keep it in view.
+      errorArea.scrollIntoView({ block: 'start' });
       live.textContent = `Failed: ${message.error.message}`;
       return;
     case 'jobDone':
