@@ -11,6 +11,7 @@ import type { McpServerDefinitionProvider, NewerLanguageModelApi } from './agent
 import type { Features } from './features';
 
 type FeaturesModule = typeof FeaturesModuleType;
+import { READ_ONLY_SCHEME, ReadOnlyDocuments } from './host/readOnlyDocuments';
 import type { UserInterface } from './host/ui';
 import type { StudioHooks } from './studio/register';
 import { STUDIO_VIEW_TYPE } from './studio/viewType';
@@ -52,6 +53,10 @@ export function activate(context: vscode.ExtensionContext): FoundryMockupsApi {
   const log = vscode.window.createOutputChannel('Foundry Mockups', { log: true });
   context.subscriptions.push(log);
 
+  // Read-only documents (the batch estimate): registered here so that a preview VS Code restores finds its provider.
+  const readOnlyDocuments = new ReadOnlyDocuments();
+  context.subscriptions.push(readOnlyDocuments, vscode.workspace.registerTextDocumentContentProvider(READ_ONLY_SCHEME, readOnlyDocuments));
+
   let userInterface: UserInterface | undefined;
   let loaded: Features | undefined;
   const features = (): Features => {
@@ -60,7 +65,7 @@ export function activate(context: vscode.ExtensionContext): FoundryMockupsApi {
       // A path esbuild does not follow: dist/features.js is its own bundle, evaluated only now.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const module = require(path.join(__dirname, 'features.js')) as FeaturesModule;
-      loaded = module.start(context, log, userInterface);
+      loaded = module.start(context, log, userInterface, readOnlyDocuments);
       log.info(`Loaded the extension's features in ${(performance.now() - began).toFixed(1)} ms.`);
     }
     return loaded;

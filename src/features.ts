@@ -9,6 +9,7 @@ import { ApiKeyStore } from './auth/apiKeyStore';
 import { startBatchDiagnostics } from './batchFiles/register';
 import { COMMANDS } from './commands/registerCommands';
 import { DesignSystemSource } from './host/designSystem';
+import type { ReadOnlyDocuments } from './host/readOnlyDocuments';
 import type { Services } from './host/services';
 import { type UserInterface, windowUserInterface } from './host/ui';
 import { type StudioHooks, studioHooks } from './studio/register';
@@ -26,10 +27,10 @@ export interface Features {
   readonly agents: AgentFeatures;
 }
 
-export function start(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, ui: UserInterface | undefined): Features {
+export function start(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, ui: UserInterface | undefined, readOnlyDocuments: ReadOnlyDocuments): Features {
   const design = new DesignSystemSource(log);
   context.subscriptions.push(design);
-  const services: Services = { context, log, apiKeys: new ApiKeyStore(context.secrets), design, ui: ui ?? windowUserInterface };
+  const services: Services = { context, log, apiKeys: new ApiKeyStore(context.secrets), design, readOnlyDocuments, ui: ui ?? windowUserInterface };
   const studio = studioHooks(services);
   let watching = false;
   return {

@@ -17,7 +17,8 @@ export interface EstimateBatchResult {
 
 /**
  * Mockups: Estimate Batch Cost. The full plan table (every job's size plan, output name and
- * estimate) and the total, opened as a Markdown preview; sends no request and needs no sign-in.
+ * estimate) and the total, opened as a Markdown preview of a read-only document; sends no request
+ * and needs no sign-in.
  * With the connection configured, jobs already done are marked and left out of what a run spends.
  */
 export async function run(services: Services, arg?: unknown): Promise<EstimateBatchResult | undefined> {
@@ -40,8 +41,9 @@ export async function run(services: Services, arg?: unknown): Promise<EstimateBa
     }
     const estimate = estimateBatch(batch.jobs, model, configuredPricing(model), done);
     const markdown = renderEstimateMarkdown(batch, estimate);
-    const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown });
-    await vscode.commands.executeCommand('markdown.showPreview', document.uri);
+    // A read-only document of ours, not an Untitled one: nothing is left dirty, closing asks nothing.
+    const estimateUri = services.readOnlyDocuments.show(`${batch.fileRelative.replace(/\.mockups\.json$/i, '')}.estimate.md`, markdown);
+    await vscode.commands.executeCommand('markdown.showPreview', estimateUri);
     const summary = estimateSummary(estimate);
     services.log.info(`Estimate of ${batch.fileRelative}: ${summary}`);
     void services.ui.showInformationMessage(vscode.l10n.t('Batch {0}: {1}', batch.name, summary));

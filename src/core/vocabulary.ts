@@ -37,6 +37,13 @@ export type Fit = (typeof FITS)[number];
 export const EDIT_MODES = ['refine', 'inpaint', 'redesign'] as const;
 export type EditMode = (typeof EDIT_MODES)[number];
 
+/**
+ * What a surface offers the user after a failed request (src/host/failure.ts maps each failure to
+ * its actions, once, for the notifications and the Studio's error banner).
+ */
+export const FAILURE_ACTIONS = ['signIn', 'setApiKey', 'configureConnection', 'openSettings', 'retry', 'showLog', 'copyRequestId'] as const;
+export type FailureAction = (typeof FAILURE_ACTIONS)[number];
+
 /** The longest prompt the service accepts, and the length above which some deployments refuse. */
 export const PROMPT_MAX_CHARS = 32_000;
 export const PROMPT_WARN_CHARS = 4_000;

@@ -5,6 +5,7 @@ import type { FoundryClient } from '../core/foundry';
 import type { ConnectionInfo } from '../core/generation';
 import { type Pricing, resolvePricing } from '../core/pricing';
 import { isModelFamily, type ModelFamily } from '../core/vocabulary';
+import { NotConnectedError, offerFixes } from './failure';
 import type { Services } from './services';
 import { readSettings, setting } from './settings';
 
@@ -15,9 +16,7 @@ export interface ReadyConnection {
   readonly pricing: Pricing;
 }
 
-export class NotConnectedError extends Error {
-  override readonly name = 'NotConnectedError';
-}
+export { NotConnectedError } from './failure';
 
 export function readConnectionSettings(): { settings: ConnectionSettings } | { problems: SettingProblem[] } {
   const s = readSettings();
@@ -47,8 +46,9 @@ export async function connect(services: Services, options: { readonly maxRetries
   if ('problems' in read) {
     const message = vscode.l10n.t('Foundry Mockups is not connected yet: {0}', read.problems[0].message);
     services.log.warn(message);
-    offer(services, message, [vscode.l10n.t('Configure Connection'), 'foundryMockups.configureConnection'], [vscode.l10n.t('Open Settings'), 'workbench.action.openSettings', '@ext:foundry-mockups.foundry-mockups']);
-    throw new NotConnectedError(message);
+    const error = new NotConnectedError(message, ['configureConnection', 'openSettings']);
+    offerFixes(services, message, error, error.fixes);
+    throw error;
   }
   const { settings } = read;
   let credentials;
@@ -57,8 +57,9 @@ export async function connect(services: Services, options: { readonly maxRetries
   } catch (error) {
     if (error instanceof NoCredentialsError) {
       services.log.warn(error.message);
-      offer(services, error.message, [vscode.l10n.t('Sign In'), 'foundryMockups.signIn'], [vscode.l10n.t('Set API Key'), 'foundryMockups.setApiKey']);
-      throw new NotConnectedError(error.message);
+      const notConnected = new NotConnectedError(error.message, ['signIn', 'setApiKey']);
+      offerFixes(services, error.message, notConnected, notConnected.fixes);
+      throw notConnected;
     }
     throw error;
   }
@@ -69,12 +70,4 @@ export async function connect(services: Services, options: { readonly maxRetries
     logger: services.log,
   });
   return { settings, client, info: connectionInfo(settings), pricing: configuredPricing(settings.model) };
-}
-
-/** Shows a message with actions that run commands, without waiting for the user. */
-function offer(services: Services, message: string, ...actions: Array<[label: string, command: string, ...args: unknown[]]>): void {
-  void services.ui.showWarningMessage(message, ...actions.map(([label]) => label)).then((choice) => {
-    const action = actions.find(([label]) => label === choice);
-    if (action) void vscode.commands.executeCommand(action[1], ...action.slice(2));
-  });
 }

@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import type { ApiKeyStore } from '../auth/apiKeyStore';
 import type { DesignSystemSource } from './designSystem';
+import type { ReadOnlyDocuments } from './readOnlyDocuments';
 import type { UserInterface } from './ui';
 
 /** What the extension creates once at activation and hands to every command. */
@@ -10,6 +11,8 @@ export interface Services {
   readonly apiKeys: ApiKeyStore;
   /** The workspace design system, kept until a design file or the setting changes. */
   readonly design: DesignSystemSource;
+  /** Read-only documents a command shows (a batch estimate): never dirty, never asking to be saved. */
+  readonly readOnlyDocuments: ReadOnlyDocuments;
   /** Replaceable by integration tests (see the extension's exported API). */
   ui: UserInterface;
 }

@@ -13,9 +13,9 @@ import type { HistoryEntry } from '../core/studio/history';
 
 export { STUDIO_VIEW_TYPE } from './viewType';
 
-import { type Background, BACKGROUNDS, type Fit, FITS, IMAGE_FORMATS, type ImageFormat, type Quality, QUALITIES } from '../core/vocabulary';
+import { type Background, BACKGROUNDS, FAILURE_ACTIONS, type FailureAction, type Fit, FITS, IMAGE_FORMATS, type ImageFormat, type Quality, QUALITIES } from '../core/vocabulary';
 
-export type { Background, Fit, Quality };
+export type { Background, FailureAction, Fit, Quality };
 export type Format = ImageFormat;
 export type CodeLanguage = 'curl' | 'typescript' | 'python' | 'csharp';
 
@@ -123,6 +123,8 @@ const logLine = v.pipe(
 );
 
 const fileMessage = <T extends string>(type: T, resolve: Resolve) => object({ type: v.literal(type), file: path(resolve) });
+/** The id the host gives a failure it keeps (FailureInfo.id). */
+export const FAILURE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** Correlates a request with its answer (see `RESPONSES` and `RequestClient`). */
 const requestId = int(0, Number.MAX_SAFE_INTEGER);
 
@@ -165,6 +167,8 @@ export const webviewMessageSchema = (resolve: Resolve) =>
       object({ type: v.literal('copyCode'), id: requestId, file: path(resolve), language: oneOf(CODE_LANGUAGES) }),
       object({ type: v.literal('partialShown'), key: text(100) }),
       object({ type: v.literal('openStyleGuideSetting') }),
+      /** One of the actions a failure offered (FailureInfo.actions), for the failure the host kept as `failure`. */
+      object({ type: v.literal('failureAction'), failure: v.pipe(text(64), v.regex(FAILURE_ID, 'is not a failure id')), action: oneOf(FAILURE_ACTIONS) }),
     ],
     (issue) => `unknown message type ${JSON.stringify(typeof issue.input === 'string' ? issue.input.slice(0, 40) : String(issue.input).slice(0, 40))}`,
   );
@@ -245,9 +249,13 @@ export interface MockupItem extends Omit<HistoryEntry, 'sidecarFile' | 'parentFi
   readonly designStatus?: 'current' | 'older';
 }
 export interface FailureInfo {
+  /** What the host kept of the failure goes by this id (a `failureAction` names it). */
+  readonly id: string;
   readonly message: string;
   readonly kind: string;
   readonly requestId?: string;
+  /** The actions the notifications offer for the same failure, with their localised labels. */
+  readonly actions: ReadonlyArray<{ readonly action: FailureAction; readonly label: string }>;
 }
 
 /** Messages the host sends to the webview app. */

@@ -1,4 +1,5 @@
 import type * as vscode from 'vscode';
+import type { KeptFailure } from '../host/failure';
 import type { Services } from '../host/services';
 import type { HistoryIndex } from './history';
 import type { HostToWebview } from './protocol';
@@ -38,6 +39,11 @@ export interface StudioSession {
   /** Cancels a running job (nothing when it already ended). */
   cancelJob(jobId: number): void;
   endJob(jobId: number): void;
+  /** Keeps a failed job's error and its request (to send it again) for the banner's actions; returns its id. */
+  keepFailure(failure: KeptFailure): string;
+  /** The failure kept as `id`, while it is (the last few are kept, for as long as the panel is open). */
+  keptFailure(id: string): KeptFailure | undefined;
+  forgetFailure(id: string): void;
   /** When each streamed preview reached the host, by key, until the webview says it is shown. */
   readonly partialArrivals: Map<string, number>;
 }

@@ -1,8 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { SIDECAR_SUFFIX } from '../core/assets/sidecar';
 import { isCovered, withFoldersOf } from '../core/studio/resourceRoots';
+import type { KeptFailure } from '../host/failure';
 import type { Services } from '../host/services';
 import { outputFolder } from '../host/settings';
 import { IMAGE_GLOB, resolveWorkspacePath } from '../host/workspace';
@@ -13,6 +14,9 @@ import { type HostToWebview, parseWebviewMessage, type ParseContext, STUDIO_VIEW
 import type { StudioMetrics, StudioSession } from './session';
 
 export { MAX_PARTIAL_DATA_URL_CHARS } from './handlers/compose';
+
+/** Failed jobs kept for their banner's actions (Retry sends the kept request again). */
+const MAX_KEPT_FAILURES = 5;
 
 /** What tests and the benchmark can observe of the open Studio (see FoundryMockupsApi.studio). */
 export interface StudioProbe {
@@ -57,6 +61,8 @@ export class StudioPanel implements StudioProbe, StudioSession {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly jobs = new Map<number, AbortController>();
   private jobSeq = 0;
+  /** Failed jobs the banner can act on, oldest first (an edit's request holds its mask: only a few). */
+  private readonly failures = new Map<string, KeptFailure>();
   /** Images the Studio posted to the webview (absolute paths, as given and as resolved). */
   private readonly shown = new Set<string>();
   private readonly handlers: Handlers;
@@ -171,6 +177,7 @@ export class StudioPanel implements StudioProbe, StudioSession {
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
     for (const job of this.jobs.values()) job.abort();
     this.jobs.clear();
+    this.failures.clear();
     for (const d of this.disposables) d.dispose();
     if (StudioPanel.current === this) StudioPanel.current = undefined;
   }
@@ -270,6 +277,21 @@ export class StudioPanel implements StudioProbe, StudioSession {
 
   endJob(jobId: number): void {
     this.jobs.delete(jobId);
+  }
+
+  keepFailure(failure: KeptFailure): string {
+    const id = randomUUID();
+    this.failures.set(id, failure);
+    while (this.failures.size > MAX_KEPT_FAILURES) this.failures.delete(this.failures.keys().next().value as string);
+    return id;
+  }
+
+  keptFailure(id: string): KeptFailure | undefined {
+    return this.failures.get(id);
+  }
+
+  forgetFailure(id: string): void {
+    this.failures.delete(id);
   }
 
   // --- messages ---------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
  * through the typed protocol in src/studio/protocol.ts, starts with the ready handshake, and keeps
  * what the user composed with setState so that a hidden or reloaded panel comes back as it was.
  */
-import { type CodeLanguage, type Draft, type FailureInfo, type HistoryQuery, type HostToWebview, type MockupItem, QUALITIES, RequestClient, type WebviewToHost } from '../studio/protocol';
+import { type CodeLanguage, type Draft, type FailureAction, type FailureInfo, type HistoryQuery, type HostToWebview, type MockupItem, QUALITIES, RequestClient, type WebviewToHost } from '../studio/protocol';
 import { afterPaint, append, formatMs, formatUsd, h, replace, segmented } from './dom';
 import { MaskEditor } from './maskEditor';
 
@@ -35,8 +35,11 @@ interface Persisted {
   compare: string[];
   sizeSearch: string;
   historyQuery: HistoryQuery;
-  error?: FailureInfo;
+  /** The banner's failure (one restored from an older version's state has no id or actions). */
+  error?: ShownFailure;
 }
+
+type ShownFailure = Omit<FailureInfo, 'id' | 'actions'> & Partial<Pick<FailureInfo, 'id' | 'actions'>>;
 
 interface Tile {
   label: string;
@@ -538,9 +541,30 @@ function renderError(): void {
       h('div', { class: 'error-title' }, e.kind === 'cancelled' ? 'Cancelled' : 'The request failed'),
       h('p', { class: 'error-message' }, e.message),
       h('div', { class: 'dim' }, `Kind: ${e.kind}`, e.requestId ? ` · Request ID: ${e.requestId}` : ''),
-      h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', 'data-key': 'dismiss-error', onclick: () => ((state.error = undefined), save(), renderError()) }, 'Dismiss')),
+      h(
+        'div',
+        { class: 'actions failure-actions', role: 'group', 'aria-label': 'Actions for this failure' },
+        // The actions the notification offers for the same failure (the host decides which, and labels them).
+        ...(e.actions ?? []).map(({ action, label }) =>
+          h('button', { type: 'button', class: action === 'retry' ? 'primary' : 'secondary', 'data-failure-action': action, 'data-key': `failure:${action}`, onclick: () => failureAction(e, action) }, label),
+        ),
+        h('button', { type: 'button', class: 'secondary', 'data-key': 'dismiss-error', onclick: () => ((state.error = undefined), save(), renderError()) }, 'Dismiss'),
+      ),
     ),
   );
+}
+
+/** Runs one of the banner's actions on the host; Retry clears the banner, as Generate does, while the request is sent again. */
+function failureAction(failure: ShownFailure, action: FailureAction): void {
+  if (!failure.id) return;
+  post({ type: 'failureAction', failure: failure.id, action });
+  if (action !== 'retry') return;
+  state.error = undefined;
+  save();
+  renderError();
+  live.textContent = 'Sending the request again.';
+  // The banner and its buttons are gone: keep the keyboard where the request is sent from.
+  document.getElementById(state.iterate ? 'send-edit' : 'generate')?.focus();
 }
 
 function tileKey(request: number, variant: number): string {
@@ -1064,6 +1088,8 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
       renderJob();
       renderFooter();
       renderSendState();
+      // The banner holds the failure's actions: keep it in view.
+      errorArea.scrollIntoView({ block: 'start' });
       live.textContent = `Failed: ${message.error.message}`;
       return;
     case 'jobDone':

@@ -99,6 +99,43 @@ describe('Run Batch and Estimate Batch Cost (real VS Code host, Foundry emulator
     assert.equal(emulator.requests.length, 0, 'estimating sends nothing');
   });
 
+  it('Estimate Batch Cost previews a read-only document: nothing is left dirty or Untitled, and closing the preview asks nothing', async () => {
+    const uri = await writeBatch('campaigns/estimate-only.mockups.json', { defaults: { quality: 'low' }, assets: [{ id: 'card', prompt: 'Promotion card', sizes: ['og-image', '1024x1024'] }] });
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const estimate = await vscode.commands.executeCommand<EstimateBatchResult | undefined>('foundryMockups.estimateBatch', uri);
+    assert.ok(estimate);
+    assert.equal(estimate.jobs, 2);
+    const previewTab = (): vscode.Tab | undefined =>
+      vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && /markdown\.preview/.test(t.input.viewType));
+    for (let waited = 0; !previewTab() && waited < 15_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+    const tab = previewTab();
+    assert.ok(tab, `the Markdown preview is open: ${vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label).join(', ')}`);
+    // No Untitled document, nothing dirty.
+    const documents = vscode.workspace.textDocuments;
+    assert.deepEqual(documents.filter((d) => d.isDirty).map((d) => d.uri.toString()), [], 'no dirty document');
+    assert.deepEqual(documents.filter((d) => d.uri.scheme === 'untitled').map((d) => d.uri.toString()), [], 'no Untitled document');
+    assert.match(tab.label, /estimate-only\.estimate\.md/);
+    // The previewed document is ours, read-only Markdown holding the estimate.
+    const shown = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: 'foundry-mockups', path: '/campaigns/estimate-only.estimate.md' }));
+    assert.equal(shown.getText(), estimate.markdown);
+    assert.equal(shown.languageId, 'markdown');
+    assert.equal(shown.isDirty, false);
+    const driver = pageDriver();
+    if (driver) {
+      // The preview renders the estimate's table.
+      let rendered = '';
+      for (let waited = 0; !/card\/og-image/.test(rendered) && waited < 15_000; waited += 200) {
+        rendered = await driver.text('body', { frame: 'webview', timeoutMs: 5_000 }).catch(() => '');
+        if (!/card\/og-image/.test(rendered)) await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      assert.match(rendered, /card\/og-image/, `the preview shows the estimate: ${rendered.slice(0, 300)}`);
+    }
+    // Closing asks nothing: the close completes, and no editor or dirty document is left.
+    assert.equal(await vscode.window.tabGroups.close(tab), true);
+    assert.equal(previewTab(), undefined);
+    assert.ok(!vscode.workspace.textDocuments.some((d) => d.isDirty));
+  });
+
   it('lists semantic problems of a batch file in the Problems panel, refuses to run it, and clears them when fixed', async () => {
     const text = [
       '{',

@@ -195,6 +195,87 @@ describeUi('The Studio (real VS Code host, Chromium, Foundry emulator)', functio
     assert.equal(second.prompt, 'Show a loyalty badge.');
   });
 
+  it('offers the notification\'s actions on a failure; Copy Request ID copies it, Retry sends the kept request again and writes its images', async () => {
+    emulator.inject({ type: 'forbidden', reason: 'role' });
+    const requestsBefore = emulator.requests.length;
+    const generatesBefore = receivedOf(probe, 'generate').length;
+    let mark = probe.posted.length;
+    await d.click('#generate', W);
+    const end = await jobEnd(probe, mark);
+    assert.ok(end.type === 'jobFailed', JSON.stringify(end));
+    const failure = end.error;
+    assert.equal(failure.kind, 'permission');
+    assert.ok(failure.requestId, 'the service gave a request id');
+    // A permission failure gets what its notification offers (src/host/failure.ts), then Dismiss.
+    assert.deepEqual(failure.actions.map((a) => a.action), ['signIn', 'setApiKey', 'retry', 'showLog', 'copyRequestId']);
+    await d.waitFor('.error-banner [data-failure-action="retry"]', W);
+    assert.deepEqual(await d.texts('.error-banner button', W), ['Sign In', 'Set API Key', 'Retry', 'Show Log', 'Copy Request ID', 'Dismiss']);
+    await d.screenshot('studio-failure-actions');
+    assert.equal(emulator.requests.length - requestsBefore, 1, 'the first request failed and the job stopped');
+
+    await vscode.env.clipboard.writeText('');
+    await d.click('.error-banner [data-failure-action="copyRequestId"]', W);
+    await until('the request id on the clipboard', async () => (await vscode.env.clipboard.readText()) === failure.requestId, 10_000);
+    await until('the copy confirmed', () => postedOf(probe, 'notice', mark).some((n) => /Request ID copied/.test(n.message)));
+    assert.deepEqual(receivedOf(probe, 'failureAction').at(-1), { type: 'failureAction', failure: failure.id, action: 'copyRequestId' });
+
+    // What is composed now is not what failed: Retry sends the kept request, not the new prompt.
+    await fill(d, '#prompt', 'Something else entirely.', () => receivedOf(probe, 'plan').at(-1)?.draft.prompt === 'Something else entirely.');
+    mark = probe.posted.length;
+    const retryFrom = emulator.requests.length;
+    // By keyboard: from Copy Request ID (focused by the click) back over Show Log to Retry.
+    await d.click('.error-banner [data-failure-action="copyRequestId"]', W);
+    await d.press('Shift+Tab');
+    await d.press('Shift+Tab');
+    await d.press('Enter');
+    await until('the retry', () => receivedOf(probe, 'failureAction').at(-1)?.action === 'retry');
+    const retried = await jobEnd(probe, mark);
+    assert.equal(retried.type, 'jobDone', JSON.stringify(retried));
+    assert.equal(receivedOf(probe, 'generate').length - generatesBefore, 1, 'the retry is the host sending the kept request, not a new generate');
+    const sent = emulator.requests.slice(retryFrom);
+    assert.equal(sent.length, 2, 'the kept request again: its two locales at 600x200');
+    for (const request of sent) {
+      assert.match(String(request.body?.prompt), /Show a loyalty badge\./);
+      assert.doesNotMatch(String(request.body?.prompt), /Something else/);
+    }
+    const written = postedOf(probe, 'result', mark).flatMap((r) => r.items);
+    assert.equal(written.length, 2);
+    for (const item of written) {
+      const info = await sharp(path.join(root(), item.file)).metadata();
+      assert.equal(`${info.width}x${info.height}`, '600x200', item.file);
+    }
+    await d.waitFor('.error-banner', { ...W, state: 'detached' });
+    // Retry is used up: the kept failure is gone, and the host says so.
+    const noticeMark = probe.posted.length;
+    await probe.receive({ type: 'failureAction', failure: failure.id, action: 'retry' });
+    assert.match(postedOf(probe, 'notice', noticeMark)[0]?.message ?? '', /no longer kept/);
+    assert.equal(emulator.requests.length, retryFrom + 2, 'nothing more was sent');
+    await fill(d, '#prompt', 'Show a loyalty badge.', () => receivedOf(probe, 'plan').at(-1)?.draft.prompt === 'Show a loyalty badge.');
+  });
+
+  it('offers what connect()\'s notification offers when the connection is incomplete: Configure Connection and Open Settings', async () => {
+    const config = vscode.workspace.getConfiguration('foundryMockups');
+    const deployment = config.inspect<string>('deployment')?.workspaceValue;
+    assert.ok(deployment, 'the suite configured the deployment in the workspace');
+    await config.update('deployment', undefined, vscode.ConfigurationTarget.Workspace);
+    try {
+      const warningsBefore = ui.messages.length;
+      const mark = probe.posted.length;
+      await d.click('#generate', W);
+      const end = await jobEnd(probe, mark);
+      assert.ok(end.type === 'jobFailed', JSON.stringify(end));
+      assert.equal(end.error.kind, 'notConnected');
+      assert.deepEqual(end.error.actions.map((a) => a.action), ['configureConnection', 'openSettings']);
+      const notification = ui.messages.slice(warningsBefore).find((m) => m.severity === 'warning');
+      assert.deepEqual(end.error.actions.map((a) => a.label), notification?.items, 'the banner and the notification offer the same');
+      await until('the banner with its actions', async () => (await d.texts('.error-banner button', W)).join('|') === 'Configure Connection|Open Settings|Dismiss');
+    } finally {
+      await config.update('deployment', deployment, vscode.ConfigurationTarget.Workspace);
+    }
+    await d.click('[data-key="dismiss-error"]', W);
+    await d.waitFor('.error-banner', { ...W, state: 'detached' });
+  });
+
   it('refines a result with a new prompt and shows and records the chain', async () => {
     const parent = (await d.texts('.results .card .card-title', W))[0];
     await d.click('.results .card [data-action="refine"]', W);
@@ -417,6 +498,8 @@ describeUi('The Studio (real VS Code host, Chromium, Foundry emulator)', functio
       { type: 'history', id: 1, query: { text: 'x'.repeat(600), size: '', locale: '', model: '' } },
       { type: 'partialShown', key: 'k'.repeat(10_000) },
       { type: 'cancel', jobId: -1 },
+      { type: 'failureAction', failure: 'not-an-id', action: 'retry' },
+      { type: 'failureAction', failure: '3f2b8c1e-0d4a-4c6b-9e21-5a7f0b9c8d11', action: 'runCommand' },
       { type: 'log', level: 'info', message: 'x', payload: 'y'.repeat(1_000_000) },
       deep,
     ];

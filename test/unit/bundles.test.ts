@@ -16,12 +16,12 @@ function metafile(name: string): Metafile {
 }
 
 describe('bundles', () => {
-  it('the activation shell bundles only itself and the Studio view type; features are a separate bundle', () => {
+  it('the activation shell bundles only itself, the Studio view type and the read-only documents provider; features are a separate bundle', () => {
     const { outputs } = metafile('extension');
     const shell = outputs['dist/extension.js'];
     assert.ok(shell, 'dist/extension.js is built');
-    assert.deepEqual(Object.keys(shell.inputs).sort(), ['src/extension.ts', 'src/studio/viewType.ts']);
-    assert.deepEqual(shell.imports.map((i) => i.path).sort(), ['node:path', 'vscode']);
+    assert.deepEqual(Object.keys(shell.inputs).sort(), ['src/extension.ts', 'src/host/readOnlyDocuments.ts', 'src/studio/viewType.ts']);
+    assert.deepEqual([...new Set(shell.imports.map((i) => i.path))].sort(), ['node:path', 'vscode']);
     const features = outputs['dist/features.js'];
     assert.ok(features, 'dist/features.js is built');
     const inputs = Object.keys(features.inputs);

@@ -26,6 +26,11 @@ describe('Studio protocol: every message from the webview is checked', () => {
     assert.equal(parsed.value.type === 'generate' && parsed.value.draft.folder, `${ROOT}/mockups`);
   });
 
+  it('accepts a failure action for a failure id the host gave', () => {
+    const parsed = parseWebviewMessage({ type: 'failureAction', failure: '3f2b8c1e-0d4a-4c6b-9e21-5a7f0b9c8d11', action: 'copyRequestId' }, context);
+    assert.ok(parsed.ok, JSON.stringify(parsed));
+  });
+
   it('rejects paths that lead outside the workspace, wherever they are', () => {
     for (const message of [
       { type: 'generate', draft: { ...draft, folder: '../elsewhere' } },
@@ -61,6 +66,10 @@ describe('Studio protocol: every message from the webview is checked', () => {
       [{ type: 'edit', mode: 'inpaint', image: 'a.png', prompt: 'x', references: [], quality: 'low', n: 1, partialImages: 0 }, /^message an inpaint needs a mask$/],
       [{ type: 'edit', mode: 'inpaint', image: 'a.png', prompt: 'x', references: [], mask: 'not base64!', quality: 'low', n: 1, partialImages: 0 }, /^mask must be base64 PNG data$/],
       [{ type: 'edit', mode: 'refine', image: 'a.png', prompt: 'x', references: ['a.png', '../b.png'], quality: 'low', n: 1 }, /^references\[1\]: \.\.\/b\.png is outside the workspace folder$/],
+
+      [{ type: 'failureAction', failure: '3f2b8c1e-0d4a-4c6b-9e21-5a7f0b9c8d11', action: 'formatDisk' }, /^action must be one of signIn, setApiKey, configureConnection, openSettings, retry, showLog, copyRequestId$/],
+      [{ type: 'failureAction', failure: '../1', action: 'retry' }, /^failure is not a failure id$/],
+      [{ type: 'failureAction', action: 'retry' }, /^failure is missing$/],
     ];
     for (const [message, reason] of bad) {
       const parsed = parseWebviewMessage(message, context);

@@ -7,6 +7,7 @@ import { historyEntryOf, type ReuseSettings } from '../../core/studio/history';
 import { decodeBase64 } from '../../core/studio/mask';
 import type { ModelFamily } from '../../core/vocabulary';
 import { confirmEstimate } from '../../host/confirmSpend';
+import { failureActionLabel, failureActions, type KeptFailure } from '../../host/failure';
 import { configuredPricing, connect, NotConnectedError, type ReadyConnection } from '../../host/connection';
 import { generationEnv, requireSendable } from '../../host/generation';
 import { loadPresets } from '../../host/presets';
@@ -73,21 +74,32 @@ export function composeHandlers(session: StudioSession): Pick<Handlers, 'plan' |
     session.post({ type: 'jobDone', jobId, cancelled: false, written, ...(result.costUsd !== undefined ? { costUsd: result.costUsd } : {}) });
   };
 
-  const fail = (jobId: number, error: unknown): void => {
+  /**
+   * Shows a failed job in the banner with the actions its notification would offer (the one
+   * mapping, failureActions); the error and `retry` (the same request again) are kept for them.
+   */
+  const fail = (jobId: number, error: unknown, retry: (() => Promise<void>) | undefined): void => {
     if (isFoundryError(error) && error.kind === 'cancelled') {
       session.post({ type: 'jobDone', jobId, cancelled: true, written: 0 });
       return;
     }
+    const kept: KeptFailure = { error, ...(retry ? { retry } : {}) };
     const info: FailureInfo = {
+      id: session.keepFailure(kept),
       message: error instanceof Error ? error.message : String(error),
       kind: isFoundryError(error) ? error.kind : error instanceof NotConnectedError ? 'notConnected' : error instanceof MaskError ? 'mask' : 'error',
       ...(isFoundryError(error) && error.requestId ? { requestId: error.requestId } : {}),
+      actions: failureActions(error, retry !== undefined).map((action) => ({ action, label: failureActionLabel(action) })),
     };
     services.log.error(`Studio: ${info.message}${info.requestId ? ` (request id ${info.requestId})` : ''}`);
     session.post({ type: 'jobFailed', jobId, error: info });
   };
 
-  /** A job from confirmation to its end: `prepare` builds the request, then the user confirms the estimate. */
+  /**
+   * A job from confirmation to its end: `prepare` builds the request, then the user confirms the
+   * estimate. A failure keeps the job's arguments (the prompt and settings it was sent with) so that
+   * Retry sends the same request again, whatever the user has composed since.
+   */
   const job = async (mode: 'generate' | 'refine' | 'inpaint', labels: (prepared: PreparedGeneration) => readonly string[], variants: number, prepare: (connection: ReadyConnection) => Promise<PreparedGeneration>): Promise<void> => {
     const { jobId, signal } = session.startJob();
     try {
@@ -100,7 +112,8 @@ export function composeHandlers(session: StudioSession): Pick<Handlers, 'plan' |
       session.post({ type: 'jobStarted', jobId, mode, requests: labels(prepared), variants });
       await run(jobId, signal, connection, prepared);
     } catch (error) {
-      fail(jobId, error);
+      // A refused mask or edit input fails the same way again: there is nothing to retry.
+      fail(jobId, error, error instanceof MaskError ? undefined : () => job(mode, labels, variants, prepare));
     } finally {
       session.endJob(jobId);
       session.history.invalidate();
