@@ -156,6 +156,9 @@ describe('batch scheduler (fake clock)', () => {
       unrelated: 'logo.png',
       // A file of the user's under a job's name, with no sidecar: never ours to remove.
       usersOwn: 'hero-1200x630-3.png',
+      // Being written right now by someone else: another run taking the batch's lock, the Studio.
+      lockBeingTaken: '..campaign.lock.0123456789ab.fmtmp',
+      studioWriting: '.login-screen.png.0123456789ab.fmtmp',
     };
     for (const name of Object.values(files)) await fs.writeFile(path.join(folder, name), 'x');
     await fs.writeFile(path.join(folder, files.killedOriginal), original);
@@ -166,7 +169,7 @@ describe('batch scheduler (fake clock)', () => {
     await fs.writeFile(path.join(folder, files.completeSidecar), JSON.stringify({ tool: { name: 'foundry-mockups' }, output: { file: files.complete, sha256: sha256(Buffer.from('x')) } }));
     const removed = await tidyOutputFolders(batch.jobs);
     assert.deepEqual(removed.map((f) => path.basename(f)).sort(), [files.temp, files.killedOriginal, files.killedSidecar].sort());
-    assert.deepEqual((await fs.readdir(folder)).sort(), [files.complete, files.completeSidecar, files.unrelated, files.usersOwn].sort());
+    assert.deepEqual((await fs.readdir(folder)).sort(), [files.complete, files.completeSidecar, files.unrelated, files.usersOwn, files.lockBeingTaken, files.studioWriting].sort(), 'fresh writes of others are left alone');
   });
 });
 

@@ -113,8 +113,11 @@ export async function writeGroupAtomic(
   throw new Error(`Could not find a free file name for "${base}" in ${dir} after ${MAX_ATTEMPTS} attempts.`);
 }
 
-/** Removes temporary files left by a write that was killed (older than `olderThanMs`); returns their paths. */
-export async function removeStaleTempFiles(dir: string, olderThanMs = 60_000): Promise<string[]> {
+/**
+ * Removes temporary files left by a write that was killed (older than `olderThanMs`, or of any age
+ * when `ours` says the file it was writing is one only the caller writes); returns their paths.
+ */
+export async function removeStaleTempFiles(dir: string, olderThanMs = 60_000, ours: (fileName: string) => boolean = () => false): Promise<string[]> {
   const removed: string[] = [];
   let entries: string[];
   try {
@@ -126,9 +129,11 @@ export async function removeStaleTempFiles(dir: string, olderThanMs = 60_000): P
   for (const entry of entries) {
     if (!entry.startsWith('.') || !entry.endsWith(TEMP_SUFFIX)) continue;
     const file = path.join(dir, entry);
+    // `.<name>.<12 hex>.fmtmp`: the name of the file being written.
+    const written = entry.slice(1, -TEMP_SUFFIX.length).replace(/\.[0-9a-f]{12}$/, '');
     try {
       const stat = await fs.stat(file);
-      if (now - stat.mtimeMs >= olderThanMs) {
+      if (ours(written) || now - stat.mtimeMs >= olderThanMs) {
         await fs.rm(file, { force: true });
         removed.push(file);
       }

@@ -43,17 +43,17 @@ function paintedMaskOf(sidecar: SidecarShape, outputName: string, dir: string): 
  * Removes the incomplete groups in `dir` (a sidecar of ours whose image is missing, with the
  * original it recorded when its content matches) and the temporary files of killed writes, when
  * they are older than `olderThanMs` (a group being written by another process right now takes
- * milliseconds; pass 0 only when no other writer can be at work on these names). Returns the
- * removed paths.
+ * milliseconds), or of any age when `ours` says their file name is one only the caller writes (a
+ * batch run holding its lock, for its jobs' names). Returns the removed paths.
  */
-export async function removeIncompleteGroups(dir: string, olderThanMs = 60_000): Promise<string[]> {
+export async function removeIncompleteGroups(dir: string, olderThanMs = 60_000, ours: (fileName: string) => boolean = () => false): Promise<string[]> {
   const removed: string[] = [];
   for await (const { entry, file: sidecarFile, data } of sidecarsIn(dir)) {
     const sidecar = data as SidecarShape | null;
     if (sidecar?.tool?.name !== 'foundry-mockups' || typeof sidecar.output?.file !== 'string') continue;
     if (`${sidecar.output.file}${SIDECAR_SUFFIX}` !== entry) continue; // a sidecar always sits beside its own image
     if (await exists(path.join(dir, path.basename(sidecar.output.file)))) continue; // complete
-    if (Date.now() - (await fs.lstat(sidecarFile)).mtimeMs < olderThanMs) continue; // may still be being written
+    if (!ours(path.basename(sidecar.output.file)) && Date.now() - (await fs.lstat(sidecarFile)).mtimeMs < olderThanMs) continue; // may still be being written
     for (const recorded of [sidecar.original, paintedMaskOf(sidecar, sidecar.output.file, dir), sidecar.output]) {
       if (typeof recorded?.file !== 'string' || typeof recorded.sha256 !== 'string') continue;
       const file = recorded === sidecar.output ? path.join(dir, path.basename(recorded.file)) : companionPath(dir, recorded.file);
@@ -66,7 +66,7 @@ export async function removeIncompleteGroups(dir: string, olderThanMs = 60_000):
     await fs.rm(sidecarFile, { force: true });
     removed.push(sidecarFile);
   }
-  removed.push(...(await removeStaleTempFiles(dir, olderThanMs)));
+  removed.push(...(await removeStaleTempFiles(dir, olderThanMs, ours)));
   return removed;
 }
 

@@ -33,9 +33,24 @@ export interface DoneEntry {
  */
 export async function tidyOutputFolders(jobs: readonly BatchJob[]): Promise<string[]> {
   const removed: string[] = [];
-  for (const folder of new Set(jobs.map((job) => job.output.folder))) {
-    // This run holds the batch's lock and is about to write these names: no age limit.
-    removed.push(...(await removeIncompleteGroups(folder, 0)));
+  const names = new Map<string, Set<string>>();
+  for (const job of jobs) {
+    const set = names.get(job.output.folder);
+    if (set) set.add(job.output.baseName);
+    else names.set(job.output.folder, new Set([job.output.baseName]));
+  }
+  for (const [folder, bases] of names) {
+    // This run holds the batch's lock: what a killed run left under its jobs' names (`<name>.png`,
+    // `<name>-2.png`, their sidecars and originals) goes at any age. Anything else (another batch's
+    // lock being taken, the Studio writing into the same folder) only once it is clearly stale.
+    const ours = (file: string): boolean => {
+      for (let dot = file.indexOf('.'); dot > 0; dot = file.indexOf('.', dot + 1)) {
+        const stem = file.slice(0, dot);
+        if (bases.has(stem) || bases.has(stem.replace(/-\d+$/, ''))) return true;
+      }
+      return false;
+    };
+    removed.push(...(await removeIncompleteGroups(folder, 60_000, ours)));
   }
   return removed;
 }
