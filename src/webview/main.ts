@@ -3,6 +3,7 @@
  * through the typed protocol in src/studio/protocol.ts, starts with the ready handshake, and keeps
  * what the user composed with setState so that a hidden or reloaded panel comes back as it was.
  */
+import { BACKGROUNDS, FITS, IMAGE_FORMATS } from '../core/vocabulary';
 import { type CodeLanguage, type Draft, type FailureAction, type FailureInfo, type HistoryQuery, type HostToWebview, type MockupItem, QUALITIES, RequestClient, type WebviewToHost } from '../studio/protocol';
 import { afterPaint, append, formatMs, formatUsd, h, replace, segmented } from './dom';
 import { MaskEditor } from './maskEditor';
@@ -470,9 +471,9 @@ function renderOptions(): void {
       { class: 'options' },
       segmented('Quality', 'quality', QUALITIES, d.quality, (quality) => setDraft({ quality }, rerender)),
       segmented('Variants', 'n', [1, 2, 3, 4] as const, d.n as 1 | 2 | 3 | 4, (n) => setDraft({ n }, rerender)),
-      segmented('Format', 'format', ['png', 'jpeg'] as const, d.format, (format) => setDraft({ format }, rerender)),
-      segmented('Background', 'background', ['auto', 'opaque', 'transparent'] as const, d.background, (background) => setDraft({ background }, rerender)),
-      segmented('Fit', 'fit', ['cover', 'contain', 'generated'] as const, d.fit, (fit) => setDraft({ fit }, rerender)),
+      segmented('Format', 'format', IMAGE_FORMATS, d.format, (format) => setDraft({ format }, rerender)),
+      segmented('Background', 'background', BACKGROUNDS, d.background, (background) => setDraft({ background }, rerender)),
+      segmented('Fit', 'fit', FITS, d.fit, (fit) => setDraft({ fit }, rerender)),
       segmented('Previews', 'partials', ['auto', 0, 1, 2, 3] as const, (d.partialImages ?? 'auto') as 'auto' | 0 | 1 | 2 | 3, (value) => setDraft({ partialImages: value === 'auto' ? undefined : value }, rerender), (v) => (v === 'auto' ? `auto (${planned?.previewsPerImage ?? '…'})` : String(v))),
       h('label', { class: 'field', for: 'compression' }, h('span', { class: 'label' }, 'Compression'), compression),
       h('label', { class: 'field', for: 'folder' }, h('span', { class: 'label' }, 'Folder'), folder),
