@@ -4,7 +4,9 @@
  * what the user composed with setState so that a hidden or reloaded panel comes back as it was.
  */
 import { type CodeLanguage, type Draft, type FailureInfo, type HistoryQuery, type HostToWebview, type MockupItem, QUALITIES, RequestClient, type WebviewToHost } from '../studio/protocol';
+import { anchorOf, anchorSection, type AnchorView } from './anchor';
 import { afterPaint, append, formatMs, formatUsd, h, replace, segmented } from './dom';
+import { imagePicker } from './imagePicker';
 import { MaskEditor } from './maskEditor';
 
 interface VsCodeApi {
@@ -36,6 +38,8 @@ interface Persisted {
   sizeSearch: string;
   historyQuery: HistoryQuery;
   error?: FailureInfo;
+  /** The set's anchor, sent with every plan and generate while it is set. */
+  anchor?: AnchorView;
 }
 
 interface Tile {
@@ -90,6 +94,7 @@ let codeMenuFor: string | undefined;
 let mask: MaskEditor | undefined;
 let maskFor: string | undefined;
 let pickingReferences = false;
+let pickingAnchor = false;
 let sentOpen = false;
 
 // ---- persistence and timers ----------------------------------------------------------------
@@ -108,7 +113,7 @@ function requestPlan(): void {
   if (!init) return;
   window.clearTimeout(planTimer);
   planTimer = window.setTimeout(() => {
-    const asked = requests.request({ type: 'plan', draft: draftToSend() });
+    const asked = requests.request({ type: 'plan', draft: draftToSend(), ...anchorToSend() });
     asked.then((answer) => requests.isLatest('plan', answer.id) && onPlanned(answer), ignoreFailed);
   }, 120);
 }
@@ -122,6 +127,10 @@ function requestHistory(): void {
 function draftToSend(): Draft {
   const d = state.draft;
   return { ...d, folder: d.folder || init?.outputFolder || 'mockups', ...(d.format === 'jpeg' ? {} : { compression: undefined }) };
+}
+
+function anchorToSend(): { anchor?: string } {
+  return state.anchor ? { anchor: state.anchor.file } : {};
 }
 
 function setDraft(change: Partial<Draft>, rerender: Array<() => void> = []): void {
@@ -148,10 +157,11 @@ const promptSection = h('section', { class: 'block', 'aria-labelledby': 'h-promp
 const styleSection = h('section', { class: 'block', 'aria-labelledby': 'h-style' });
 const localeSection = h('section', { class: 'block', 'aria-labelledby': 'h-locales' });
 const sizeSection = h('section', { class: 'block', 'aria-labelledby': 'h-sizes' });
+const anchorArea = h('section', { class: 'block', id: 'anchor-section', 'aria-labelledby': 'h-anchor' });
 const optionSection = h('section', { class: 'block', 'aria-labelledby': 'h-options' });
 const sentSection = h('section', { class: 'block', 'aria-labelledby': 'h-sent' });
 const footer = h('div', { class: 'compose-footer' });
-append(compose, [templateSection, promptSection, styleSection, localeSection, sizeSection, optionSection, sentSection, footer]);
+append(compose, [templateSection, promptSection, styleSection, localeSection, sizeSection, anchorArea, optionSection, sentSection, footer]);
 
 const errorArea = h('div', { class: 'error-area' });
 const jobArea = h('section', { class: 'job-area', 'aria-label': 'Progress' });
@@ -189,6 +199,7 @@ function renderAll(): void {
   renderStyle();
   renderLocales();
   renderSizes();
+  renderAnchor();
   renderOptions();
   renderSent();
   renderFooter();
@@ -445,6 +456,38 @@ function renderSizes(): void {
   );
 }
 
+function renderAnchor(): void {
+  replace(
+    anchorArea,
+    ...anchorSection({
+      anchor: state.anchor,
+      picking: pickingAnchor,
+      images: workspaceImages,
+      onTogglePicker: () => {
+        pickingAnchor = !pickingAnchor;
+        if (pickingAnchor) requests.request({ type: 'listImages' }).then(onImages, ignoreFailed);
+        renderAnchor();
+      },
+      onChoose: (anchor) => setAnchor(anchor),
+      onClear: () => {
+        setAnchor(undefined);
+        document.getElementById('pick-anchor')?.focus();
+      },
+    }),
+  );
+}
+
+/** Makes `anchor` the set's anchor (or clears it): the plan is asked again, with it. */
+function setAnchor(anchor: AnchorView | undefined): void {
+  state.anchor = anchor;
+  save();
+  requestPlan();
+  renderAnchor();
+  renderResults();
+  if (history) renderHistory();
+  if (anchor) notice('info', `${anchor.name} is the anchor: every image generated now takes its look.`);
+}
+
 function renderOptions(): void {
   const d = state.draft;
   const rerender = [renderOptions];
@@ -521,7 +564,7 @@ function generate(): void {
   if (!init || (job && !job.done)) return;
   state.error = undefined;
   renderError();
-  post({ type: 'generate', draft: draftToSend() });
+  post({ type: 'generate', draft: draftToSend(), ...anchorToSend() });
 }
 
 function renderError(): void {
@@ -677,29 +720,18 @@ function renderIterate(): void {
   );
   const picker =
     pickingReferences && workspaceImages
-      ? h(
-          'div',
-          { class: 'picker', role: 'group', 'aria-label': 'Workspace images' },
-          ...workspaceImages
-            .filter((w) => w.file !== item.file)
-            .map((w) =>
-              h(
-                'button',
-                {
-                  type: 'button',
-                  class: 'pick',
-                  'data-key': `ref:${w.file}`,
-                  'aria-pressed': String(it.references.includes(w.file)),
-                  onclick: () => {
-                    it.references = it.references.includes(w.file) ? it.references.filter((x) => x !== w.file) : [...it.references, w.file].slice(0, 15);
-                    save();
-                    renderIterate();
-                  },
-                },
-                h('img', { src: w.uri, alt: '', loading: 'lazy' }),
-                h('span', {}, w.file),
-              ),
-            ),
+      ? imagePicker(
+          workspaceImages.filter((w) => w.file !== item.file),
+          {
+            label: 'Workspace images',
+            keyPrefix: 'ref',
+            pressed: (file) => it.references.includes(file),
+            onPick: ({ file }) => {
+              it.references = it.references.includes(file) ? it.references.filter((x) => x !== file) : [...it.references, file].slice(0, 15);
+              save();
+              renderIterate();
+            },
+          },
         )
       : '';
   const send = h('button', { type: 'button', class: 'primary', id: 'send-edit', 'data-key': 'send-edit', onclick: () => void sendEdit() }, it.mode === 'inpaint' ? 'Inpaint' : 'Refine');
@@ -816,6 +848,8 @@ function card(item: MockupItem, where: 'results' | 'history'): HTMLElement {
   ].filter(Boolean);
   const action = (name: string, label: string, fn: () => void, extra: Record<string, string> = {}): HTMLElement => h('button', { type: 'button', class: 'action', 'data-action': name, 'data-key': `${where}:${name}:${item.file}`, 'aria-label': `${label}: ${item.name}`, onclick: fn, ...extra }, label);
   const compared = state.compare.includes(item.file);
+  const anchored = state.anchor?.file === item.file;
+  const anchorAction = action('anchor', anchored ? 'Anchor' : 'Use as anchor', () => setAnchor(anchored ? undefined : anchorOf(item)), { 'aria-pressed': String(anchored) });
   const actions =
     where === 'results'
       ? [
@@ -834,11 +868,12 @@ function card(item: MockupItem, where: 'results' | 'history'): HTMLElement {
             { 'aria-pressed': String(compared) },
           ),
           action('regenerate', 'Regenerate', () => regenerate(item)),
+          anchorAction,
           action('copy-prompt', 'Copy prompt', () => post({ type: 'copyPrompt', file: item.file })),
           action('reveal', 'Reveal', () => post({ type: 'reveal', file: item.file })),
           action('code', 'Code', () => ((codeMenuFor = codeMenuFor === item.file ? undefined : item.file), renderResults()), { 'aria-expanded': String(codeMenuFor === item.file) }),
         ]
-      : [action('open', 'Open', () => void requests.request({ type: 'select', file: item.file }).then((answer) => openIterate(answer.item, answer.focus), ignoreFailed)), action('reuse', 'Reuse settings', () => reuse(item)), action('reveal', 'Reveal', () => post({ type: 'reveal', file: item.file })), ...(item.designStatus === 'older' ? [action('regenerate-design', 'Regenerate with the current design system', () => post({ type: 'regenerate', file: item.file }))] : [])];
+      : [action('open', 'Open', () => void requests.request({ type: 'select', file: item.file }).then((answer) => openIterate(answer.item, answer.focus), ignoreFailed)), action('reuse', 'Reuse settings', () => reuse(item)), anchorAction, action('reveal', 'Reveal', () => post({ type: 'reveal', file: item.file })), ...(item.designStatus === 'older' ? [action('regenerate-design', 'Regenerate with the current design system', () => post({ type: 'regenerate', file: item.file }))] : [])];
   const menu =
     where === 'results' && codeMenuFor === item.file
       ? h(
@@ -991,6 +1026,7 @@ function onPlanned(message: Planned): void {
 function onImages(message: Extract<HostToWebview, { type: 'images' }>): void {
   workspaceImages = [...message.items];
   renderIterate();
+  renderAnchor();
 }
 
 function onHistory(message: Extract<HostToWebview, { type: 'history' }>): void {

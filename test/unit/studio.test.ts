@@ -26,10 +26,21 @@ describe('Studio protocol: every message from the webview is checked', () => {
     assert.equal(parsed.value.type === 'generate' && parsed.value.draft.folder, `${ROOT}/mockups`);
   });
 
+  it('takes the set\'s anchor with plan and generate, resolved inside the workspace', () => {
+    for (const message of [{ type: 'generate', draft, anchor: 'mockups/home.png' }, { type: 'plan', id: 1, draft, anchor: 'mockups/home.png' }]) {
+      const parsed = parseWebviewMessage(message, context);
+      assert.ok(parsed.ok && (parsed.value.type === 'generate' || parsed.value.type === 'plan') && parsed.value.anchor === `${ROOT}/mockups/home.png`, JSON.stringify(parsed));
+    }
+    const empty = parseWebviewMessage({ type: 'generate', draft, anchor: ' ' }, context);
+    assert.ok(!empty.ok && /anchor must not be empty/.test(empty.error), JSON.stringify(empty));
+  });
+
   it('rejects paths that lead outside the workspace, wherever they are', () => {
     for (const message of [
       { type: 'generate', draft: { ...draft, folder: '../elsewhere' } },
       { type: 'openFile', file: '/etc/passwd' },
+      { type: 'generate', draft, anchor: '../approved/home.png' },
+      { type: 'plan', id: 1, draft, anchor: '/etc/home.png' },
       { type: 'edit', mode: 'refine', image: 'a.png', prompt: 'x', references: ['../../b.png'], quality: 'low', n: 1, partialImages: 0 },
     ]) {
       const parsed = parseWebviewMessage(message, context);

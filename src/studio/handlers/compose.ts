@@ -108,10 +108,10 @@ export function composeHandlers(session: StudioSession): Pick<Handlers, 'plan' |
   };
 
   return {
-    plan: async (message) => planned(await prepareOrProblem(async () => prepareGeneration(draftInput(message.draft), await env(studioModel().model)))),
+    plan: async (message) => planned(await prepareOrProblem(async () => prepareGeneration(await withAnchor(draftInput(message.draft), message.anchor), await env(studioModel().model)))),
     generate: (message) =>
       job('generate', (prepared) => prepared.requests.map((r) => r.label), message.draft.n, async (connection) => {
-        const prepared = prepareGeneration(draftInput(message.draft), await generationEnv(services, connection.settings.model));
+        const prepared = prepareGeneration(await withAnchor(draftInput(message.draft), message.anchor), await generationEnv(services, connection.settings.model));
         requireSendable(prepared);
         return prepared;
       }),
@@ -176,6 +176,16 @@ function draftInput(draft: Draft): GenerationInput {
     folderRelative: folder.relative,
     sizeInName: true,
   };
+}
+
+/** The input with the set's anchor, read through the workspace resolver as an edit's images are. */
+async function withAnchor(input: GenerationInput, anchor: string | undefined): Promise<GenerationInput> {
+  if (anchor === undefined) return input;
+  try {
+    return { ...input, anchor: await readInput(anchor) };
+  } catch (error) {
+    throw new Error(vscode.l10n.t('The anchor {0} cannot be used: {1}', path.basename(anchor), error instanceof Error ? error.message : String(error)));
+  }
 }
 
 /** An edit's input: the image and references read through the workspace resolver, the parent's sidecar for its context. */
