@@ -371,6 +371,21 @@ describe('The Studio (real VS Code host, Chromium, Foundry emulator)', function 
       assert.deepEqual([sidecar.lineage?.anchor?.file, sidecar.lineage?.anchor?.sha256], [anchor.file, sha256(anchorBytes)]);
       assert.equal(sidecar.lineage?.parent, undefined, 'an anchored generation has no parent');
     }
+    // Its request as code sends the anchor as the input image.
+    const codeMark = probe.posted.length;
+    await probe.receive({ type: 'copyCode', id: INJECTED_ID, file: made[0].file, language: 'curl' });
+    const code = postedOf(probe, 'code', codeMark)[0]?.text ?? '';
+    assert.match(code, /images\/edits/);
+    assert.ok(code.includes(`image=@${anchor.file}`), code);
+    // Made again (as the history's Regenerate does), it is sent with the same anchor.
+    const again = probe.posted.length;
+    const sentBefore = emulator.requests.length;
+    await probe.receive({ type: 'regenerate', file: made[0].file });
+    assert.equal((await jobEnd(probe, again)).type, 'jobDone');
+    const regenerated = emulator.requests.slice(sentBefore);
+    assert.equal(regenerated.length, 1);
+    assert.equal(regenerated[0].operation, 'edits');
+    assert.equal(sha256(regenerated[0].files.filter((f) => f.field === 'image' || f.field === 'image[]').at(-1)?.bytes ?? new Uint8Array()), sha256(anchorBytes));
   });
 
   it('opens an image from the explorer context command with it selected for refining', async () => {

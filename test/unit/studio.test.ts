@@ -199,6 +199,11 @@ describe('Studio history from sidecars', () => {
     assert.equal(parseHistoryEntry(sidecar({ output: { file: '../../etc/passwd', sha256: 'x' } }), 'x.mockup.json'), undefined, 'an output outside the sidecar folder');
   });
 
+  it('reads the anchor a generation was sent with (it is recorded as an edit without a parent)', () => {
+    const entry = parseHistoryEntry(sidecar({ request: { operation: 'edit', size: '1184x2544', n: 1 }, lineage: { anchor: { file: 'mockups/home.png', sha256: 'a'.repeat(64), bytes: 10 } } }), 'mockups/checkout.png.mockup.json');
+    assert.deepEqual([entry?.operation, entry?.anchorFile, entry?.parentFile], ['edit', 'mockups/home.png', undefined]);
+  });
+
   it('searches by prompt, filters by size, locale and model, newest first, and follows lineage', () => {
     const a = parseHistoryEntry(sidecar({}), 'm/checkout.png.mockup.json');
     const b = parseHistoryEntry(sidecar({ createdAt: '2026-02-01T00:00:00Z', prompt: { typed: 'Make it green', sent: 'Make it green' }, request: { operation: 'edit', size: '1024x1024' }, output: { file: 'checkout-refined.png', width: 1024, height: 1024, sha256: 'y' }, lineage: { parent: { file: 'm/checkout.png', sha256: 'x' } } }), 'm/checkout-refined.png.mockup.json');

@@ -126,10 +126,11 @@ export function composeHandlers(session: StudioSession): Pick<Handlers, 'plan' |
       if (!session.wasShown(message.file)) throw new Error(vscode.l10n.t('{0} is not an image the Studio showed; pick it in the Studio first.', path.basename(message.file)));
       const entry = await session.history.entryOf(message.file);
       if (!entry?.promptTyped && !entry?.reuse.template) throw new Error(vscode.l10n.t('{0} has no sidecar with its prompt: there is nothing to make again.', path.basename(message.file)));
-      if (entry.operation === 'edit') throw new Error(vscode.l10n.t('{0} is an edit: refine its parent again instead, which sends the current design system too.', path.basename(message.file)));
+      // A generation sent with the set's anchor is recorded as an edit without a parent: it is made again with the same anchor.
+      if (entry.operation === 'edit' && (entry.parentFile !== undefined || entry.anchorFile === undefined)) throw new Error(vscode.l10n.t('{0} is an edit: refine its parent again instead, which sends the current design system too.', path.basename(message.file)));
       const draft = draftOf(entry.reuse, entry.locale, workspaceRelative(path.dirname(message.file)) || '.');
       await job('generate', (prepared) => prepared.requests.map((r) => r.label), draft.n, async (connection) => {
-        const prepared = prepareGeneration(draftInput(draft), await generationEnv(services, connection.settings.model));
+        const prepared = prepareGeneration(await withAnchor(draftInput(draft), entry.anchorFile), await generationEnv(services, connection.settings.model));
         requireSendable(prepared);
         return prepared;
       });
