@@ -1143,6 +1143,9 @@ window.addEventListener('keydown', (e) => {
   } else if (pickingReferences) {
     pickingReferences = false;
     renderIterate();
+  } else if (pickingAnchor) {
+    pickingAnchor = false;
+    renderAnchor();
   } else if (job && !job.done) {
     post({ type: 'cancel', jobId: job.jobId });
   }

@@ -340,6 +340,8 @@ describe('The Studio (real VS Code host, Chromium, Foundry emulator)', function 
     await d.click(`.results .card[data-file="${anchor.file}"] [data-action="anchor"]`, W);
     await untilText(d, '#anchor', literally(anchor.name));
     assert.match(await d.text(`.results .card[data-file="${anchor.file}"] [data-action="anchor"]`, W), /^Anchor$/, 'the card says it is the anchor');
+    await d.click('#anchor .anchor-name', W); // scrolls the compose area to the anchor
+    await d.screenshot('studio-anchor');
     // The live plan goes through the use case with the anchor: its instruction is among the parts sent.
     const plan = await until('a plan with the anchor', () => receivedOf(probe, 'plan').find((m) => m.anchor === path.join(root(), anchor.file)));
     const answer = await until('its answer', () => postedOf(probe, 'planned').find((m) => m.id === plan.id));
