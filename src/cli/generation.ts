@@ -1,12 +1,14 @@
 /**
  * What the CLI's generate and edit share around the core use case: checking a flag against the
- * vocabulary, and running a prepared generation with its output (a line per file as each request
+ * vocabulary, reading input images through the one path resolver, and running a prepared generation with its output (a line per file as each request
  * finishes, or JSON), its retries shown, and a failure as one line with its request id.
  */
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { PathOutsideRootError, PathRefusedError, resolveIn } from '../core/assets/paths';
 import { companionFolderProblem } from '../core/assets/naming';
 import { FoundryError } from '../core/foundry';
-import { failureText, type GenerationEnv, type PreparedGeneration, type PromptDesign, runGeneration, type WrittenMockup } from '../core/generation';
+import { failureText, type GenerationEnv, type InputFile, type PreparedGeneration, type PromptDesign, runGeneration, type WrittenMockup } from '../core/generation';
 import type { PresetCatalogue } from '../core/sizes/designSystem';
 import { formatUsd } from '../core/pricing';
 import { isOneOf } from '../core/vocabulary';
@@ -18,6 +20,34 @@ export function flagValue<T extends string>(flag: string, value: string | undefi
   if (value === undefined) return undefined;
   if (!isOneOf(allowed, value)) throw new UsageError(`--${flag} "${value}": use ${allowed.join(', ')}.`);
   return value;
+}
+
+/** A path of the current folder through the one resolver (links that lead outside refused). */
+export function cliPath(io: CliIO, requested: string, purpose: 'read' | 'write' = 'write'): { absolute: string; relative: string } {
+  try {
+    return resolveIn(io.cwd, requested, purpose);
+  } catch (error) {
+    if (error instanceof PathOutsideRootError) throw new UsageError(`"${requested}" is outside the current folder: the CLI reads and writes only inside it.`);
+    if (error instanceof PathRefusedError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/** A png or jpeg of the current folder to send (an edit's image, mask or references, an anchor), read through the resolver. */
+export async function readInputImage(io: CliIO, requested: string, flag: string): Promise<InputFile> {
+  let file: { absolute: string; relative: string };
+  try {
+    file = cliPath(io, requested, 'read');
+  } catch (error) {
+    if (error instanceof UsageError) throw new UsageError(`${flag}: ${error.message}`);
+    throw error;
+  }
+  if (!/\.(png|jpe?g)$/i.test(file.absolute)) throw new UsageError(`${flag} ${requested}: only png and jpeg images can be sent.`);
+  try {
+    return { bytes: new Uint8Array(await fs.readFile(file.absolute)), file: file.relative };
+  } catch (error) {
+    throw new UsageError(`${flag} ${requested}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}).`);
+  }
 }
 
 /** The flags that set the use case's environment, shared by generate and edit. */

@@ -136,8 +136,12 @@ export const webviewMessageSchema = (resolve: Resolve) =>
       object({ type: v.literal('ready') }),
       object({ type: v.literal('painted') }),
       object({ type: v.literal('log'), level: oneOf(['info', 'warn', 'error'] as const), message: logLine }),
-      object({ type: v.literal('plan'), id: requestId, draft: draftSchema(resolve) }),
-      object({ type: v.literal('generate'), draft: draftSchema(resolve) }),
+      /**
+       * `anchor`: the set's anchor (a workspace image the user chose), sent with every request of the
+       * generation as its last input image; kept beside the draft, which history reuse replaces.
+       */
+      object({ type: v.literal('plan'), id: requestId, draft: draftSchema(resolve), anchor: v.optional(path(resolve)) }),
+      object({ type: v.literal('generate'), draft: draftSchema(resolve), anchor: v.optional(path(resolve)) }),
       object({ type: v.literal('cancel'), jobId: int(0, Number.MAX_SAFE_INTEGER) }),
       v.pipe(
         object({

@@ -5,7 +5,9 @@
  */
 import { BACKGROUNDS, FITS, IMAGE_FORMATS } from '../core/vocabulary';
 import { type CodeLanguage, type Draft, type FailureAction, type FailureInfo, type HistoryQuery, type HostToWebview, type MockupItem, QUALITIES, RequestClient, type WebviewToHost } from '../studio/protocol';
+import { anchorOf, anchorSection, type AnchorView } from './anchor';
 import { afterPaint, append, formatMs, formatUsd, h, replace, segmented } from './dom';
+import { imagePicker } from './imagePicker';
 import { MaskEditor } from './maskEditor';
 
 interface VsCodeApi {
@@ -38,6 +40,8 @@ interface Persisted {
   historyQuery: HistoryQuery;
   /** The banner's failure (one restored from an older version's state has no id or actions). */
   error?: ShownFailure;
+  /** The set's anchor, sent with every plan and generate while it is set. */
+  anchor?: AnchorView;
 }
 
 type ShownFailure = Omit<FailureInfo, 'id' | 'actions'> & Partial<Pick<FailureInfo, 'id' | 'actions'>>;
@@ -94,6 +98,7 @@ let codeMenuFor: string | undefined;
 let mask: MaskEditor | undefined;
 let maskFor: string | undefined;
 let pickingReferences = false;
+let pickingAnchor = false;
 let sentOpen = false;
 
 // ---- persistence and timers ----------------------------------------------------------------
@@ -112,7 +117,7 @@ function requestPlan(): void {
   if (!init) return;
   window.clearTimeout(planTimer);
   planTimer = window.setTimeout(() => {
-    const asked = requests.request({ type: 'plan', draft: draftToSend() });
+    const asked = requests.request({ type: 'plan', draft: draftToSend(), ...anchorToSend() });
     asked.then((answer) => requests.isLatest('plan', answer.id) && onPlanned(answer), ignoreFailed);
   }, 120);
 }
@@ -126,6 +131,10 @@ function requestHistory(): void {
 function draftToSend(): Draft {
   const d = state.draft;
   return { ...d, folder: d.folder || init?.outputFolder || 'mockups', ...(d.format === 'jpeg' ? {} : { compression: undefined }) };
+}
+
+function anchorToSend(): { anchor?: string } {
+  return state.anchor ? { anchor: state.anchor.file } : {};
 }
 
 function setDraft(change: Partial<Draft>, rerender: Array<() => void> = []): void {
@@ -152,10 +161,11 @@ const promptSection = h('section', { class: 'block', 'aria-labelledby': 'h-promp
 const styleSection = h('section', { class: 'block', 'aria-labelledby': 'h-style' });
 const localeSection = h('section', { class: 'block', 'aria-labelledby': 'h-locales' });
 const sizeSection = h('section', { class: 'block', 'aria-labelledby': 'h-sizes' });
+const anchorArea = h('section', { class: 'block', id: 'anchor-section', 'aria-labelledby': 'h-anchor' });
 const optionSection = h('section', { class: 'block', 'aria-labelledby': 'h-options' });
 const sentSection = h('section', { class: 'block', 'aria-labelledby': 'h-sent' });
 const footer = h('div', { class: 'compose-footer' });
-append(compose, [templateSection, promptSection, styleSection, localeSection, sizeSection, optionSection, sentSection, footer]);
+append(compose, [templateSection, promptSection, styleSection, localeSection, sizeSection, anchorArea, optionSection, sentSection, footer]);
 
 const errorArea = h('div', { class: 'error-area' });
 const jobArea = h('section', { class: 'job-area', 'aria-label': 'Progress' });
@@ -193,6 +203,7 @@ function renderAll(): void {
   renderStyle();
   renderLocales();
   renderSizes();
+  renderAnchor();
   renderOptions();
   renderSent();
   renderFooter();
@@ -449,6 +460,38 @@ function renderSizes(): void {
   );
 }
 
+function renderAnchor(): void {
+  replace(
+    anchorArea,
+    ...anchorSection({
+      anchor: state.anchor,
+      picking: pickingAnchor,
+      images: workspaceImages,
+      onTogglePicker: () => {
+        pickingAnchor = !pickingAnchor;
+        if (pickingAnchor) requests.request({ type: 'listImages' }).then(onImages, ignoreFailed);
+        renderAnchor();
+      },
+      onChoose: (anchor) => setAnchor(anchor),
+      onClear: () => {
+        setAnchor(undefined);
+        document.getElementById('pick-anchor')?.focus();
+      },
+    }),
+  );
+}
+
+/** Makes `anchor` the set's anchor (or clears it): the plan is asked again, with it. */
+function setAnchor(anchor: AnchorView | undefined): void {
+  state.anchor = anchor;
+  save();
+  requestPlan();
+  renderAnchor();
+  renderResults();
+  if (history) renderHistory();
+  if (anchor) notice('info', `${anchor.name} is the anchor: every image generated now takes its look.`);
+}
+
 function renderOptions(): void {
   const d = state.draft;
   const rerender = [renderOptions];
@@ -500,7 +543,7 @@ function renderSent(): void {
 }
 
 function partName(kind: string): string {
-  return { template: 'Template', text: 'Your text', context: 'The image', styleGuide: 'Style guide', locale: 'Language' }[kind] ?? kind;
+  return { instruction: 'Instruction', template: 'Template', text: 'Your text', context: 'The image', styleGuide: 'Design system', locale: 'Language' }[kind] ?? kind;
 }
 
 function renderFooter(): void {
@@ -525,7 +568,7 @@ function generate(): void {
   if (!init || (job && !job.done)) return;
   state.error = undefined;
   renderError();
-  post({ type: 'generate', draft: draftToSend() });
+  post({ type: 'generate', draft: draftToSend(), ...anchorToSend() });
 }
 
 function renderError(): void {
@@ -541,7 +584,7 @@ function renderError(): void {
       { class: 'error-banner', role: 'alert' },
       h('div', { class: 'error-title' }, e.kind === 'cancelled' ? 'Cancelled' : 'The request failed'),
       h('p', { class: 'error-message' }, e.message),
-      h('div', { class: 'dim' }, `Kind: ${e.kind}`, e.requestId ? ` · Request ID: ${e.requestId}` : ''),
+      h('div', { class: 'dim' }, `Kind: ${e.kind}`, e.requestId && !e.message.includes(e.requestId) ? ` · Request ID: ${e.requestId}` : ''),
       h(
         'div',
         { class: 'actions failure-actions', role: 'group', 'aria-label': 'Actions for this failure' },
@@ -702,29 +745,18 @@ function renderIterate(): void {
   );
   const picker =
     pickingReferences && workspaceImages
-      ? h(
-          'div',
-          { class: 'picker', role: 'group', 'aria-label': 'Workspace images' },
-          ...workspaceImages
-            .filter((w) => w.file !== item.file)
-            .map((w) =>
-              h(
-                'button',
-                {
-                  type: 'button',
-                  class: 'pick',
-                  'data-key': `ref:${w.file}`,
-                  'aria-pressed': String(it.references.includes(w.file)),
-                  onclick: () => {
-                    it.references = it.references.includes(w.file) ? it.references.filter((x) => x !== w.file) : [...it.references, w.file].slice(0, 15);
-                    save();
-                    renderIterate();
-                  },
-                },
-                h('img', { src: w.uri, alt: '', loading: 'lazy' }),
-                h('span', {}, w.file),
-              ),
-            ),
+      ? imagePicker(
+          workspaceImages.filter((w) => w.file !== item.file),
+          {
+            label: 'Workspace images',
+            keyPrefix: 'ref',
+            pressed: (file) => it.references.includes(file),
+            onPick: ({ file }) => {
+              it.references = it.references.includes(file) ? it.references.filter((x) => x !== file) : [...it.references, file].slice(0, 15);
+              save();
+              renderIterate();
+            },
+          },
         )
       : '';
   const send = h('button', { type: 'button', class: 'primary', id: 'send-edit', 'data-key': 'send-edit', onclick: () => void sendEdit() }, it.mode === 'inpaint' ? 'Inpaint' : 'Refine');
@@ -841,6 +873,8 @@ function card(item: MockupItem, where: 'results' | 'history'): HTMLElement {
   ].filter(Boolean);
   const action = (name: string, label: string, fn: () => void, extra: Record<string, string> = {}): HTMLElement => h('button', { type: 'button', class: 'action', 'data-action': name, 'data-key': `${where}:${name}:${item.file}`, 'aria-label': `${label}: ${item.name}`, onclick: fn, ...extra }, label);
   const compared = state.compare.includes(item.file);
+  const anchored = state.anchor?.file === item.file;
+  const anchorAction = action('anchor', anchored ? 'Anchor' : 'Use as anchor', () => setAnchor(anchored ? undefined : anchorOf(item)), { 'aria-pressed': String(anchored) });
   const actions =
     where === 'results'
       ? [
@@ -859,11 +893,12 @@ function card(item: MockupItem, where: 'results' | 'history'): HTMLElement {
             { 'aria-pressed': String(compared) },
           ),
           action('regenerate', 'Regenerate', () => regenerate(item)),
+          anchorAction,
           action('copy-prompt', 'Copy prompt', () => post({ type: 'copyPrompt', file: item.file })),
           action('reveal', 'Reveal', () => post({ type: 'reveal', file: item.file })),
           action('code', 'Code', () => ((codeMenuFor = codeMenuFor === item.file ? undefined : item.file), renderResults()), { 'aria-expanded': String(codeMenuFor === item.file) }),
         ]
-      : [action('open', 'Open', () => void requests.request({ type: 'select', file: item.file }).then((answer) => openIterate(answer.item, answer.focus), ignoreFailed)), action('reuse', 'Reuse settings', () => reuse(item)), action('reveal', 'Reveal', () => post({ type: 'reveal', file: item.file })), ...(item.designStatus === 'older' ? [action('regenerate-design', 'Regenerate with the current design system', () => post({ type: 'regenerate', file: item.file }))] : [])];
+      : [action('open', 'Open', () => void requests.request({ type: 'select', file: item.file }).then((answer) => openIterate(answer.item, answer.focus), ignoreFailed)), action('reuse', 'Reuse settings', () => reuse(item)), anchorAction, action('reveal', 'Reveal', () => post({ type: 'reveal', file: item.file })), ...(item.designStatus === 'older' ? [action('regenerate-design', 'Regenerate with the current design system', () => post({ type: 'regenerate', file: item.file }))] : [])];
   const menu =
     where === 'results' && codeMenuFor === item.file
       ? h(
@@ -1016,6 +1051,7 @@ function onPlanned(message: Planned): void {
 function onImages(message: Extract<HostToWebview, { type: 'images' }>): void {
   workspaceImages = [...message.items];
   renderIterate();
+  renderAnchor();
 }
 
 function onHistory(message: Extract<HostToWebview, { type: 'history' }>): void {
@@ -1134,6 +1170,9 @@ window.addEventListener('keydown', (e) => {
   } else if (pickingReferences) {
     pickingReferences = false;
     renderIterate();
+  } else if (pickingAnchor) {
+    pickingAnchor = false;
+    renderAnchor();
   } else if (job && !job.done) {
     post({ type: 'cancel', jobId: job.jobId });
   }

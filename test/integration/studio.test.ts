@@ -7,6 +7,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import sharp from 'sharp';
 import * as vscode from 'vscode';
+import { ANCHOR_INSTRUCTION } from '../../src/core/prompts';
 import { STUDIO_VIEW_TYPE } from '../../src/studio/protocol';
 import type { FoundryMockupsApi } from '../../src/extension';
 import type { StudioProbe } from '../../src/studio/studioPanel';
@@ -25,6 +26,10 @@ function root(): string {
   assert.ok(folder);
   return folder.uri.fsPath;
 }
+
+const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+/** A pattern matching `text` as it is. */
+const literally = (text: string): RegExp => new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
 
 /** Waits until the text of `selector` in the webview matches. */
 async function untilText(d: PageDriver, selector: string, pattern: RegExp): Promise<void> {
@@ -136,7 +141,7 @@ describeUi('The Studio (real VS Code host, Chromium, Foundry emulator)', functio
     await until('the estimate', async () => /2 image\(s\) in 2 request\(s\)/.test(await d.text('#estimate', W)));
     // What is sent, part by part: the template, the text, the style guide and the language.
     await d.click('#h-sent', W);
-    await until('the style guide among the parts sent', async () => (await d.texts('.part', W)).some((t) => /Style guide/.test(t) && /Beanery/.test(t)));
+    await until('the design system among the parts sent', async () => (await d.texts('.part', W)).some((t) => /Design system/.test(t) && /Beanery/.test(t)));
 
     const mark = probe.posted.length;
     await d.click('#generate', W);
@@ -407,6 +412,62 @@ describeUi('The Studio (real VS Code host, Chromium, Foundry emulator)', functio
     assert.equal(plan.draft.quality, 'low');
   });
 
+  it('makes a result the anchor: the plan counts it, and the next generate sends its bytes to the edits endpoint with every size and language', async () => {
+    const anchor = postedOf(probe, 'result')[0].items[0];
+    const anchorBytes = await fs.readFile(path.join(root(), anchor.file));
+    await d.click(`.results .card[data-file="${anchor.file}"] [data-action="anchor"]`, W);
+    await untilText(d, '#anchor', literally(anchor.name));
+    assert.match(await d.text(`.results .card[data-file="${anchor.file}"] [data-action="anchor"]`, W), /^Anchor$/, 'the card says it is the anchor');
+    await d.click('#anchor .anchor-name', W); // scrolls the compose area to the anchor
+    await d.screenshot('studio-anchor');
+    // The live plan goes through the use case with the anchor: its instruction is among the parts sent.
+    const plan = await until('a plan with the anchor', () => receivedOf(probe, 'plan').find((m) => m.anchor === path.join(root(), anchor.file)));
+    const answer = await until('its answer', () => postedOf(probe, 'planned').find((m) => m.id === plan.id));
+    assert.ok(answer.composed.every((c) => c.parts[0]?.text === ANCHOR_INSTRUCTION), JSON.stringify(answer.composed.map((c) => c.parts[0])));
+    assert.equal(answer.error, undefined);
+    // The estimate counts the anchor as an input image of every request.
+    const unanchored = receivedOf(probe, 'plan').filter((m) => m.anchor === undefined && JSON.stringify(m.draft) === JSON.stringify(plan.draft)).at(-1);
+    const without = postedOf(probe, 'planned').find((m) => m.id === unanchored?.id);
+    assert.ok(without?.estimateUsd !== undefined && answer.estimateUsd !== undefined && answer.estimateUsd > without.estimateUsd, `${answer.estimateUsd} with the anchor, ${without?.estimateUsd} without`);
+
+    const mark = probe.posted.length;
+    const before = emulator.requests.length;
+    await d.click('#generate', W);
+    const end = await jobEnd(probe, mark);
+    assert.equal(end.type, 'jobDone', JSON.stringify(end));
+    assert.equal(receivedOf(probe, 'generate').at(-1)?.anchor, path.join(root(), anchor.file), 'the generate message names the anchor');
+    const sent = emulator.requests.slice(before);
+    assert.ok(sent.length >= 1);
+    for (const request of sent) {
+      assert.equal(request.operation, 'edits', 'a generation with an anchor goes to the edits endpoint');
+      const images = request.files.filter((f) => f.field === 'image' || f.field === 'image[]');
+      assert.equal(sha256(images.at(-1)?.bytes ?? new Uint8Array()), sha256(anchorBytes), 'the anchor, as written, is the last input image');
+      assert.ok(String(request.body?.prompt).startsWith(ANCHOR_INSTRUCTION), 'the prompt asks for the anchor look');
+    }
+    const made = postedOf(probe, 'result', mark).flatMap((r) => r.items);
+    assert.equal(made.length, sent.length);
+    for (const item of made) {
+      const sidecar = JSON.parse(await fs.readFile(path.join(root(), `${item.file}.mockup.json`), 'utf8')) as { request: { operation: string }; lineage?: { anchor?: { file: string; sha256: string }; parent?: unknown } };
+      assert.deepEqual([sidecar.lineage?.anchor?.file, sidecar.lineage?.anchor?.sha256], [anchor.file, sha256(anchorBytes)]);
+      assert.equal(sidecar.lineage?.parent, undefined, 'an anchored generation has no parent');
+    }
+    // Its request as code sends the anchor as the input image.
+    const codeMark = probe.posted.length;
+    await probe.receive({ type: 'copyCode', id: INJECTED_ID, file: made[0].file, language: 'curl' });
+    const code = postedOf(probe, 'code', codeMark)[0]?.text ?? '';
+    assert.match(code, /images\/edits/);
+    assert.ok(code.includes(`image=@${anchor.file}`), code);
+    // Made again (as the history's Regenerate does), it is sent with the same anchor.
+    const again = probe.posted.length;
+    const sentBefore = emulator.requests.length;
+    await probe.receive({ type: 'regenerate', file: made[0].file });
+    assert.equal((await jobEnd(probe, again)).type, 'jobDone');
+    const regenerated = emulator.requests.slice(sentBefore);
+    assert.equal(regenerated.length, 1);
+    assert.equal(regenerated[0].operation, 'edits');
+    assert.equal(sha256(regenerated[0].files.filter((f) => f.field === 'image' || f.field === 'image[]').at(-1)?.bytes ?? new Uint8Array()), sha256(anchorBytes));
+  });
+
   it('opens an image from the explorer context command with it selected for refining', async () => {
     const file = postedOf(probe, 'result')[0].items[0].file;
     await vscode.commands.executeCommand('foundryMockups.openStudio', vscode.Uri.file(path.join(root(), file)));
@@ -424,6 +485,24 @@ describeUi('The Studio (real VS Code host, Chromium, Foundry emulator)', functio
     const plan = await until('a plan after the reload', () => receivedOf(probe, 'plan').at(-1));
     assert.equal(plan.draft.prompt, 'Show a loyalty badge.');
     assert.deepEqual(plan.draft.locales, ['ja']);
+    // The anchor set earlier comes back too, and is still sent.
+    const anchorFile = receivedOf(probe, 'generate').at(-1)?.anchor;
+    assert.ok(anchorFile);
+    assert.equal(plan.anchor, anchorFile);
+    await untilText(d, '#anchor', literally(path.basename(anchorFile)));
+    // Any workspace image, from the picker the references use.
+    await d.click('#pick-anchor', W);
+    const other = (await d.texts('#anchor-section .pick span', W)).find((f) => f !== path.relative(root(), anchorFile) && !f.includes('.original.'));
+    assert.ok(other, 'another workspace image to pick');
+    await d.click(`[data-key="anchor:${other}"]`, W);
+    await until('a plan with the picked anchor', () => receivedOf(probe, 'plan').at(-1)?.anchor === path.join(root(), other));
+    // Cleared from the keyboard: the Clear button comes before the picker's toggle.
+    await d.click('#pick-anchor', W);
+    await d.press('Shift+Tab');
+    await d.press('Enter');
+    await untilText(d, '#anchor-section', /No anchor/);
+    const cleared = await until('a plan without the anchor', () => receivedOf(probe, 'plan').at(-1)?.anchor === undefined && receivedOf(probe, 'plan').at(-1));
+    assert.equal(cleared.draft.prompt, 'Show a loyalty badge.');
   });
 
   it('comes back in a panel handed over after a window reload (the serializer)', async () => {

@@ -3,6 +3,7 @@
 // its field named, previews within 512 px, the job rule with an injected clock, cancellation
 // writes nothing, and the chat participant's flow with a fake chat model and without one.
 import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -26,11 +27,13 @@ import {
 } from '../../src/core/agents';
 import { parseConnectionSettings, connectionInfo, createClientFor } from '../../src/core/connection';
 import { resolvePricing } from '../../src/core/pricing';
+import { ANCHOR_INSTRUCTION } from '../../src/core/prompts';
 import { loadPresetCatalogue } from '../../src/core/sizes/designSystem';
 import { type Emulator, startEmulator } from '../emulator/server';
 import { renderSyntheticImage } from '../fixtures/syntheticImage';
 
 const REPO = path.join(__dirname, '../../..');
+const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
 interface ContributedTool {
   name: string;
@@ -194,6 +197,58 @@ describe('agent layer', function () {
       assert.equal(outcome.isError, true);
       assert.match(outcome.text, /Written before that \(kept\):\n- mockups\/two-sizes-1024x1024\.png \(1024x1024 px/);
       assert.equal(outcome.files.length, 1);
+    });
+  });
+
+  describe('anchors', () => {
+    it('generate_mockup with an anchor sends the anchor image last with every size and locale, to the edits endpoint; the sidecars record it', async () => {
+      const h = host();
+      await fs.mkdir(path.join(root, 'approved'));
+      const anchorBytes = await renderSyntheticImage({ width: 1024, height: 1024, format: 'png' });
+      await fs.writeFile(path.join(root, 'approved', 'home.png'), anchorBytes);
+      const input = { prompt: 'Cart screen of a banking app', sizes: ['1024x1024', '1536x1024'], locales: ['ja'], quality: 'low', anchor: 'approved/home.png' };
+      const call = await prepareCall('generate_mockup', input, h);
+      assert.match(confirmationOf(call).message, /takes the look of the anchor approved\/home\.png/);
+      assert.ok(call.prepared.composed.every((c) => c.sent.startsWith(ANCHOR_INSTRUCTION)), 'the plan asks for the anchor look');
+      const outcome = await invokeAgentTool('generate_mockup', input, h);
+      assert.equal(outcome.isError, false, outcome.text);
+      assert.equal(emulator.requests.length, 2);
+      for (const request of emulator.requests) {
+        assert.equal(request.operation, 'edits', 'a generation with an anchor goes to the edits endpoint');
+        const images = request.files.filter((f) => f.field === 'image' || f.field === 'image[]');
+        assert.equal(images.length, 1);
+        assert.equal(sha256(images[0].bytes), sha256(anchorBytes), 'the anchor, as it is in the workspace');
+        assert.ok(String(request.body?.['prompt']).startsWith(ANCHOR_INSTRUCTION));
+      }
+      assert.equal(outcome.files.length, 2);
+      for (const file of outcome.files) {
+        const sidecar = JSON.parse(await fs.readFile(path.join(root, file.sidecar), 'utf8')) as { lineage?: { anchor?: { file: string; sha256: string }; parent?: unknown } };
+        assert.deepEqual([sidecar.lineage?.anchor?.file, sidecar.lineage?.anchor?.sha256], ['approved/home.png', sha256(anchorBytes)]);
+        assert.equal(sidecar.lineage?.parent, undefined);
+      }
+    });
+
+    it('refuses an anchor outside the workspace, through a link, missing or not an image, naming the field; nothing is sent', async () => {
+      const h = host();
+      const outside = await fs.mkdtemp(path.join(os.tmpdir(), 'fm-agents-outside-'));
+      await fs.writeFile(path.join(outside, 'secret.png'), await renderSyntheticImage({ width: 64, height: 64, format: 'png' }));
+      await fs.symlink(path.join(outside, 'secret.png'), path.join(root, 'linked.png'));
+      await fs.writeFile(path.join(root, 'notes.txt'), 'not an image');
+      const cases: Array<[string, RegExp]> = [
+        ['../secret.png', /^anchor: "\.\.\/secret\.png" is outside the workspace .*Nothing was sent\./],
+        [path.join(outside, 'secret.png'), /^anchor: ".*secret\.png" is outside the workspace/],
+        ['linked.png', /^anchor: "linked\.png" is outside the workspace \(links followed\)/],
+        ['approved/missing.png', /^anchor: approved\/missing\.png does not exist in the workspace/],
+        ['notes.txt', /^anchor: notes\.txt is not a PNG or JPEG image/],
+      ];
+      for (const [anchor, expected] of cases) {
+        const outcome = await invokeAgentTool('generate_mockup', { prompt: 'Cart screen', sizes: ['1024x1024'], quality: 'low', anchor }, h);
+        assert.equal(outcome.isError, true, anchor);
+        assert.match(outcome.text, expected, anchor);
+      }
+      assert.equal(h.connections, 0, 'no connection was made');
+      assert.equal(emulator.requests.length, 0, 'nothing was sent');
+      assert.ok(!existsSync(path.join(root, 'mockups')), 'nothing was written');
     });
   });
 

@@ -1,14 +1,18 @@
 // The CLI's edit command and the design system on the command line, in process against the
 // emulator: parity with the extension's Refine, Inpaint and Redesign, and the one path resolver.
 import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import sharp from 'sharp';
 import { main } from '../../src/cli/main';
+import { ANCHOR_INSTRUCTION } from '../../src/core/prompts';
 import { type Emulator, startEmulator } from '../emulator/server';
 
-describe('CLI: edit, and --design-system', function () {
+const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+describe('CLI: edit, generate --anchor, and --design-system', function () {
   this.timeout(120_000);
   let emulator: Emulator;
   let env: Record<string, string>;
@@ -79,6 +83,45 @@ describe('CLI: edit, and --design-system', function () {
     const result = await run(['generate', '--prompt', 'Login', '--size', '1024x1024', '--quality', 'low']);
     assert.equal(result.code, 0, result.err);
     assert.match(String(emulator.requests.at(-1)?.body?.prompt), /#6f4e37/i);
+  });
+
+  it('generate --anchor sends the anchor with every size and locale to the edits endpoint; the sidecars record it', async () => {
+    const anchorBytes = await fs.readFile(path.join(root, 'mockups', 'login.png'));
+    const result = await run(['generate', '--prompt', 'Cart screen', '--size', '1024x1024', '--size', '1536x1024', '--quality', 'low', '--name', 'cart', '--anchor', 'mockups/login.png', '--json']);
+    assert.equal(result.code, 0, result.err);
+    assert.equal(emulator.requests.length, 2);
+    for (const request of emulator.requests) {
+      assert.equal(request.operation, 'edits');
+      const images = request.files.filter((f) => f.field === 'image' || f.field === 'image[]');
+      assert.deepEqual(images.map((f) => sha256(f.bytes)), [sha256(anchorBytes)], 'the anchor is the one input image');
+      assert.ok(String(request.body?.prompt).startsWith(ANCHOR_INSTRUCTION));
+    }
+    const { files } = JSON.parse(result.out) as { files: Array<{ file: string; sidecar: string }> };
+    assert.equal(files.length, 2);
+    for (const file of files) {
+      const sidecar = JSON.parse(await fs.readFile(file.sidecar, 'utf8')) as { request: { operation: string }; lineage: { anchor: { file: string; sha256: string }; parent?: unknown } };
+      assert.deepEqual([sidecar.request.operation, sidecar.lineage.anchor.file, sidecar.lineage.anchor.sha256], ['edit', 'mockups/login.png', sha256(anchorBytes)]);
+      assert.equal(sidecar.lineage.parent, undefined);
+    }
+  });
+
+  it('generate --anchor refuses an anchor outside the folder, missing or not an image, naming the flag and sending nothing', async () => {
+    const outside = await fs.mkdtemp(path.join(os.tmpdir(), 'fm-cli-anchor-outside-'));
+    await fs.copyFile(path.join(root, 'mockups', 'login.png'), path.join(outside, 'secret.png'));
+    await fs.symlink(path.join(outside, 'secret.png'), path.join(root, 'linked.png'));
+    await fs.writeFile(path.join(root, 'notes.txt'), 'not an image');
+    for (const [anchor, expected] of [
+      ['../secret.png', /^foundry-mockups generate: --anchor: "\.\.\/secret\.png" is outside the current folder/],
+      ['linked.png', /^foundry-mockups generate: --anchor: .*outside/],
+      ['mockups/missing.png', /^foundry-mockups generate: --anchor mockups\/missing\.png: cannot be read \(ENOENT\)/],
+      ['notes.txt', /^foundry-mockups generate: --anchor notes\.txt: only png and jpeg images can be sent/],
+    ] as const) {
+      const result = await run(['generate', '--prompt', 'Cart', '--anchor', anchor]);
+      assert.equal(result.code, 2, `${anchor}: ${result.err}`);
+      assert.match(result.err, expected, anchor);
+      assert.doesNotMatch(result.err, /\n\s+at /, 'no stack trace');
+    }
+    assert.equal(emulator.requests.length, 0, 'nothing was sent');
   });
 
   it('--companion-folder keeps originals and painted masks in a sub-folder; a path is refused before anything is sent', async () => {

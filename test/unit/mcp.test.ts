@@ -156,6 +156,22 @@ describe('MCP server over stdio (SDK client, Foundry emulator)', function () {
     assert.equal(emulator.requests.at(-1)?.operation, 'edits');
   });
 
+  it('generate_mockup with an anchor sends the first approved image with the rest of the set', async () => {
+    const { client } = await connect();
+    const first = await call(client, 'generate_mockup', { prompt: 'Home screen', sizes: ['1024x1024'], quality: 'low', name: 'home' });
+    assert.ok(!first.isError, textOf(first));
+    const anchorBytes = await fs.readFile(path.join(workspace, 'mockups', 'home.png'));
+    const rest = await call(client, 'generate_mockup', { prompt: 'Cart screen', sizes: ['1536x1024'], locales: ['ko'], quality: 'low', name: 'cart', anchor: 'mockups/home.png' });
+    assert.ok(!rest.isError, textOf(rest));
+    const sent = emulator.requests.at(-1);
+    assert.equal(sent?.operation, 'edits');
+    assert.ok(sent?.files.filter((f) => f.field === 'image' || f.field === 'image[]').at(-1)?.bytes.equals(anchorBytes), 'the anchor is the last input image');
+    const written = /^- (mockups\/cart\S*\.png) /m.exec(textOf(rest))?.[1];
+    assert.ok(written, textOf(rest));
+    const sidecar = JSON.parse(await fs.readFile(path.join(workspace, `${written}.mockup.json`), 'utf8')) as { lineage?: { anchor?: { file: string } } };
+    assert.equal(sidecar.lineage?.anchor?.file, 'mockups/home.png');
+  });
+
   it('refuses paths outside the workspace before sending anything', async () => {
     const { client } = await connect();
     const outside = await call(client, 'generate_mockup', { prompt: 'A banner', folder: '../elsewhere' });
@@ -164,6 +180,9 @@ describe('MCP server over stdio (SDK client, Foundry emulator)', function () {
     const image = await call(client, 'refine_mockup', { image: '/etc/hostname.png', change: 'x' });
     assert.equal(image.isError, true);
     assert.match(textOf(image), /outside the workspace folder/);
+    const anchor = await call(client, 'generate_mockup', { prompt: 'A banner', sizes: ['1024x1024'], anchor: '../approved.png' });
+    assert.equal(anchor.isError, true);
+    assert.match(textOf(anchor), /^anchor: "\.\.\/approved\.png" is outside the workspace/);
     const unknown = await call(client, 'generate_mockup', { prompt: 'A banner', sizes: ['nope-preset'], shell: 'rm -rf /' });
     assert.equal(unknown.isError, true);
     assert.match(textOf(unknown), /unknown field "shell"/);

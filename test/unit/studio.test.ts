@@ -31,10 +31,21 @@ describe('Studio protocol: every message from the webview is checked', () => {
     assert.ok(parsed.ok, JSON.stringify(parsed));
   });
 
+  it('takes the set\'s anchor with plan and generate, resolved inside the workspace', () => {
+    for (const message of [{ type: 'generate', draft, anchor: 'mockups/home.png' }, { type: 'plan', id: 1, draft, anchor: 'mockups/home.png' }]) {
+      const parsed = parseWebviewMessage(message, context);
+      assert.ok(parsed.ok && (parsed.value.type === 'generate' || parsed.value.type === 'plan') && parsed.value.anchor === `${ROOT}/mockups/home.png`, JSON.stringify(parsed));
+    }
+    const empty = parseWebviewMessage({ type: 'generate', draft, anchor: ' ' }, context);
+    assert.ok(!empty.ok && /anchor must not be empty/.test(empty.error), JSON.stringify(empty));
+  });
+
   it('rejects paths that lead outside the workspace, wherever they are', () => {
     for (const message of [
       { type: 'generate', draft: { ...draft, folder: '../elsewhere' } },
       { type: 'openFile', file: '/etc/passwd' },
+      { type: 'generate', draft, anchor: '../approved/home.png' },
+      { type: 'plan', id: 1, draft, anchor: '/etc/home.png' },
       { type: 'edit', mode: 'refine', image: 'a.png', prompt: 'x', references: ['../../b.png'], quality: 'low', n: 1, partialImages: 0 },
     ]) {
       const parsed = parseWebviewMessage(message, context);
@@ -195,6 +206,11 @@ describe('Studio history from sidecars', () => {
     assert.equal(parseHistoryEntry('{', 'x.mockup.json'), undefined);
     assert.equal(parseHistoryEntry(sidecar({ schemaVersion: 2 }), 'x.mockup.json'), undefined);
     assert.equal(parseHistoryEntry(sidecar({ output: { file: '../../etc/passwd', sha256: 'x' } }), 'x.mockup.json'), undefined, 'an output outside the sidecar folder');
+  });
+
+  it('reads the anchor a generation was sent with (it is recorded as an edit without a parent)', () => {
+    const entry = parseHistoryEntry(sidecar({ request: { operation: 'edit', size: '1184x2544', n: 1 }, lineage: { anchor: { file: 'mockups/home.png', sha256: 'a'.repeat(64), bytes: 10 } } }), 'mockups/checkout.png.mockup.json');
+    assert.deepEqual([entry?.operation, entry?.anchorFile, entry?.parentFile], ['edit', 'mockups/home.png', undefined]);
   });
 
   it('searches by prompt, filters by size, locale and model, newest first, and follows lineage', () => {

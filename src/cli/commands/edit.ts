@@ -1,12 +1,11 @@
 /** `foundry-mockups edit <image> --prompt ...`: refine, inpaint or redesign a workspace image, beside it. */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { PathOutsideRootError, PathRefusedError, resolveIn } from '../../core/assets/paths';
 import { sidecarFileName } from '../../core/assets/sidecar';
-import { type EditInput, type InputFile, parentFromSidecarText, prepareGeneration } from '../../core/generation';
+import { type EditInput, parentFromSidecarText, prepareGeneration } from '../../core/generation';
 import { EDIT_MODES, type EditMode, MAX_N, QUALITIES } from '../../core/vocabulary';
 import { CONNECTION_HELP, CONNECTION_OPTIONS, connect } from '../common';
-import { cliEnv, ENV_HELP, ENV_OPTIONS, flagValue, runPrepared } from '../generation';
+import { cliEnv, cliPath, ENV_HELP, ENV_OPTIONS, flagValue, readInputImage, runPrepared } from '../generation';
 import { type CliCommand, type CliIO, EXIT_OK, UsageError, parseCommandArgs } from '../io';
 
 const USAGE = `Usage: foundry-mockups edit <image> --prompt <text> [options]
@@ -70,10 +69,10 @@ export const editCommand: CliCommand = {
     const seam = whole('seam', values.seam, 0, 64);
     if ((values.reference?.length ?? 0) > 15) throw new UsageError('--reference may be given at most 15 times (16 input images with the image itself).');
 
-    const image = await input(io, positionals[0], '<image>');
-    const references = await Promise.all((values.reference ?? []).map((r) => input(io, r, '--reference')));
-    const mask = values.mask ? await input(io, values.mask, '--mask') : undefined;
-    const folder = where(io, path.dirname(path.resolve(io.cwd, positionals[0])));
+    const image = await readInputImage(io, positionals[0], '<image>');
+    const references = await Promise.all((values.reference ?? []).map((r) => readInputImage(io, r, '--reference')));
+    const mask = values.mask ? await readInputImage(io, values.mask, '--mask') : undefined;
+    const folder = cliPath(io, path.dirname(path.resolve(io.cwd, positionals[0])));
     const parent = await fs.readFile(path.join(io.cwd, sidecarFileName(image.file)), 'utf8').then(parentFromSidecarText, () => undefined);
     const edit: EditInput = { mode, image, ...(references.length ? { references } : {}), ...(mask ? { mask } : {}), ...(parent ? { parent } : {}) };
 
@@ -103,25 +102,4 @@ function whole(flag: string, value: string | undefined, min: number, max: number
   const n = Number(value);
   if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${flag} takes a whole number from ${min} to ${max}, not "${value}".`);
   return n;
-}
-
-/** A path of the current folder through the one resolver (links that lead outside refused). */
-function where(io: CliIO, requested: string, purpose: 'read' | 'write' = 'write'): { absolute: string; relative: string } {
-  try {
-    return resolveIn(io.cwd, requested, purpose);
-  } catch (error) {
-    if (error instanceof PathOutsideRootError) throw new UsageError(`"${requested}" is outside the current folder: the CLI reads and writes only inside it.`);
-    if (error instanceof PathRefusedError) throw new UsageError(error.message);
-    throw error;
-  }
-}
-
-async function input(io: CliIO, requested: string, flag: string): Promise<InputFile> {
-  const file = where(io, requested, 'read');
-  if (!/\.(png|jpe?g)$/i.test(file.absolute)) throw new UsageError(`${flag} ${requested}: only png and jpeg images can be edited.`);
-  try {
-    return { bytes: new Uint8Array(await fs.readFile(file.absolute)), file: file.relative };
-  } catch (error) {
-    throw new UsageError(`${flag} ${requested}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}).`);
-  }
 }

@@ -3,7 +3,7 @@ import { PathOutsideRootError, PathRefusedError, resolveIn } from '../../core/as
 import { prepareGeneration } from '../../core/generation';
 import { BACKGROUNDS, FITS, IMAGE_FORMATS, QUALITIES } from '../../core/vocabulary';
 import { CONNECTION_HELP, CONNECTION_OPTIONS, connect } from '../common';
-import { cliEnv, ENV_HELP, ENV_OPTIONS, flagValue, runPrepared } from '../generation';
+import { cliEnv, ENV_HELP, ENV_OPTIONS, flagValue, readInputImage, runPrepared } from '../generation';
 import { type CliCommand, type CliIO, EXIT_OK, UsageError, parseCommandArgs } from '../io';
 
 const USAGE = `Usage: foundry-mockups generate --prompt <text> --size <size> [--size <size>...] [options]
@@ -23,6 +23,9 @@ Options:
   --format <f>          png (default) | jpeg
   --background <b>      transparent | opaque | auto
   --fit <fit>           cover | contain | generated
+  --anchor <image>      the set's anchor: a png or jpeg of the current folder (the first approved
+                        image of the set) sent with every size as the reference whose look each
+                        image takes; the requests go to the edits endpoint
 ${ENV_HELP}
   --json                print the files written as JSON
   -h, --help            show this help
@@ -50,6 +53,7 @@ export const generateCommand: CliCommand = {
       format: { type: 'string' },
       background: { type: 'string' },
       fit: { type: 'string' },
+      anchor: { type: 'string' },
       ...ENV_OPTIONS,
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -75,6 +79,7 @@ export const generateCommand: CliCommand = {
       if (error instanceof PathRefusedError) throw new UsageError(`--out: ${error.message}`);
       throw error;
     }
+    const anchor = values.anchor !== undefined ? await readInputImage(io, values.anchor, '--anchor') : undefined;
 
     const connection = await connect(values, io);
     const env = await cliEnv(io, values, connection);
@@ -92,6 +97,7 @@ export const generateCommand: CliCommand = {
         ...(background ? { background } : {}),
         ...(fit ? { fit } : {}),
         ...(values.name ? { name: values.name } : {}),
+        ...(anchor ? { anchor } : {}),
         // Nothing shows previews here: none are paid for.
         partialImages: 0,
       },

@@ -55,6 +55,11 @@ export const GenerateMockupInput = v.strictObject({
   format: v.optional(v.pipe(v.picklist(IMAGE_FORMATS, `format is one of ${IMAGE_FORMATS.join(', ')}.`), v.description('png (default) or jpeg.'))),
   background: v.optional(v.pipe(v.picklist(BACKGROUNDS, `background is one of ${BACKGROUNDS.join(', ')}.`), v.description('transparent needs png.'))),
   fit: v.optional(v.pipe(v.picklist(FITS, `fit is one of ${FITS.join(', ')}.`), v.description('How the generated image becomes the exact size: cover crops (default), contain pads, generated keeps it as generated.'))),
+  anchor: v.optional(
+    workspacePath(
+      'The anchor of a set: a workspace image (png or jpeg, relative to the workspace root), sent with every request of the call as a reference whose look (colours, type, radius, spacing, components) each image takes, not its content. When making the rest of a set (other screens, sizes or locales), pass the first approved image of the set, such as a path an earlier generate_mockup returned.',
+    ),
+  ),
 });
 export type GenerateMockupInput = v.InferOutput<typeof GenerateMockupInput>;
 
@@ -119,7 +124,7 @@ export const AGENT_TOOLS: readonly AgentToolSpec[] = [
     referenceName: 'generateMockup',
     title: 'Generate mockups',
     description:
-      `Generate UI/UX mockup images (app screens, web pages, dashboards, component sheets, banners, storyboards) with gpt-image on the user's Microsoft Foundry deployment, at exact design-system sizes and in several locales. Use it when the user asks for a mockup, screen, visual or banner image in the project. It costs money: call plan_sizes first when unsure about sizes. ${WHERE} ${RETURNS}`,
+      `Generate UI/UX mockup images (app screens, web pages, dashboards, component sheets, banners, storyboards) with gpt-image on the user's Microsoft Foundry deployment, at exact design-system sizes and in several locales. Use it when the user asks for a mockup, screen, visual or banner image in the project. It costs money: call plan_sizes first when unsure about sizes. For a consistent set, make one image first and, once the user approves it, pass it as anchor when generating the other screens, sizes and locales, so they keep its look. ${WHERE} ${RETURNS}`,
     schema: GenerateMockupInput,
     paid: true,
   },

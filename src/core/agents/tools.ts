@@ -8,7 +8,7 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { isInside, resolveInRoots, type ResolvedPath } from '../assets/paths';
+import { isInside, PathOutsideRootError, resolveInRoots, type ResolvedPath } from '../assets/paths';
 import { sidecarFileName } from '../assets/sidecar';
 import type { FoundryClient } from '../foundry';
 import { FoundryError, isFoundryError } from '../foundry';
@@ -115,12 +115,14 @@ const NO_STREAMED_PREVIEWS = 0;
 /** Parses a paid tool's input and prepares it (nothing is sent): the estimate, plans, warnings, problems. */
 export async function prepareCall(tool: 'generate_mockup' | 'refine_mockup', rawInput: unknown, host: AgentHost, model: ModelFamily = host.model()): Promise<PreparedCall> {
   const roots = await host.roots();
-  const { input, folder } = tool === 'generate_mockup' ? generateInput(parseToolInput(GenerateMockupInput, rawInput), roots, host) : await refineInput(parseToolInput(RefineMockupInput, rawInput), roots);
+  const { input, folder } = tool === 'generate_mockup' ? await generateInput(parseToolInput(GenerateMockupInput, rawInput), roots, host) : await refineInput(parseToolInput(RefineMockupInput, rawInput), roots);
   return { tool, prepared: prepareGeneration(input, await host.env(model)), roots, folder };
 }
 
-function generateInput(input: GenerateMockupInput, roots: readonly string[], host: AgentHost): { input: GenerationInput; folder: ResolvedPath } {
+async function generateInput(input: GenerateMockupInput, roots: readonly string[], host: AgentHost): Promise<{ input: GenerationInput; folder: ResolvedPath }> {
   const folder = resolveInRoots(roots, input.folder ?? host.outputFolder(), 'write');
+  // The set's anchor is read like refine's image: through the resolver, inside the workspace only.
+  const anchor = input.anchor ? await readAnchor(roots, input.anchor) : undefined;
   return {
     folder,
     input: {
@@ -134,6 +136,7 @@ function generateInput(input: GenerateMockupInput, roots: readonly string[], hos
       ...(input.background ? { background: input.background } : {}),
       ...(input.fit ? { fit: input.fit } : {}),
       ...(input.name ? { name: input.name } : {}),
+      ...(anchor ? { anchor: anchor.file } : {}),
       folder: folder.absolute,
       folderRelative: folder.relative,
       partialImages: NO_STREAMED_PREVIEWS,
@@ -185,6 +188,16 @@ async function readInput(roots: readonly string[], requested: string, maxBytes: 
   return { absolute: where.absolute, file: { bytes: await fs.readFile(where.absolute), file: where.relative } };
 }
 
+/** The set's anchor, read as refine's image is; a refusal names the field. */
+async function readAnchor(roots: readonly string[], requested: string): Promise<{ absolute: string; file: InputFile }> {
+  try {
+    return await readInput(roots, requested, MAX_INPUT_IMAGE_BYTES);
+  } catch (error) {
+    if (error instanceof PathOutsideRootError) throw new AgentInputError(`anchor: "${requested}" is outside the workspace (links followed): the anchor must be an image of the workspace, such as the first approved image of the set. Nothing was sent.`);
+    throw new AgentInputError(`anchor: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
 async function parentOf(absoluteImage: string): Promise<ReturnType<typeof parentFromSidecarText>> {
   try {
     return parentFromSidecarText(await fs.readFile(sidecarFileName(absoluteImage), 'utf8'));
@@ -197,9 +210,11 @@ async function parentOf(absoluteImage: string): Promise<ReturnType<typeof parent
 export function confirmationOf(call: PreparedCall): { title: string; message: string } {
   const { prepared, folder } = call;
   const where = folder.relative || '.';
+  const anchor = prepared.requests[0]?.request.anchor;
   const lines = [
     prepared.estimate.summary,
     call.tool === 'refine_mockup' ? `The result is written beside the image, in ${where}/.` : `Files are written to ${where}/ in the workspace.`,
+    ...(anchor ? [`Every image takes the look of the anchor ${anchor.file}, sent with each request.`] : []),
     ...prepared.plans.flatMap((p) => (p.ok ? [`${p.text}: ${p.info.explanation}`] : [])),
     ...prepared.warnings.map((w) => `Warning: ${w}`),
   ];

@@ -38,6 +38,8 @@ export interface HistoryEntry {
   readonly operation?: 'generate' | 'edit';
   /** Workspace-relative path of the image this one was edited from. */
   readonly parentFile?: string;
+  /** Workspace-relative path of the set's anchor sent with its request (such a generation is sent as an edit). */
+  readonly anchorFile?: string;
   /** The design system sent with its prompt: its file (or folder) and version (SHA-256). */
   readonly designSystem?: { readonly file: string; readonly sha256: string };
   readonly reuse: ReuseSettings;
@@ -100,6 +102,7 @@ export function historyEntryOf(raw: unknown, sidecarFile: string): HistoryEntry 
   const locale = text(prompt.locale);
   const operation = request.operation === 'edit' ? 'edit' : request.operation === 'generate' ? 'generate' : undefined;
   const parentFile = lineage && isObject(lineage.parent) ? text(lineage.parent.file) : undefined;
+  const anchorFile = lineage && isObject(lineage.anchor) ? text(lineage.anchor.file) : undefined;
   const design = isObject(prompt.designSystem) ? prompt.designSystem : undefined;
   const designFiles = design && Array.isArray(design.files) ? design.files.filter(isObject).map((f) => text(f.file)).filter((f): f is string => !!f) : [];
   const designSha = design ? text(design.sha256) : undefined;
@@ -121,6 +124,7 @@ export function historyEntryOf(raw: unknown, sidecarFile: string): HistoryEntry 
     ...(text(raw.createdAt) ? { createdAt: text(raw.createdAt) } : {}),
     ...(operation ? { operation } : {}),
     ...(parentFile ? { parentFile } : {}),
+    ...(anchorFile ? { anchorFile } : {}),
     ...(designSha && /^[0-9a-f]{64}$/.test(designSha) ? { designSystem: { file: designFiles.length === 1 ? designFiles[0] : `${designFiles.length} files`, sha256: designSha } } : {}),
     reuse: reuseSettings(prompt, request, target),
   };

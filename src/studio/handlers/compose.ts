@@ -121,10 +121,10 @@ export function composeHandlers(session: StudioSession): Pick<Handlers, 'plan' |
   };
 
   return {
-    plan: async (message) => planned(await prepareOrProblem(async () => prepareGeneration(draftInput(message.draft), await env(studioModel().model)))),
+    plan: async (message) => planned(await prepareOrProblem(async () => prepareGeneration(await withAnchor(draftInput(message.draft), message.anchor), await env(studioModel().model)))),
     generate: (message) =>
       job('generate', (prepared) => prepared.requests.map((r) => r.label), message.draft.n, async (connection) => {
-        const prepared = prepareGeneration(draftInput(message.draft), await generationEnv(services, connection.settings.model));
+        const prepared = prepareGeneration(await withAnchor(draftInput(message.draft), message.anchor), await generationEnv(services, connection.settings.model));
         requireSendable(prepared);
         return prepared;
       }),
@@ -139,10 +139,11 @@ export function composeHandlers(session: StudioSession): Pick<Handlers, 'plan' |
       if (!session.wasShown(message.file)) throw new Error(vscode.l10n.t('{0} is not an image the Studio showed; pick it in the Studio first.', path.basename(message.file)));
       const entry = await session.history.entryOf(message.file);
       if (!entry?.promptTyped && !entry?.reuse.template) throw new Error(vscode.l10n.t('{0} has no sidecar with its prompt: there is nothing to make again.', path.basename(message.file)));
-      if (entry.operation === 'edit') throw new Error(vscode.l10n.t('{0} is an edit: refine its parent again instead, which sends the current design system too.', path.basename(message.file)));
+      // A generation sent with the set's anchor is recorded as an edit without a parent: it is made again with the same anchor.
+      if (entry.operation === 'edit' && (entry.parentFile !== undefined || entry.anchorFile === undefined)) throw new Error(vscode.l10n.t('{0} is an edit: refine its parent again instead, which sends the current design system too.', path.basename(message.file)));
       const draft = draftOf(entry.reuse, entry.locale, workspaceRelative(path.dirname(message.file)) || '.');
       await job('generate', (prepared) => prepared.requests.map((r) => r.label), draft.n, async (connection) => {
-        const prepared = prepareGeneration(draftInput(draft), await generationEnv(services, connection.settings.model));
+        const prepared = prepareGeneration(await withAnchor(draftInput(draft), entry.anchorFile), await generationEnv(services, connection.settings.model));
         requireSendable(prepared);
         return prepared;
       });
@@ -189,6 +190,16 @@ function draftInput(draft: Draft): GenerationInput {
     folderRelative: folder.relative,
     sizeInName: true,
   };
+}
+
+/** The input with the set's anchor, read through the workspace resolver as an edit's images are. */
+async function withAnchor(input: GenerationInput, anchor: string | undefined): Promise<GenerationInput> {
+  if (anchor === undefined) return input;
+  try {
+    return { ...input, anchor: await readInput(anchor) };
+  } catch (error) {
+    throw new Error(vscode.l10n.t('The anchor {0} cannot be used: {1}', path.basename(anchor), error instanceof Error ? error.message : String(error)));
+  }
 }
 
 /** An edit's input: the image and references read through the workspace resolver, the parent's sidecar for its context. */

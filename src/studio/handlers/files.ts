@@ -76,7 +76,7 @@ async function workspaceImages(session: StudioSession): Promise<Array<{ file: st
 /** The request that made `file`, as code to run outside VS Code (never with the key in it). */
 async function requestCode(services: Services, file: string, language: CodeLanguage): Promise<string> {
   const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.file(`${file}.mockup.json`)).then(undefined, () => new Uint8Array()));
-  let sidecar: { prompt?: { sent?: unknown }; request?: Record<string, unknown>; lineage?: { parent?: { file?: unknown }; references?: Array<{ file?: unknown }>; mask?: { file?: unknown } } };
+  let sidecar: { prompt?: { sent?: unknown }; request?: Record<string, unknown>; lineage?: { parent?: { file?: unknown }; references?: Array<{ file?: unknown }>; anchor?: { file?: unknown }; mask?: { file?: unknown } } };
   try {
     sidecar = JSON.parse(text) as typeof sidecar;
   } catch {
@@ -104,7 +104,8 @@ async function requestCode(services: Services, file: string, language: CodeLangu
     ...(str(request.background) ? { background: str(request.background) } : {}),
     ...(edit
       ? {
-          images: [str(sidecar.lineage?.parent?.file), ...(sidecar.lineage?.references ?? []).map((r) => str(r.file))].filter((f): f is string => !!f),
+          // In the order they were sent: the edited image, its references, the set's anchor.
+          images: [str(sidecar.lineage?.parent?.file), ...(sidecar.lineage?.references ?? []).map((r) => str(r.file)), str(sidecar.lineage?.anchor?.file)].filter((f): f is string => !!f),
           ...(str(sidecar.lineage?.mask?.file) ? { mask: str(sidecar.lineage?.mask?.file) } : {}),
         }
       : {}),
