@@ -19,9 +19,10 @@ import { isInside, PathOutsideRootError, resolveIn, type PathPurpose } from '../
 import { composePrompt } from '../prompts/compose';
 import { findLocale } from '../prompts/locales';
 import { parseStyleGuide, type StyleGuide } from '../prompts/styleGuide';
-import { planSize } from '../sizes/planner';
+import type { SizePlan } from '../sizes/planner';
+import { planTargets, type PresetFinder } from '../generation/targets';
 import type { ModelFamily } from '../sizes/rules';
-import { parseTarget, type PresetLookup } from '../sizes/target';
+import type { PresetLookup } from '../sizes/target';
 import { pointerToken } from '../json';
 import { designRecord, type PromptDesign } from '../generation/design';
 import { parentFromSidecarText, type ParentSidecar } from '../generation/prepare';
@@ -143,7 +144,8 @@ export function expandBatch(spec: BatchSpec, env: BatchEnvironment, report: Repo
   const claimed = new Map<string, { job: BatchJob; pointer: string }>();
   const reportedCollisions = new Set<string>();
   /** Plans by size text and options: the same sizes recur in every asset, and planning is the costly part. */
-  const plans = new Map<string, ReturnType<typeof planSize> | Error>();
+  const plans = new Map<string, SizePlan | Error>();
+  const catalogue: PresetFinder = { find: (id) => env.presets?.(id) };
 
   const loadStyleGuide = (file: string, pointer: string): StyleGuide | undefined => {
     const absolute = path.resolve(batchDir, file);
@@ -358,10 +360,9 @@ export function expandBatch(spec: BatchSpec, env: BatchEnvironment, report: Repo
       let plan = plans.get(planKey);
       if (!plan) {
         try {
-          const target = parseTarget(sizeText, env.presets);
-          const preset = target !== 'auto' && target.presetId ? env.presets?.(target.presetId) : undefined;
-          const padding = padColor ?? preset?.padColor;
-          plan = planSize(target, env.model, { fit: fit ?? preset?.fit ?? 'cover', ...(padding ? { padColor: padding } : {}) });
+          // The one planning step of the use case (one preset lookup, the preset's fit and padding).
+          const [planned] = planTargets([sizeText], catalogue, env.model, fit, padColor);
+          plan = planned?.ok ? planned.plan : new Error(planned?.problem ?? `"${sizeText}" cannot be planned.`);
         } catch (error) {
           plan = error instanceof Error ? error : new Error(String(error));
         }
