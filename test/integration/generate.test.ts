@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { promises as fs, readFileSync } from 'node:fs';
+import { existsSync, promises as fs, readFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import Ajv from 'ajv';
 import * as vscode from 'vscode';
@@ -216,6 +217,23 @@ describe('Generate Mockup (real VS Code host, Foundry emulator)', function () {
     await fs.mkdir(target.fsPath, { recursive: true });
     const uris = await vscode.commands.executeCommand<vscode.Uri[]>('foundryMockups.generateHere', target, { prompt: 'Empty state illustration', sizes: ['1024x1024'], quality: 'low' });
     assert.equal(path.dirname(uris[0].fsPath), target.fsPath);
+  });
+
+  it('refuses folders inside .git/ or node_modules/, links out of the workspace and names with invisible characters, sending nothing', async () => {
+    const outside = await fs.mkdtemp(path.join(os.tmpdir(), 'fm-outside-'));
+    await fs.symlink(outside, path.join(workspaceRoot(), 'linked-out')).catch(() => undefined);
+    const cases: Array<[Record<string, unknown>, RegExp]> = [
+      [{ folder: '.git/mockups' }, /inside \.git\/, which belongs to your tools/],
+      [{ folder: 'node_modules/mockups' }, /inside node_modules\/, which belongs to your tools/],
+      [{ folder: 'linked-out' }, /outside the workspace folder/],
+      [{ folder: 'mockups', name: 'login\u202egnp.exe' }, /U\+202E/],
+    ];
+    for (const [options, message] of cases) {
+      await assert.rejects(Promise.resolve(vscode.commands.executeCommand('foundryMockups.generate', { prompt: 'Login', sizes: ['1024x1024'], quality: 'low', ...options })), message, JSON.stringify(options));
+    }
+    assert.equal(emulator.requests.length, 0, 'nothing was sent');
+    assert.deepEqual(await fs.readdir(outside), [], 'nothing was written outside');
+    assert.ok(!existsSync(path.join(workspaceRoot(), '.git', 'mockups')) && !existsSync(path.join(workspaceRoot(), 'node_modules', 'mockups')));
   });
 
   it('keeps the API key in secret storage only: not in settings, sidecars or the log', async () => {

@@ -637,6 +637,16 @@ describeUi('The Studio (real VS Code host, Chromium, Foundry emulator)', functio
     const before = await fs.readFile(presets, 'utf8').catch(() => undefined);
     await fs.writeFile(presets, JSON.stringify({ presets: [{ id: 'kiosk-live', name: 'Kiosk (live)', width: 1080, height: 1920, density: 1 }] }));
     await until('an init with the new preset', () => postedOf(probe, 'init', mark).some((m) => m.presets.some((p) => p.id === 'kiosk-live')));
+    // The connection settings too: another model and deployment reach the open Studio.
+    const config = vscode.workspace.getConfiguration('foundryMockups');
+    const [deployment, model] = [config.inspect<string>('deployment')?.workspaceValue, config.inspect<string>('model')?.workspaceValue];
+    const effective = config.get<string>('deployment');
+    await config.update('model', 'gpt-image-1', vscode.ConfigurationTarget.Workspace);
+    await config.update('deployment', 'images-live', vscode.ConfigurationTarget.Workspace);
+    await until('an init with the new connection', () => postedOf(probe, 'init', mark).some((m) => m.deployment === 'images-live' && m.model === 'gpt-image-1'));
+    await config.update('model', model, vscode.ConfigurationTarget.Workspace);
+    await config.update('deployment', deployment, vscode.ConfigurationTarget.Workspace);
+    await until('an init with the first connection again', () => postedOf(probe, 'init', mark).at(-1)?.deployment === effective);
     // The app plans again with the new settings, from the same composition.
     const replanned = await until('a plan after the change', () => probe.received.slice(receivedMark).filter((m) => m.type === 'plan').at(-1));
     assert.deepEqual(replanned.type === 'plan' && replanned.draft, composed);
