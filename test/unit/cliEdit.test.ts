@@ -6,36 +6,18 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import sharp from 'sharp';
-import { main } from '../../src/cli/main';
+import { type CliRun, cliAgainstEmulator } from '../fixtures/cli';
 import { ANCHOR_INSTRUCTION } from '../../src/core/prompts';
-import { type Emulator, startEmulator } from '../emulator/server';
 
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
 describe('CLI: edit, generate --anchor, and --design-system', function () {
   this.timeout(120_000);
-  let emulator: Emulator;
-  let env: Record<string, string>;
-  let root: string;
-
-  before(async () => {
-    emulator = await startEmulator();
-    env = { AZURE_OPENAI_ENDPOINT: emulator.endpoint, AZURE_OPENAI_DEPLOYMENT: emulator.deployment, AZURE_OPENAI_API_KEY: emulator.apiKey, CI: 'true' };
-  });
-  after(() => emulator.close());
-  beforeEach(async () => {
-    emulator.reset();
-    root = await fs.mkdtemp(path.join(os.tmpdir(), 'fm-cli-edit-'));
+  const cli = cliAgainstEmulator('fm-cli-edit-', async (root) => {
     await fs.mkdir(path.join(root, 'mockups'));
     await sharp({ create: { width: 1024, height: 1024, channels: 3, background: '#336699' } }).png().toFile(path.join(root, 'mockups', 'login.png'));
   });
-
-  async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-    let out = '';
-    let err = '';
-    const code = await main(args, { stdout: (t) => (out += t), stderr: (t) => (err += t), cwd: root, env });
-    return { code, out, err };
-  }
+  const run = (args: string[]): Promise<CliRun> => cli.run(args);
 
   it('refines an image beside it with its lineage, and inherits the quality of its sidecar', async () => {
     const first = await run(['generate', '--prompt', 'Settings screen', '--size', '1024x1024', '--quality', 'low', '--name', 'settings']);
@@ -48,13 +30,13 @@ describe('CLI: edit, generate --anchor, and --design-system', function () {
     assert.equal(sidecar.lineage.parent.file, 'mockups/settings.png');
     assert.equal(sidecar.lineage.mode, 'refine');
     assert.equal(sidecar.request.quality, 'low', 'the parent quality, not a costlier default');
-    assert.equal(emulator.requests.at(-1)?.operation, 'edits');
+    assert.equal(cli.emulator.requests.at(-1)?.operation, 'edits');
   });
 
   it('inpaints with a mask and keeps the pixels outside it; the service answer is the original', async () => {
     const mask = Buffer.alloc(1024 * 1024 * 4, 255);
     for (let y = 0; y < 100; y++) for (let x = 0; x < 100; x++) mask[(y * 1024 + x) * 4 + 3] = 0;
-    await sharp(mask, { raw: { width: 1024, height: 1024, channels: 4 } }).png().toFile(path.join(root, 'mask.png'));
+    await sharp(mask, { raw: { width: 1024, height: 1024, channels: 4 } }).png().toFile(path.join(cli.root, 'mask.png'));
     const result = await run(['edit', 'mockups/login.png', '--prompt', 'Add a logo', '--mask', 'mask.png', '--seam', '0', '--json']);
     assert.equal(result.code, 0, result.err);
     const { files } = JSON.parse(result.out) as { files: Array<{ file: string; original?: string }> };
@@ -67,10 +49,10 @@ describe('CLI: edit, generate --anchor, and --design-system', function () {
   });
 
   it('redesigns a screenshot with the design system of --design-system', async () => {
-    await fs.writeFile(path.join(root, 'brand.tokens.json'), JSON.stringify({ color: { primary: { $type: 'color', $value: '#0B5FFF' } }, font: { body: { $type: 'fontFamily', $value: 'Inter' } } }));
+    await fs.writeFile(path.join(cli.root, 'brand.tokens.json'), JSON.stringify({ color: { primary: { $type: 'color', $value: '#0B5FFF' } }, font: { body: { $type: 'fontFamily', $value: 'Inter' } } }));
     const result = await run(['edit', 'mockups/login.png', '--mode', 'redesign', '--prompt', 'The same screen in our design system', '--design-system', 'brand.tokens.json', '--json']);
     assert.equal(result.code, 0, result.err);
-    const sent = String(emulator.requests.at(-1)?.body?.prompt);
+    const sent = String(cli.emulator.requests.at(-1)?.body?.prompt);
     assert.match(sent, /^Redesign the screen in the image/);
     assert.match(sent, /#0b5fff/i);
     assert.match(sent, /Inter/);
@@ -79,18 +61,18 @@ describe('CLI: edit, generate --anchor, and --design-system', function () {
   });
 
   it('generate finds the design system in the working folder and sends it', async () => {
-    await fs.writeFile(path.join(root, 'DESIGN.md'), '---\nname: Brew\ncolors:\n  primary: "#6F4E37"\n---\n');
+    await fs.writeFile(path.join(cli.root, 'DESIGN.md'), '---\nname: Brew\ncolors:\n  primary: "#6F4E37"\n---\n');
     const result = await run(['generate', '--prompt', 'Login', '--size', '1024x1024', '--quality', 'low']);
     assert.equal(result.code, 0, result.err);
-    assert.match(String(emulator.requests.at(-1)?.body?.prompt), /#6f4e37/i);
+    assert.match(String(cli.emulator.requests.at(-1)?.body?.prompt), /#6f4e37/i);
   });
 
   it('generate --anchor sends the anchor with every size and locale to the edits endpoint; the sidecars record it', async () => {
-    const anchorBytes = await fs.readFile(path.join(root, 'mockups', 'login.png'));
+    const anchorBytes = await fs.readFile(path.join(cli.root, 'mockups', 'login.png'));
     const result = await run(['generate', '--prompt', 'Cart screen', '--size', '1024x1024', '--size', '1536x1024', '--quality', 'low', '--name', 'cart', '--anchor', 'mockups/login.png', '--json']);
     assert.equal(result.code, 0, result.err);
-    assert.equal(emulator.requests.length, 2);
-    for (const request of emulator.requests) {
+    assert.equal(cli.emulator.requests.length, 2);
+    for (const request of cli.emulator.requests) {
       assert.equal(request.operation, 'edits');
       const images = request.files.filter((f) => f.field === 'image' || f.field === 'image[]');
       assert.deepEqual(images.map((f) => sha256(f.bytes)), [sha256(anchorBytes)], 'the anchor is the one input image');
@@ -107,9 +89,9 @@ describe('CLI: edit, generate --anchor, and --design-system', function () {
 
   it('generate --anchor refuses an anchor outside the folder, missing or not an image, naming the flag and sending nothing', async () => {
     const outside = await fs.mkdtemp(path.join(os.tmpdir(), 'fm-cli-anchor-outside-'));
-    await fs.copyFile(path.join(root, 'mockups', 'login.png'), path.join(outside, 'secret.png'));
-    await fs.symlink(path.join(outside, 'secret.png'), path.join(root, 'linked.png'));
-    await fs.writeFile(path.join(root, 'notes.txt'), 'not an image');
+    await fs.copyFile(path.join(cli.root, 'mockups', 'login.png'), path.join(outside, 'secret.png'));
+    await fs.symlink(path.join(outside, 'secret.png'), path.join(cli.root, 'linked.png'));
+    await fs.writeFile(path.join(cli.root, 'notes.txt'), 'not an image');
     for (const [anchor, expected] of [
       ['../secret.png', /^foundry-mockups generate: --anchor: "\.\.\/secret\.png" is outside the current folder/],
       ['linked.png', /^foundry-mockups generate: --anchor: .*outside/],
@@ -121,30 +103,30 @@ describe('CLI: edit, generate --anchor, and --design-system', function () {
       assert.match(result.err, expected, anchor);
       assert.doesNotMatch(result.err, /\n\s+at /, 'no stack trace');
     }
-    assert.equal(emulator.requests.length, 0, 'nothing was sent');
+    assert.equal(cli.emulator.requests.length, 0, 'nothing was sent');
   });
 
   it('--companion-folder keeps originals and painted masks in a sub-folder; a path is refused before anything is sent', async () => {
     const made = await run(['generate', '--prompt', 'Profile', '--size', '390x844@3x', '--quality', 'low', '--name', 'profile', '--companion-folder', 'originals', '--json']);
     assert.equal(made.code, 0, made.err);
     const { files } = JSON.parse(made.out) as { files: Array<{ file: string; original: string }> };
-    assert.equal(path.relative(root, files[0].original), path.join('mockups', 'originals', 'profile.original.png'));
-    assert.deepEqual((await fs.readdir(path.join(root, 'mockups'))).sort(), ['login.png', 'originals', 'profile.png', 'profile.png.mockup.json']);
-    const requests = emulator.requests.length;
+    assert.equal(path.relative(cli.root, files[0].original), path.join('mockups', 'originals', 'profile.original.png'));
+    assert.deepEqual((await fs.readdir(path.join(cli.root, 'mockups'))).sort(), ['login.png', 'originals', 'profile.png', 'profile.png.mockup.json']);
+    const requests = cli.emulator.requests.length;
     const bad = await run(['edit', 'mockups/login.png', '--prompt', 'Add a logo', '--companion-folder', '../x']);
     assert.equal(bad.code, 2);
     assert.match(bad.err, /--companion-folder: .*path separator/);
     assert.doesNotMatch(bad.err, /\n\s+at /, 'no stack trace');
-    assert.equal(emulator.requests.length, requests);
+    assert.equal(cli.emulator.requests.length, requests);
   });
 
   it('refuses images, masks, references, outputs and design systems that lead outside the folder, sending nothing', async () => {
     const outside = await fs.mkdtemp(path.join(os.tmpdir(), 'fm-cli-outside-'));
-    await fs.copyFile(path.join(root, 'mockups', 'login.png'), path.join(outside, 'secret.png'));
+    await fs.copyFile(path.join(cli.root, 'mockups', 'login.png'), path.join(outside, 'secret.png'));
     await fs.writeFile(path.join(outside, 'DESIGN.md'), '---\ncolors:\n  primary: "#FF0000"\n---\n');
-    await fs.symlink(path.join(outside, 'secret.png'), path.join(root, 'linked.png'));
-    await fs.symlink(outside, path.join(root, 'elsewhere'));
-    await fs.symlink(path.join(outside, 'DESIGN.md'), path.join(root, 'linked-design.md'));
+    await fs.symlink(path.join(outside, 'secret.png'), path.join(cli.root, 'linked.png'));
+    await fs.symlink(outside, path.join(cli.root, 'elsewhere'));
+    await fs.symlink(path.join(outside, 'DESIGN.md'), path.join(cli.root, 'linked-design.md'));
     for (const args of [
       ['edit', 'linked.png', '--prompt', 'x'],
       ['edit', '../x.png', '--prompt', 'x'],
@@ -159,6 +141,6 @@ describe('CLI: edit, generate --anchor, and --design-system', function () {
       assert.match(result.err, /outside|leaves the current folder|cannot be used|belongs to your tools/, args.join(' '));
       assert.doesNotMatch(result.err, /\n\s+at /, 'no stack trace');
     }
-    assert.equal(emulator.requests.length, 0, 'nothing was sent');
+    assert.equal(cli.emulator.requests.length, 0, 'nothing was sent');
   });
 });
