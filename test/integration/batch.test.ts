@@ -251,6 +251,17 @@ describe('Run Batch and Estimate Batch Cost (real VS Code host, Foundry emulator
       const sidecar = JSON.parse(await fs.readFile(path.join(out, 'trips-1024x1024.png.mockup.json'), 'utf8')) as { prompt: { styleGuide: string }; lineage: { anchor: { file: string } } };
       assert.equal(sidecar.lineage.anchor.file, 'campaigns/mockups/anchored/home-1024x1024.png');
       assert.equal(sidecar.prompt.styleGuide, 'campaigns/brand/brand.tokens.json');
+      // The run report as a user opens it (Open Report): a picture for the README (npm run pictures).
+      const driver = pageDriver();
+      const markdown = result.reportFiles.find((f) => f.endsWith('.md'));
+      if (driver && markdown) {
+        await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+        await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(markdown));
+        await driver.waitFor('.webview.ready', { timeoutMs: 20_000 }).catch(() => undefined);
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        await driver.screenshot('batch-report');
+        await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      }
     } finally {
       await config.update('styleGuide', undefined, vscode.ConfigurationTarget.Workspace);
     }

@@ -122,13 +122,21 @@ describe('the npm package (npm pack)', () => {
     const dist = entries.filter((e) => e.startsWith('package/dist/'));
     assert.deepEqual(dist, report.cliOutputs.map((f) => `package/${f}`).sort(), "dist/ holds the CLI's outputs only");
     const rest = entries.filter((e) => !e.startsWith('package/dist/'));
-    const unexpected = rest.filter((e) => !/^package\/(package\.json|README\.md|CHANGELOG\.md|LICENSE|docs\/[^/]+\.md)$/.test(e));
+    const unexpected = rest.filter((e) => !/^package\/(package\.json|README\.md|CHANGELOG\.md|LICENSE|docs\/[^/]+\.md|media\/readme\/[^/]+\.png)$/.test(e));
     assert.deepEqual(unexpected, []);
     for (const target of Object.values(manifest.bin ?? {})) assert.ok(entries.includes(`package/${path.posix.normalize(target)}`), `bin ${target} is in the package`);
   });
 
   it('declares as dependencies exactly the packages the bundles load at run time (everything else is bundled)', () => {
     assert.deepEqual(Object.keys(manifest.dependencies ?? {}).sort(), report.externals.map((e) => e.name).sort());
+  });
+
+  it("keeps the README's relative links and pictures inside the package (the npm page shows them)", () => {
+    const readme = execFileSync('tar', ['-xzOf', artifactFromEnv(TARBALL_ENV), 'package/README.md'], { encoding: 'utf8' });
+    const links = relativeLinks(readme);
+    assert.ok(links.some((l) => l.startsWith('media/readme/')), 'the README shows its pictures');
+    const broken = links.map((l) => path.posix.normalize(l).replace(/\/$/, '')).filter((l) => !entries.includes(`package/${l}`) && !entries.some((e) => e.startsWith(`package/${l}/`)));
+    assert.deepEqual(broken, []);
   });
 });
 
