@@ -48,7 +48,7 @@ type ShownFailure = Omit<FailureInfo, 'id' | 'actions'> & Partial<Pick<FailureIn
 
 interface Tile {
   label: string;
-  state: 'waiting' | 'streaming' | 'done' | 'failed' | 'cancelled';
+  state: 'waiting' | 'streaming' | 'done' | 'failed' | 'cancelled' | 'notSent';
   preview?: string;
   key?: string;
 }
@@ -632,7 +632,7 @@ function renderJob(): void {
         ...Array.from({ length: j.variants }, (_, v) => {
           const tile = j.tiles.get(tileKey(request, v + 1)) ?? { label: `Variant ${v + 1}`, state: 'waiting' as const };
           const img = tile.preview ? h('img', { class: 'partial', alt: `Preview of ${label}, variant ${v + 1}`, src: tile.preview, 'data-partial-key': tile.key ?? '' }) : h('div', { class: 'placeholder', 'aria-hidden': 'true' });
-          return h('figure', { class: `tile ${tile.state}`, 'data-state': tile.state, 'data-tile': tileKey(request, v + 1) }, img, h('figcaption', {}, `Variant ${v + 1} · ${tile.state === 'waiting' ? 'waiting' : tile.state === 'streaming' ? 'streaming' : tile.state}`));
+          return h('figure', { class: `tile ${tile.state}`, 'data-state': tile.state, 'data-tile': tileKey(request, v + 1) }, img, h('figcaption', {}, `Variant ${v + 1} · ${tile.state === 'notSent' ? 'not sent' : tile.state}`));
         }),
       ),
     ),
@@ -1118,6 +1118,8 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
       if (job && job.jobId === message.jobId) {
         job.done = true;
         for (const tile of job.tiles.values()) if (tile.state !== 'done') tile.state = 'failed';
+        // The requests the failure stopped before they were sent: not "waiting" for ever.
+        for (let r = 0; r < job.requests.length; r++) for (let v = 1; v <= job.variants; v++) if (!job.tiles.has(tileKey(r, v))) setTile(r, v, { state: 'notSent' });
         job.status = 'Failed';
       }
       save();

@@ -217,6 +217,8 @@ describeUi('The Studio (real VS Code host, Chromium, Foundry emulator)', functio
     assert.deepEqual(await d.texts('.error-banner button', W), ['Sign In', 'Set API Key', 'Retry', 'Show Log', 'Copy Request ID', 'Dismiss']);
     await d.screenshot('studio-failure-actions');
     assert.equal(emulator.requests.length - requestsBefore, 1, 'the first request failed and the job stopped');
+    // The request the failure stopped before it was sent says so, instead of "waiting" for ever.
+    assert.deepEqual(await d.texts('.job-area [data-state]', W).then((t) => t.map((x) => x.replace(/^.*· /s, ''))), ['failed', 'not sent']);
 
     await vscode.env.clipboard.writeText('');
     await d.click('.error-banner [data-failure-action="copyRequestId"]', W);
