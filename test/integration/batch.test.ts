@@ -123,11 +123,8 @@ describe('Run Batch and Estimate Batch Cost (real VS Code host, Foundry emulator
     const driver = pageDriver();
     if (driver) {
       // The preview renders the estimate's table.
-      let rendered = '';
-      for (let waited = 0; !/card\/og-image/.test(rendered) && waited < 15_000; waited += 200) {
-        rendered = await driver.text('body', { frame: 'webview', timeoutMs: 5_000 }).catch(() => '');
-        if (!/card\/og-image/.test(rendered)) await new Promise((resolve) => setTimeout(resolve, 200));
-      }
+      // The preview's own content (other webviews of earlier suites may still be in the page).
+      const rendered = await driver.text('table:has-text("card/og-image")', { frame: 'webview', timeoutMs: 20_000 }).catch(() => '');
       assert.match(rendered, /card\/og-image/, `the preview shows the estimate: ${rendered.slice(0, 300)}`);
     }
     // Closing asks nothing: the close completes, and no editor or dirty document is left.
