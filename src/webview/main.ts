@@ -321,8 +321,38 @@ function renderStyle(): void {
     ? h('p', { class: 'hint' }, 'No style guide. ', h('button', { type: 'button', class: 'link', onclick: () => post({ type: 'openStyleGuideSetting' }) }, 'Set foundryMockups.styleGuide'), ' to add brand colours, type and tone to every prompt.')
     : guide.error
       ? h('p', { class: 'problem', role: 'status' }, guide.error)
-      : h('details', { class: 'guide' }, h('summary', {}, `${guide.file} is added to every prompt`), h('p', { class: 'guide-text' }, guide.text ?? ''), ...guide.warnings.map((w) => h('p', { class: 'hint' }, w)));
-  replace(styleSection, heading('h-style', 'Style guide'), body);
+      : h(
+          'div',
+          { class: 'design' },
+          guide.summary ? designSummary(guide.summary) : '',
+          guide.omitted ? h('p', { class: 'hint', id: 'design-omitted' }, `Not sent (over the block's budget): ${guide.omitted}`) : '',
+          h('details', { class: 'guide' }, h('summary', {}, `${guide.file} is added to every prompt`), h('p', { class: 'guide-text' }, guide.text ?? ''), ...guide.warnings.map((w) => h('p', { class: 'hint' }, w))),
+        );
+  replace(styleSection, heading('h-style', 'Design system'), body);
+}
+
+/** The design system at a glance: its colours as swatches and its type styles as samples. */
+function designSummary(summary: NonNullable<NonNullable<Init['styleGuide']>['summary']>): HTMLElement {
+  const swatches = summary.swatches.slice(0, 24).map((swatch) => {
+    const chip = h('span', { class: 'swatch-chip', 'aria-hidden': 'true' });
+    // Through the CSSOM, which the strict CSP allows (a style attribute it would not).
+    if (/^#[0-9a-f]{3,8}$/i.test(swatch.hex)) chip.style.backgroundColor = swatch.hex;
+    return h('li', { class: 'swatch', 'data-hex': swatch.hex.toLowerCase(), title: `${swatch.name}${swatch.role ? ` (${swatch.role})` : ''}: ${swatch.hex}` }, chip, h('span', { class: 'swatch-name' }, `${swatch.name} ${swatch.hex}`));
+  });
+  const samples = summary.typeSamples.slice(0, 8).map((sample) => {
+    const specimen = h('span', { class: 'type-specimen', 'aria-hidden': 'true' }, 'Aa');
+    if (sample.family) specimen.style.fontFamily = sample.family;
+    if (sample.weight) specimen.style.fontWeight = String(sample.weight);
+    const details = [sample.family, sample.size, sample.weight ? String(sample.weight) : undefined, sample.lineHeight ? `/${sample.lineHeight}` : undefined].filter(Boolean).join(' ');
+    return h('li', { class: 'type-sample' }, specimen, h('span', { class: 'type-name' }, `${sample.role}: ${details}`));
+  });
+  return h(
+    'div',
+    { class: 'design-summary' },
+    h('p', { class: 'dim' }, `${summary.name ? `${summary.name} · ` : ''}${summary.kindLabel}`),
+    swatches.length ? h('ul', { class: 'swatches', 'aria-label': 'Colours' }, ...swatches) : '',
+    samples.length ? h('ul', { class: 'type-samples', 'aria-label': 'Type styles' }, ...samples) : '',
+  );
 }
 
 function renderLocales(): void {

@@ -666,6 +666,11 @@ describeUi('The Studio (real VS Code host, Chromium, Foundry emulator)', functio
     await fs.writeFile(path.join(root(), 'design', 'style.json'), JSON.stringify({ brand: 'Beanery', colors: { primary: '#1B998B' }, typography: 'Inter', tone: 'warm and friendly' }));
     const init = await until('an init with the changed design system', () => postedOf(probe, 'init', mark).find((m) => m.styleGuide?.sha256 && m.styleGuide.sha256 !== before));
     assert.ok(init.styleGuide?.summary?.swatches.some((s) => s.hex.toLowerCase() === '#1b998b'), 'swatches to show');
+    // The page shows them: a swatch per colour, painted in it, with its name and hex.
+    await d.click('#tab-create', W).catch(() => undefined);
+    await until('the new colour as a swatch in the page', async () => (await d.texts('.design-summary .swatch', W).catch(() => [])).some((t) => /#1b998b/i.test(t)));
+    const chip = await d.colors('.swatch[data-hex="#1b998b"] .swatch-chip', W);
+    assert.equal(chip.background, 'rgb(27, 153, 139)', 'the chip is painted in the colour');
     const historyMark = probe.posted.length;
     await probe.receive({ type: 'history', id: INJECTED_ID, query: { text: '', size: '', locale: '', model: '' } });
     const history = postedOf(probe, 'history', historyMark).find((m) => m.id === INJECTED_ID);
