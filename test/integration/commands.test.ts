@@ -103,6 +103,32 @@ describe('Refine, Configure Connection, Sign In and first use (real VS Code host
       const sidecar = JSON.parse(await fs.readFile(`${uris[0].fsPath}.mockup.json`, 'utf8')) as { lineage: { mode: string }; prompt: { designSystem: { files: Array<{ file: string }> } } };
       assert.equal(sidecar.lineage.mode, 'redesign');
       assert.deepEqual(sidecar.prompt.designSystem.files.map((f) => f.file), ['redesign/DESIGN.md']);
+
+      // At target sizes: the redesign is made at each size asked for.
+      const [wide] = await vscode.commands.executeCommand<vscode.Uri[]>('foundryMockups.redesignImage', { image: vscode.workspace.asRelativePath(screenshot), prompt: 'As a dark-mode version', sizes: ['1200x630'], quality: 'low' });
+      assert.ok(wide);
+      const target = (JSON.parse(await fs.readFile(`${wide.fsPath}.mockup.json`, 'utf8')) as { target: { width: number; height: number } }).target;
+      assert.deepEqual([target.width, target.height], [1200, 630]);
+      assert.deepEqual([(await sharp(wide.fsPath).metadata()).width, (await sharp(wide.fsPath).metadata()).height], [1200, 630]);
+
+      // Every other surface sends the same design system: the hex value and the font family reach the service.
+      const mask = Buffer.alloc(1024 * 1024 * 4, 255);
+      for (let y = 0; y < 200; y++) for (let x = 0; x < 200; x++) mask[(y * 1024 + x) * 4 + 3] = 0;
+      await fs.writeFile(path.join(root, 'redesign', 'corner.png'), await sharp(mask, { raw: { width: 1024, height: 1024, channels: 4 } }).png().toBuffer());
+      const surfaces: Array<[string, () => Thenable<unknown>]> = [
+        ['Generate Mockup', () => vscode.commands.executeCommand('foundryMockups.generate', { prompt: 'Billing screen', sizes: ['1024x1024'], folder: 'redesign', quality: 'low' })],
+        ['Generate Mockup Here', () => vscode.commands.executeCommand('foundryMockups.generateHere', vscode.Uri.file(path.join(root, 'redesign')), { prompt: 'Empty state', sizes: ['1024x1024'], quality: 'low' })],
+        ['Refine Image', () => vscode.commands.executeCommand('foundryMockups.refineImage', { image: vscode.workspace.asRelativePath(screenshot), prompt: 'Round the avatar', quality: 'low' })],
+        ['Refine Image with a mask (inpaint)', () => vscode.commands.executeCommand('foundryMockups.refineImage', { image: vscode.workspace.asRelativePath(screenshot), prompt: 'Add a logo', mask: 'redesign/corner.png', quality: 'low' })],
+        ['the generate-mockups language model tool', () => vscode.lm.invokeTool('foundryMockups_generateMockup', { input: { prompt: 'Wallet screen', sizes: ['1024x1024'], quality: 'low', folder: 'redesign' }, toolInvocationToken: undefined })],
+      ];
+      for (const [surface, call] of surfaces) {
+        emulator.reset();
+        await call();
+        const prompt = String(emulator.requests.at(-1)?.body?.prompt);
+        assert.match(prompt, /#0b5fff/i, `${surface}: the colour reaches the service`);
+        assert.match(prompt, /Inter/, `${surface}: the font family reaches the service`);
+      }
     } finally {
       await config().update('styleGuide', undefined, vscode.ConfigurationTarget.Workspace);
     }

@@ -688,6 +688,15 @@ describeUi('The Studio (real VS Code host, Chromium, Foundry emulator)', functio
     assert.equal(path.posix.dirname(made?.file ?? ''), path.posix.dirname(older.file), 'into the same folder');
     assert.match(String(emulator.requests.at(-1)?.body?.prompt), /#1b998b/i, 'the current design system was sent');
     assert.equal(emulator.requests.length, requests + 1, 'one request');
+    // In the page: the History view marks the older mockups and its button makes one again.
+    await d.click('#tab-history', W);
+    await until('the older mark in the History view', async () => (await d.texts('#history-view .design-older', W).catch(() => [])).some((t) => /older version of the design system/.test(t)));
+    const uiMark = probe.posted.length;
+    const regeneratesBefore = receivedOf(probe, 'regenerate').length;
+    await d.click('#history-view [data-action="regenerate-design"]', W);
+    assert.equal((await jobEnd(probe, uiMark)).type, 'jobDone', 'the History view\'s button regenerated it');
+    assert.equal(receivedOf(probe, 'regenerate').length, regeneratesBefore + 1, 'the app itself sent the regenerate message');
+    await d.click('#tab-create', W);
     // An image the Studio never showed cannot be regenerated.
     const refusedMark = probe.posted.length;
     await probe.receive({ type: 'regenerate', file: 'design/unknown.png' });
