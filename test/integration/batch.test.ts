@@ -276,6 +276,13 @@ describe('Run Batch and Estimate Batch Cost (real VS Code host, Foundry emulator
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
       assert.ok(seen.some((t) => /0 of 1 .*rate limited, pausing every request for [1-4] s/.test(t)), `the notification shows the wait: ${[...new Set(seen)].join(' | ')}`);
+      // It counts down: a 4 s wait is shown as more than one number of seconds.
+      for (let waited = 0; waited < 4000 && new Set(seen.map((t) => /for (\d) s/.exec(t)?.[1]).filter(Boolean)).size < 2; waited += 250) {
+        seen.push(...(await driver.texts('.notifications-toasts .notification-list-item-message').catch(() => [])));
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      const seconds = new Set(seen.map((t) => /for (\d) s/.exec(t)?.[1]).filter(Boolean));
+      assert.ok(seconds.size >= 2, `the wait counts down: ${[...seconds].join(', ')} s seen`);
     }
     const result = await running;
     assert.deepEqual(result?.report.jobs.map((j) => [j.status, j.attempts]), [['done', 2]]);

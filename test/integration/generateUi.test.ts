@@ -174,6 +174,22 @@ describeUi('Generate Mockup in the workbench UI (Chromium)', function (driver) {
     assert.deepEqual(await fs.readdir(path.join(root, folder)).catch(() => []), [], 'nothing was written');
   });
 
+  it('shows a rate-limited retry in the progress notification, counting down, and then writes the image', async () => {
+    await vscode.commands.executeCommand('notifications.clearAll');
+    emulator.inject({ type: 'rateLimit', retryAfterMs: 4000 });
+    const running = vscode.commands.executeCommand<vscode.Uri[]>('foundryMockups.generate', { prompt: 'Rate limited pricing page', sizes: ['1024x1024'], folder: 'mockups/paced', quality: 'low' });
+    const seen = new Set<string>();
+    const seconds = (): Set<string> => new Set([...seen].map((t) => /retrying in (\d) s/.exec(t)?.[1]).filter((x): x is string => !!x));
+    for (let waited = 0; waited < 8000 && seconds().size < 2; waited += 250) {
+      for (const text of await driver.texts('.notifications-toasts .notification-list-item-message').catch(() => [])) seen.add(text);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    assert.ok([...seen].some((t) => /rate limited, retrying in [1-4] s \(attempt 2 of \d\)/.test(t)), `the notification shows the retry: ${[...seen].join(' | ')}`);
+    assert.ok(seconds().size >= 2, `the wait counts down: ${[...seconds()].join(', ')} s seen`);
+    const uris = await running;
+    assert.equal(uris.length, 1, 'then the image is written');
+  });
+
   it("offers Refine Image... and Open Studio on an image's context menu, and opens the Studio with it selected", async () => {
     await vscode.commands.executeCommand('notifications.clearAll');
     await vscode.commands.executeCommand('workbench.view.explorer');

@@ -216,6 +216,7 @@ describe('batches: the design system, anchors and the one path resolver', functi
     await fs.symlink(outside, path.join(cli.root, 'elsewhere'));
     await fs.symlink(path.join(outside, 'secret.md'), path.join(cli.root, 'style.md'));
     await fs.symlink(path.join(outside, 'secret.png'), path.join(cli.root, 'linked.png'));
+    await sharp({ create: { width: 64, height: 64, channels: 3, background: '#ffffff' } }).png().toFile(path.join(cli.root, 'real.png'));
     await fs.mkdir(path.join(cli.root, 'out'));
     await fs.symlink(outside, path.join(cli.root, 'out', 'ja'));
     const cases: Array<{ spec: unknown; message: RegExp }> = [
@@ -223,6 +224,8 @@ describe('batches: the design system, anchors and the one path resolver', functi
       { spec: { output: 'out', assets: [{ id: 'a', prompt: 'A', sizes: ['1024x1024'], locales: ['ja'], output: '{locale}/{id}' }] }, message: /gives "ja\/a": The output folder "out\/ja" is outside the workspace folder \(a symbolic link leads there\)/ },
       { spec: { output: 'out', defaults: { styleGuide: 'style.md' }, assets: [{ id: 'a', prompt: 'A', sizes: ['1024x1024'] }] }, message: /The style guide "style.md" is outside the workspace folder \(a symbolic link leads there\)/ },
       { spec: { output: 'out', assets: [{ id: 'a', prompt: 'A', sizes: ['1024x1024'], edit: { image: 'linked.png' } }] }, message: /The image to edit "linked.png" is outside the workspace folder \(a symbolic link leads there\)/ },
+      { spec: { output: 'out', assets: [{ id: 'a', prompt: 'A', sizes: ['1024x1024'], edit: { image: 'real.png', mask: 'linked.png' } }] }, message: /The mask "linked.png" is outside the workspace folder \(a symbolic link leads there\)/ },
+      { spec: { output: 'out', assets: [{ id: 'a', prompt: 'A', sizes: ['1024x1024'], edit: { image: 'real.png', references: ['linked.png'] } }] }, message: /The reference image "linked.png" is outside the workspace folder \(a symbolic link leads there\)/ },
       { spec: { output: 'out', anchor: 'linked.png', assets: [{ id: 'a', prompt: 'A', sizes: ['1024x1024'] }] }, message: /The anchor image "linked.png" is outside the workspace folder \(a symbolic link leads there\)/ },
       { spec: { output: '.git/mockups', assets: [{ id: 'a', prompt: 'A', sizes: ['1024x1024'] }] }, message: /inside \.git\/, which belongs to your tools/ },
       { spec: { output: 'node_modules/x', assets: [{ id: 'a', prompt: 'A', sizes: ['1024x1024'] }] }, message: /inside node_modules\/, which belongs to your tools/ },
