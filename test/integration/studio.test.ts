@@ -200,6 +200,16 @@ describeUi('The Studio (real VS Code host, Chromium, Foundry emulator)', functio
     assert.equal(second.prompt, 'Show a loyalty badge.');
   });
 
+  it('counts a rate-limit wait down on the job while the service asks to wait, then goes on', async () => {
+    emulator.inject({ type: 'rateLimit', retryAfterMs: 3500 });
+    const mark = probe.posted.length;
+    await d.click('#generate', W);
+    const end = await jobEnd(probe, mark);
+    assert.equal(end.type, 'jobDone', JSON.stringify(end));
+    const waits = postedOf(probe, 'progress', mark).map((m) => /rate limited, retrying in (\d) s \(attempt 2 of \d\)/.exec(m.message)?.[1]).filter((x): x is string => !!x);
+    assert.ok(new Set(waits).size >= 2, `the wait counts down on the job: ${waits.join(', ')} s`);
+  });
+
   it('offers the notification\'s actions on a failure; Copy Request ID copies it, Retry sends the kept request again and writes its images', async () => {
     emulator.inject({ type: 'forbidden', reason: 'role' });
     const requestsBefore = emulator.requests.length;

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { sidecarFileName } from '../../core/assets/sidecar';
 import { isFoundryError } from '../../core/foundry';
-import { type GenerationEnv, type GenerationInput, type InputFile, prepareGeneration, type PreparedGeneration, runGeneration, type WrittenMockup } from '../../core/generation';
+import { describeRetry, type GenerationEnv, type GenerationInput, type InputFile, prepareGeneration, type PreparedGeneration, runGeneration, type WrittenMockup } from '../../core/generation';
 import { historyEntryOf, type ReuseSettings } from '../../core/studio/history';
 import { decodeBase64 } from '../../core/studio/mask';
 import type { ModelFamily } from '../../core/vocabulary';
@@ -43,7 +43,14 @@ export function composeHandlers(session: StudioSession): Pick<Handlers, 'plan' |
       const entry = historyEntryOf(mockup.sidecar, workspaceRelative(sidecarFileName(mockup.file)));
       return toItem(session.imageUri(mockup.file), mockup.file, entry, await session.history.chainOf(mockup.file), await session.designSha256());
     };
+    // While the service asks to wait, the tile counts the wait down (as the notification does).
+    let countdown: ReturnType<typeof setInterval> | undefined;
+    const stopCountdown = (): void => {
+      if (countdown !== undefined) clearInterval(countdown);
+      countdown = undefined;
+    };
     const result = await runGeneration(prepared, { client: connection.client, connection: connection.info, pricing: connection.pricing, toolVersion: toolVersion(services), signal }, (event) => {
+      if (event.type !== 'retrying') stopCountdown();
       switch (event.type) {
         case 'requestStarted':
           session.post({ type: 'progress', jobId, request: event.index, variant: 1, message: vscode.l10n.t('Sending {0}', event.request.plan.explanation) });
@@ -59,10 +66,14 @@ export function composeHandlers(session: StudioSession): Pick<Handlers, 'plan' |
           session.post({ type: 'partial', jobId, key, request: event.index, variant: event.variant, index: event.partialIndex, dataUrl });
           return;
         }
-        case 'retrying':
+        case 'retrying': {
           services.log.info(`Studio: ${event.message}`);
-          session.post({ type: 'progress', jobId, request: event.index, variant: 1, message: event.message });
+          stopCountdown();
+          const show = (): void => session.post({ type: 'progress', jobId, request: event.index, variant: 1, message: describeRetry(event.notice, event.retryAt - Date.now()) });
+          show();
+          countdown = setInterval(() => (Date.now() >= event.retryAt ? stopCountdown() : show()), 1000);
           return;
+        }
         case 'requestDone':
           for (const warning of event.outcome.warnings) services.log.warn(warning);
           services.log.info(`Studio: ${event.log}`);
@@ -70,7 +81,10 @@ export function composeHandlers(session: StudioSession): Pick<Handlers, 'plan' |
           posting = posting.then(async () => session.post({ type: 'result', jobId, request: event.index, items: await Promise.all(event.outcome.mockups.map(itemOf)) }));
           return;
       }
-    }).finally(() => posting);
+    }).finally(() => {
+      stopCountdown();
+      return posting;
+    });
     session.post({ type: 'jobDone', jobId, cancelled: false, written, ...(result.costUsd !== undefined ? { costUsd: result.costUsd } : {}) });
   };
 
