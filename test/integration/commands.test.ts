@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import sharp from 'sharp';
 import * as vscode from 'vscode';
@@ -138,6 +139,14 @@ describe('Refine, Configure Connection, Sign In and first use (real VS Code host
     await assert.rejects(Promise.resolve(vscode.commands.executeCommand('foundryMockups.refineImage', { image: '../secret.png', prompt: 'x' })), /outside the workspace folder/);
     await assert.rejects(Promise.resolve(vscode.commands.executeCommand('foundryMockups.refineImage', { image: 'README.md', prompt: 'x' })), /not a PNG or JPEG/);
     await assert.rejects(Promise.resolve(vscode.commands.executeCommand('foundryMockups.refineImage', { prompt: 'x' })), /"image" is required/);
+    // An image that is a symbolic link to a file outside the workspace, and a mask that is one.
+    const outside = await fs.mkdtemp(path.join(os.tmpdir(), 'fm-refine-outside-'));
+    await sharp({ create: { width: 64, height: 64, channels: 3, background: '#000000' } }).png().toFile(path.join(outside, 'secret.png'));
+    await fs.mkdir(path.join(root, 'refine'), { recursive: true });
+    await fs.rm(path.join(root, 'refine', 'linked-secret.png'), { force: true });
+    await fs.symlink(path.join(outside, 'secret.png'), path.join(root, 'refine', 'linked-secret.png'));
+    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('foundryMockups.refineImage', { image: 'refine/linked-secret.png', prompt: 'x' })), /outside the workspace folder/);
+    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('foundryMockups.redesignImage', { image: 'refine/linked-secret.png', prompt: 'x' })), /outside the workspace folder/);
     assert.equal(emulator.requests.length, 0);
   });
 

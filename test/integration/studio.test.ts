@@ -4,6 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import sharp from 'sharp';
 import * as vscode from 'vscode';
@@ -198,6 +199,26 @@ describeUi('The Studio (real VS Code host, Chromium, Foundry emulator)', functio
     const keep = (draft: Draft): unknown => ({ prompt: draft.prompt, template: draft.template, locales: draft.locales, sizes: draft.sizes, quality: draft.quality, folder: draft.folder });
     assert.deepEqual(keep(second), keep(first));
     assert.equal(second.prompt, 'Show a loyalty badge.');
+  });
+
+  it('refuses output folders inside .git/ or node_modules/ or linked out of the workspace, sending nothing', async () => {
+    const composed = receivedOf(probe, 'plan').filter((m) => m.id !== INJECTED_ID).at(-1)?.draft;
+    assert.ok(composed, 'something was composed');
+    const outside = await fs.mkdtemp(path.join(os.tmpdir(), 'fm-studio-outside-'));
+    await fs.rm(path.join(root(), 'studio-linked-out'), { force: true });
+    await fs.symlink(outside, path.join(root(), 'studio-linked-out'));
+    for (const [folder, reason] of [['.git/mockups', /inside \.git\//], ['node_modules/mockups', /inside node_modules\//], ['studio-linked-out', /outside the workspace/]] as const) {
+      const mark = probe.posted.length;
+      const rejectedMark = probe.rejected.length;
+      const requests = emulator.requests.length;
+      await probe.receive({ type: 'generate', draft: { ...composed, folder } });
+      // Refused where it arrives (the protocol's path check), or when the job resolves its folder for writing.
+      const why = await until(`${folder} refused`, () => probe.rejected.slice(rejectedMark)[0] ?? postedOf(probe, 'jobFailed', mark)[0]?.error.message);
+      assert.match(why, reason, folder);
+      assert.equal(emulator.requests.length, requests, `${folder}: nothing was sent`);
+    }
+    assert.deepEqual(await fs.readdir(outside), [], 'nothing was written outside');
+    await fs.rm(path.join(root(), 'studio-linked-out'));
   });
 
   it('counts a rate-limit wait down on the job while the service asks to wait, then goes on', async () => {
