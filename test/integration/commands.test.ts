@@ -167,6 +167,23 @@ describe('Refine, Configure Connection, Sign In and first use (real VS Code host
     );
   });
 
+  it('takes the portal\'s Target URI as the endpoint: saves its endpoint, deployment, API form and version', async () => {
+    const keys = ['endpoint', 'deployment', 'apiMode', 'apiVersion'] as const;
+    const before = Object.fromEntries(keys.map((k) => [k, config().inspect<string>(k)?.workspaceValue]));
+    try {
+      assert.equal(await vscode.commands.executeCommand('foundryMockups.configureConnection', { endpoint: 'https://contoso-images.openai.azure.com/openai/deployments/gpt-image-2-eu/images/generations?api-version=2025-04-01-preview' }), true);
+      assert.deepEqual(Object.fromEntries(keys.map((k) => [k, config().get<string>(k)])), {
+        endpoint: 'https://contoso-images.openai.azure.com',
+        deployment: 'gpt-image-2-eu',
+        apiMode: 'dated',
+        apiVersion: '2025-04-01-preview',
+      });
+    } finally {
+      for (const k of keys) await config().update(k, before[k], vscode.ConfigurationTarget.Workspace);
+    }
+    assert.equal(config().get('endpoint'), emulator.endpoint, 'the suite\'s connection is back');
+  });
+
   it('offers to configure the connection instead of failing when none is set', async () => {
     await config().update('endpoint', '', vscode.ConfigurationTarget.Workspace);
     try {
