@@ -245,7 +245,8 @@ export async function resolveDoneJobs(jobs: readonly BatchJob[], batch: Batch, c
 
   const ofRun = new Set(jobs);
   const anchored = (job: BatchJob): boolean => job.anchor !== undefined && 'job' in job.anchor;
-  await resolve([...anchorJobs, ...jobs.filter((job) => !anchored(job) && !anchorJobs.includes(job))]);
+  const isAnchor = new Set(anchorJobs);
+  await resolve([...anchorJobs, ...jobs.filter((job) => !anchored(job) && !isAnchor.has(job))]);
   for (const job of anchorJobs) {
     const entry = result.done.get(job);
     if (entry) result.anchors.set(job.id, entry.file);

@@ -211,18 +211,20 @@ async function runLocked(batch: Batch, options: RunOptions): Promise<RunResult> 
 
   // Jobs anchored to a job not made yet wait for it: the anchors (and every job that needs none) go
   // first, the jobs that need an anchor's image once it is there.
-  const ofRun = new Set(jobs);
+  // The ids of this run's jobs, to tell an anchor of this run from one of another shard.
+  const ofRun = new Set(jobs.map((job) => job.id));
   const waitsForAnchor = (job: BatchJob): boolean => job.anchor !== undefined && 'job' in job.anchor && !anchors.has(job.anchor.job);
   const first = pending.filter((job) => !waitsForAnchor(job));
   const second: BatchJob[] = [];
   for (const job of pending.filter(waitsForAnchor)) {
     const anchorId = (job.anchor as { job: string }).job;
-    if (batch.jobs.some((other) => other.id === anchorId && ofRun.has(other))) second.push(job);
+    if (ofRun.has(anchorId)) second.push(job);
     else record({ job, status: 'failed', reason: `Not sent: its anchor ${anchorId} is not made yet, and it is in another shard. Run the shard that makes it first, or run the batch without --shard.`, cause: `The anchor ${anchorId} is not made yet (another shard).`, errorKind: 'anchor', attempts: 0, sent: false });
   }
 
   const requests = new Map<BatchJob, number>();
-  const failedAnchors = new Map<string, string>();
+  /** Why each job that failed in this run failed, by id (a job that waits for an anchor names it). */
+  const failures = new Map<string, string>();
   let stoppedBy: string | undefined;
   let limitRequests: number | undefined;
   const schedule = (some: readonly BatchJob[]): Promise<unknown> =>
@@ -280,7 +282,7 @@ async function runLocked(batch: Batch, options: RunOptions): Promise<RunResult> 
       error.kind === 'cancelled' && sent > 0
         ? `Cancelled after ${sent} request${sent === 1 ? '' : 's'}${error.message.startsWith('Cancelled while waiting') ? ', while waiting to send it again' : ''}; nothing was written.`
         : error.message;
-    failedAnchors.set(outcome.item.id, reason);
+    failures.set(outcome.item.id, reason);
     if (outcome.stoppedBy || isFatalForRun(error.kind)) stoppedBy ??= (outcome.stoppedBy ?? error).message;
     record({
       job: outcome.item,
@@ -299,7 +301,7 @@ async function runLocked(batch: Batch, options: RunOptions): Promise<RunResult> 
     const ready: BatchJob[] = [];
     for (const job of second) {
       const anchorId = (job.anchor as { job: string }).job;
-      const failed = failedAnchors.get(anchorId);
+      const failed = failures.get(anchorId);
       if (anchors.has(anchorId) && stoppedBy === undefined) ready.push(job);
       else if (stoppedBy !== undefined) record({ job, status: 'failed', reason: `Not sent: the run stopped: ${stoppedBy}`, cause: `The run stopped: ${stoppedBy}`, errorKind: 'stopped', attempts: 0, sent: false });
       else record({ job, status: 'failed', reason: `Not sent: its anchor ${anchorId} failed${failed ? ` (${failed})` : ''}; it is sent once its anchor is made.`, cause: `The anchor ${anchorId} failed${failed ? `: ${failed}` : '.'}`, errorKind: 'anchor', attempts: 0, sent: false });
