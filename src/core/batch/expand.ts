@@ -194,6 +194,7 @@ export function expandBatch(spec: BatchSpec, env: BatchEnvironment, report: Repo
 
   // Anchors: an asset id of this batch (its first job is the anchor), else an image file.
   const assetIds = new Map(spec.assets.map((asset) => [asset.id.toLowerCase(), asset.id]));
+  const assetIndex = new Map(spec.assets.map((asset, index) => [asset.id, index]));
   const anchorAt = (asset: BatchAssetSpec, a: number): { value: string; pointer: string } | undefined => {
     if (asset.anchor === false) return undefined;
     if (asset.anchor !== undefined) return { value: asset.anchor, pointer: `/assets/${a}/anchor` };
@@ -272,8 +273,8 @@ export function expandBatch(spec: BatchSpec, env: BatchEnvironment, report: Repo
       anchorOk = anchorFile !== undefined;
     }
     if (anchorSpec && anchorId !== undefined && anchorId !== asset.id) {
-      const other = spec.assets.findIndex((x) => x.id === anchorId);
-      const chained = anchorAsset(spec.assets[other], other);
+      const other = assetIndex.get(anchorId) ?? -1;
+      const chained = other >= 0 ? anchorAsset(spec.assets[other], other) : undefined;
       if (chained !== undefined && chained !== anchorId) {
         report(anchorSpec.pointer, 'error', `The anchor "${anchorId}" has an anchor of its own ("${chained}"): an anchor is made first, from its prompt alone. Name "${chained}" here, or set "anchor": false on "${anchorId}".`);
         anchorOk = false;
