@@ -154,6 +154,23 @@ export async function jobRequest(job: BatchJob, batch: Batch, read: (file: strin
   };
 }
 
+/**
+ * A reader of input images that reads each file `keep` accepts once and hands out the same bytes
+ * (so their SHA-256 is taken once too, digestOf); other files are read each time.
+ */
+export function cachingReader(keep: (file: string) => boolean = () => true): (file: string) => Promise<Uint8Array> {
+  const cache = new Map<string, Promise<Uint8Array>>();
+  return (file) => {
+    if (!keep(file)) return readInput(file);
+    let bytes = cache.get(file);
+    if (!bytes) {
+      bytes = readInput(file);
+      cache.set(file, bytes);
+    }
+    return bytes;
+  };
+}
+
 async function readInput(file: string): Promise<Uint8Array> {
   try {
     return await fs.readFile(file);
@@ -167,15 +184,7 @@ async function readInput(file: string): Promise<Uint8Array> {
  * as errors. A job whose anchor job is not made yet has none: it cannot be done.
  */
 export async function fingerprintJobs(jobs: readonly BatchJob[], batch: Batch, connection: ConnectionInfo, made: AnchorFiles = new Map()): Promise<Map<BatchJob, string | Error>> {
-  const cache = new Map<string, Promise<Uint8Array>>();
-  const read = (file: string): Promise<Uint8Array> => {
-    let bytes = cache.get(file);
-    if (!bytes) {
-      bytes = readInput(file);
-      cache.set(file, bytes);
-    }
-    return bytes;
-  };
+  const read = cachingReader();
   const out = new Map<BatchJob, string | Error>();
   for (const job of jobs) {
     if (job.anchor && anchorFileOf(job, made) === undefined) continue;

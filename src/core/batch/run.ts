@@ -26,7 +26,7 @@ import { estimateBatch } from './estimate';
 import { jobsOfShard, type Shard } from './expand';
 import { acquireBatchLock, type LockHolder } from './lock';
 import { buildReport, earlierRuns, type RunReport, writeReports } from './report';
-import { jobRequest, resolveDoneJobs, tidyOutputFolders } from './resume';
+import { cachingReader, jobRequest, resolveDoneJobs, tidyOutputFolders } from './resume';
 import { type Outcome, runScheduled, type SchedulerClock, type SchedulerEvent } from './scheduler';
 import type { Batch, BatchJob } from './types';
 
@@ -211,20 +211,23 @@ async function runLocked(batch: Batch, options: RunOptions): Promise<RunResult> 
 
   // Jobs anchored to a job not made yet wait for it: the anchors (and every job that needs none) go
   // first, the jobs that need an anchor's image once it is there.
-  // The ids of this run's jobs, to tell an anchor of this run from one of another shard.
-  const ofRun = new Set(jobs.map((job) => job.id));
+  // This run's jobs by id, to tell an anchor of this run from one of another shard.
+  const byId = new Map(jobs.map((job) => [job.id, job]));
   const waitsForAnchor = (job: BatchJob): boolean => job.anchor !== undefined && 'job' in job.anchor && !anchors.has(job.anchor.job);
   const first = pending.filter((job) => !waitsForAnchor(job));
   const second: BatchJob[] = [];
   for (const job of pending.filter(waitsForAnchor)) {
     const anchorId = (job.anchor as { job: string }).job;
-    if (ofRun.has(anchorId)) second.push(job);
+    if (byId.has(anchorId)) second.push(job);
     else record({ job, status: 'failed', reason: `Not sent: its anchor ${anchorId} is not made yet, and it is in another shard. Run the shard that makes it first, or run the batch without --shard.`, cause: `The anchor ${anchorId} is not made yet (another shard).`, errorKind: 'anchor', attempts: 0, sent: false });
   }
 
   const requests = new Map<BatchJob, number>();
-  /** Why each job that failed in this run failed, by id (a job that waits for an anchor names it). */
-  const failures = new Map<string, string>();
+  // The anchor jobs the second phase waits for, and every anchor image: read once for all the jobs
+  // that send it (edit inputs are read per job).
+  const awaited = new Set(second.map((job) => (job.anchor as { job: string }).job));
+  const anchorImages = new Set([...anchors.values(), ...pending.flatMap((job) => (job.anchor && 'file' in job.anchor ? [job.anchor.file] : []))]);
+  const read = cachingReader((file) => anchorImages.has(file));
   let stoppedBy: string | undefined;
   let limitRequests: number | undefined;
   const schedule = (some: readonly BatchJob[]): Promise<unknown> =>
@@ -236,7 +239,7 @@ async function runLocked(batch: Batch, options: RunOptions): Promise<RunResult> 
           () => requests.set(job, (requests.get(job) ?? 0) + 1),
           (limit) => (limitRequests = limit),
         );
-        const request = await jobRequest(job, batch, undefined, anchors);
+        const request = await jobRequest(job, batch, read, anchors);
         return executeRequest(request, {
           client,
           connection: options.connection,
@@ -264,7 +267,10 @@ async function runLocked(batch: Batch, options: RunOptions): Promise<RunResult> 
     const common = { attempts: sent, ...(outcome.waitedMs ? { waitedMs: outcome.waitedMs } : {}), ...(note ? { note: `Made again: the earlier image no longer proved the job done (${note}).` } : {}) };
     if (outcome.ok) {
       const written = outcome.value.mockups[0];
-      if (written) anchors.set(outcome.item.id, written.file);
+      if (written && awaited.has(outcome.item.id)) {
+        anchors.set(outcome.item.id, written.file);
+        anchorImages.add(written.file);
+      }
       record({
         job: outcome.item,
         status: 'done',
@@ -282,7 +288,6 @@ async function runLocked(batch: Batch, options: RunOptions): Promise<RunResult> 
       error.kind === 'cancelled' && sent > 0
         ? `Cancelled after ${sent} request${sent === 1 ? '' : 's'}${error.message.startsWith('Cancelled while waiting') ? ', while waiting to send it again' : ''}; nothing was written.`
         : error.message;
-    failures.set(outcome.item.id, reason);
     if (outcome.stoppedBy || isFatalForRun(error.kind)) stoppedBy ??= (outcome.stoppedBy ?? error).message;
     record({
       job: outcome.item,
@@ -301,7 +306,8 @@ async function runLocked(batch: Batch, options: RunOptions): Promise<RunResult> 
     const ready: BatchJob[] = [];
     for (const job of second) {
       const anchorId = (job.anchor as { job: string }).job;
-      const failed = failures.get(anchorId);
+      const anchorJob = byId.get(anchorId);
+      const failed = anchorJob ? results.get(anchorJob)?.reason : undefined;
       if (anchors.has(anchorId) && stoppedBy === undefined) ready.push(job);
       else if (stoppedBy !== undefined) record({ job, status: 'failed', reason: `Not sent: the run stopped: ${stoppedBy}`, cause: `The run stopped: ${stoppedBy}`, errorKind: 'stopped', attempts: 0, sent: false });
       else record({ job, status: 'failed', reason: `Not sent: its anchor ${anchorId} failed${failed ? ` (${failed})` : ''}; it is sent once its anchor is made.`, cause: `The anchor ${anchorId} failed${failed ? `: ${failed}` : '.'}`, errorKind: 'anchor', attempts: 0, sent: false });
