@@ -304,6 +304,7 @@ export function expandBatch(spec: BatchSpec, env: BatchEnvironment, report: Repo
 
     // The design system: the asset's own style guide, else the workspace's (unless turned off).
     const design: PromptDesign | StyleGuide | undefined = styleGuide ?? (option('designSystem')?.value === false ? undefined : env.designSystem);
+    const designSystem = designRecord(design);
 
     // Prompts per locale, with and without the anchor's instruction (fails once per asset, not once per job).
     const prompts = new Map<string, { typed: string; sent: string }>();
@@ -339,7 +340,7 @@ export function expandBatch(spec: BatchSpec, env: BatchEnvironment, report: Repo
     const assetFields: Partial<BatchJob> & Pick<BatchJob, 'format'> = {
       ...(asset.template ? { template: { id: asset.template.id, fields: asset.template.fields ?? {} } } : {}),
       ...(design ? { styleGuide: design.file } : {}),
-      ...(designRecord(design) ? { designSystem: designRecord(design) } : {}),
+      ...(designSystem ? { designSystem } : {}),
       ...(anchorFile ? { anchor: { file: anchorFile } } : {}),
       ...(quality ? { quality } : {}),
       format,

@@ -203,6 +203,7 @@ export function prepareGeneration(input: GenerationInput, env: GenerationEnv): P
   if (locales.length === 0) locales.push(undefined);
   const design = env.designSystem;
   if (design) warnings.push(...design.warnings);
+  const designSystem = designRecord(design);
 
   const composed: ComposedForLocale[] = [];
   for (const locale of locales) {
@@ -242,7 +243,7 @@ export function prepareGeneration(input: GenerationInput, env: GenerationEnv): P
         ...(template ? { template } : {}),
         ...(c.locale ? { locale: c.locale } : {}),
         ...(design ? { styleGuide: design.file } : {}),
-        ...(designRecord(design) ? { designSystem: designRecord(design) } : {}),
+        ...(designSystem ? { designSystem } : {}),
         plan: plan.plan,
         ...(quality ? { quality } : {}),
         n,
