@@ -335,12 +335,12 @@ export function isRequest(message: WebviewToHost): message is WebviewMessage<Req
 
 /**
  * The webview's side of request and answer: `request` sends with a fresh id and resolves with the
- * answer carrying it (rejects on `requestFailed`); `settle` is given every host message and says
- * whether it answered a request. `isLatest` tells a stale answer (an older plan) from the current one.
+ * answer of the kind asked for carrying its id (rejects on `requestFailed`); `settle` is given every
+ * host message and says whether it answered a request. `isLatest` tells a stale answer (an older plan) from the current one.
  */
 export class RequestClient {
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (message: HostToWebview) => void; reject: (error: Error) => void }>();
+  private readonly pending = new Map<number, { answer: HostToWebview['type']; resolve: (message: HostToWebview) => void; reject: (error: Error) => void }>();
   private readonly latest = new Map<string, number>();
 
   constructor(private readonly send: (message: WebviewToHost) => void) {}
@@ -349,7 +349,7 @@ export class RequestClient {
     const id = this.nextId++;
     this.latest.set(message.type, id);
     return new Promise<ResponseTo<M['type']>>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (message: HostToWebview) => void, reject });
+      this.pending.set(id, { answer: RESPONSES[message.type as RequestType], resolve: resolve as (message: HostToWebview) => void, reject });
       this.send({ ...message, id });
     });
   }
@@ -363,7 +363,9 @@ export class RequestClient {
     const id = 'id' in message ? message.id : undefined;
     if (id === undefined) return false;
     const waiting = this.pending.get(id);
-    if (!waiting) return false;
+    // Only the answer of the kind asked for settles a request: an id is not enough on its own (an
+    // answer meant for an earlier page, or to a message that did not come from this one, may carry it).
+    if (!waiting || (message.type !== waiting.answer && message.type !== 'requestFailed')) return false;
     this.pending.delete(id);
     if (message.type === 'requestFailed') waiting.reject(new Error(message.error));
     else waiting.resolve(message);

@@ -70,6 +70,8 @@ export class StudioPanel implements StudioProbe, StudioSession {
   /** The workspace folders the webview may load images from. */
   private imageFolders: string[] = [];
   private refreshTimer: NodeJS.Timeout | undefined;
+  /** Counts the `init` reads started by changes; only the latest is posted. */
+  private refreshGeneration = 0;
 
   static show(services: Services, options: ShowOptions = {}): StudioPanel {
     const existing = StudioPanel.current;
@@ -165,8 +167,13 @@ export class StudioPanel implements StudioProbe, StudioSession {
     this.refreshTimer = setTimeout(() => {
       this.refreshTimer = undefined;
       if (this.disposed || !this.ready) return;
+      // Reads overlap when changes come close together; only the latest one started is shown, so a
+      // slower read of the state before a change can never replace the state after it.
+      const generation = ++this.refreshGeneration;
       void initMessage(this.services).then(
-        (init) => this.post(init),
+        (init) => {
+          if (generation === this.refreshGeneration && !this.disposed) this.post(init);
+        },
         (error: unknown) => this.services.log.warn(`Studio: could not read the changed settings: ${String(error)}`),
       );
     }, 100);
@@ -213,7 +220,9 @@ export class StudioPanel implements StudioProbe, StudioSession {
     if (this.posted.length > 500) this.posted.splice(0, this.posted.length - 500);
     if (this.disposed) return;
     if (!this.ready) {
-      if (message.type !== 'partial' && message.type !== 'progress') this.queue.push(message);
+      // What the next page needs is kept; previews and progress are out of date by then, and an
+      // answer belongs to the page that asked, which is gone (the next one starts its ids again).
+      if (message.type !== 'partial' && message.type !== 'progress' && !('id' in message && message.id !== undefined)) this.queue.push(message);
       return;
     }
     void this.panel.webview.postMessage(message);

@@ -50,18 +50,24 @@ export function webviewFrame(page: Page, index = 0): FrameLocator {
 /**
  * The elements matching `selector` in the webview that holds them. The workbench keeps the
  * iframes of other webviews in the page (a Markdown preview, a panel still being disposed, for
- * seconds after its editor closed), so the webviews are searched, newest first, until one holds
- * the selector or `waitMs` pass; then the newest is returned and the action reports its own
- * timeout.
+ * seconds after its editor closed), so the webviews are searched, visible ones first and newest
+ * first, until one holds the selector or `waitMs` pass; then the newest is returned and the action
+ * reports its own timeout.
  */
 async function locateInWebviews(page: Page, selector: string, waitMs: number): Promise<Locator> {
   const deadline = Date.now() + waitMs;
   for (;;) {
     const count = await page.locator(WEBVIEW_IFRAMES).count();
+    // What the user sees first: a hidden webview (a panel in the background, or one being disposed)
+    // may still hold an older copy of the same page.
+    let hidden: Locator | undefined;
     for (let i = count - 1; i >= 0; i--) {
       const candidate = webviewFrame(page, i).locator(selector);
-      if ((await candidate.count().catch(() => 0)) > 0) return candidate;
+      if ((await candidate.count().catch(() => 0)) === 0) continue;
+      if (await page.locator(WEBVIEW_IFRAMES).nth(i).isVisible().catch(() => false)) return candidate;
+      hidden ??= candidate;
     }
+    if (hidden) return hidden;
     if (Date.now() >= deadline) return webviewFrame(page, Math.max(0, count - 1)).locator(selector);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -97,6 +97,18 @@ describeUi('The Studio (real VS Code host, Chromium, Foundry emulator)', functio
     await vscode.workspace.getConfiguration('foundryMockups').update('styleGuide', 'design/style.json', vscode.ConfigurationTarget.Workspace);
   });
 
+  // Every test also checks that the page threw nothing: an uncaught error in the app arrives as an
+  // error line in the log (and would leave the page showing what it showed before).
+  let pageErrorsSeen = new Set<unknown>();
+  beforeEach(() => {
+    pageErrorsSeen = new Set(probe?.received.filter((m) => m.type === 'log' && m.level === 'error'));
+  });
+  afterEach(function () {
+    if (this.currentTest?.state !== 'passed' || !probe) return;
+    const thrown = probe.received.filter((m) => m.type === 'log' && m.level === 'error' && !pageErrorsSeen.has(m));
+    assert.deepEqual(thrown.map((m) => (m.type === 'log' ? m.message : '')), [], 'the page threw');
+  });
+
   after(async () => {
     api.setUserInterface(undefined);
     await vscode.workspace.getConfiguration('foundryMockups').update('styleGuide', undefined, vscode.ConfigurationTarget.Workspace);
@@ -699,7 +711,15 @@ describeUi('The Studio (real VS Code host, Chromium, Foundry emulator)', functio
     assert.ok(init.styleGuide?.summary?.swatches.some((s) => s.hex.toLowerCase() === '#1b998b'), 'swatches to show');
     // The page shows them: a swatch per colour, painted in it, with its name and hex.
     await d.click('#tab-create', W).catch(() => undefined);
-    await until('the new colour as a swatch in the page', async () => (await d.texts('.design-summary .swatch', W).catch(() => [])).some((t) => /#1b998b/i.test(t)));
+    // The latest init the host posted is the changed one (a slower read of the old state never comes after it).
+    await until('the changed design system as the latest init', () => postedOf(probe, 'init', mark).at(-1)?.styleGuide?.sha256 === init.styleGuide?.sha256);
+    let shown: string[] = [];
+    await until('the new colour as a swatch in the page', async () => {
+      shown = await d.texts('.design-summary .swatch', W).catch(() => []);
+      return shown.some((t) => /#1b998b/i.test(t));
+    }).catch((error: Error) => {
+      throw new Error(`${error.message}; the page shows ${JSON.stringify(shown)}`);
+    });
     const chip = await d.colors('.swatch[data-hex="#1b998b"] .swatch-chip', W);
     assert.equal(chip.background, 'rgb(27, 153, 139)', 'the chip is painted in the colour');
     const historyMark = probe.posted.length;

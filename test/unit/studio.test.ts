@@ -260,6 +260,13 @@ describe('Studio requests and answers are correlated by id through one helper', 
     assert.equal((await second).summary, 'second');
     assert.equal(client.isLatest('plan', a), false);
     assert.equal(client.isLatest('plan', b), true);
+    // An answer of another kind that happens to carry a pending id (say, to a message another page
+    // sent) settles nothing: the plan still waits for its own answer.
+    const third = client.request({ type: 'plan', draft });
+    const d = (sent.at(-1) as { id: number }).id;
+    assert.equal(client.settle({ type: 'code', id: d, language: 'curl', text: 'curl ...' }), false);
+    assert.equal(client.settle(planned(d, 'third')), true);
+    assert.equal((await third).summary, 'third');
     assert.equal(client.settle({ type: 'requestFailed', id: c, error: 'a.png has no sidecar describing its request.' }), true);
     await assert.rejects(code, /no sidecar/);
   });
