@@ -349,7 +349,7 @@ export class RequestClient {
     const id = this.nextId++;
     this.latest.set(message.type, id);
     return new Promise<ResponseTo<M['type']>>((resolve, reject) => {
-      this.pending.set(id, { answer: RESPONSES[message.type as RequestType], resolve: resolve as (message: HostToWebview) => void, reject });
+      this.pending.set(id, { answer: RESPONSES[message.type], resolve: resolve as (message: HostToWebview) => void, reject });
       this.send({ ...message, id });
     });
   }
