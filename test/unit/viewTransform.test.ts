@@ -1,0 +1,74 @@
+import * as assert from 'node:assert/strict';
+import { centred, clampPan, fitView, matchView, percent, stepScale, toImage, toViewport, wheelFactor, zoomAt } from '../../src/webview/viewTransform';
+import { Store } from '../../src/webview/store';
+
+describe('Studio canvas view (zoom and pan)', () => {
+  const phone = { width: 1170, height: 2532 };
+  const panel = { width: 800, height: 600 };
+
+  it('fits a tall screen into the panel, centred, and never enlarges a small image unless asked', () => {
+    const fit = fitView(phone, panel);
+    assert.equal(fit.scale, 600 / 2532);
+    assert.equal(fit.y, 0);
+    assert.equal(fit.x, (800 - 1170 * fit.scale) / 2);
+    assert.equal(fitView({ width: 100, height: 50 }, panel).scale, 1, 'an icon stays at 100 %');
+    assert.equal(fitView({ width: 100, height: 50 }, panel, { grow: true }).scale, 8);
+  });
+
+  it('zooms about the pointer: the image pixel under it stays under it', () => {
+    const view = fitView(phone, panel);
+    const at = { x: 412, y: 233 };
+    const before = toImage(view, at);
+    const zoomed = zoomAt(view, 1, at);
+    const after = toImage(zoomed, at);
+    assert.ok(Math.abs(before.x - after.x) < 1e-9 && Math.abs(before.y - after.y) < 1e-9);
+    assert.deepEqual(toViewport(zoomed, after), at);
+  });
+
+  it('steps through the zoom levels to exactly 100 % and back, within the limits', () => {
+    let scale = fitView(phone, panel).scale;
+    while (scale < 1) scale = stepScale(scale, 1);
+    assert.equal(scale, 1, 'stepping up lands on 100 %, not near it');
+    assert.equal(stepScale(1, -1), 2 / 3);
+    assert.equal(stepScale(32, 1), 32);
+    assert.equal(stepScale(0.02, -1), 0.02);
+    assert.equal(percent(1), '100 %');
+    assert.equal(percent(24), '2,400 %');
+    assert.ok(wheelFactor(-100) > 1 && wheelFactor(100) < 1, 'wheel up zooms in');
+    assert.equal(wheelFactor(1e9), wheelFactor(200), 'a huge delta is one big step, not a jump to the limit');
+  });
+
+  it('keeps part of the image in view however far it is panned', () => {
+    const view = centred(phone, panel, 1);
+    const far = clampPan({ ...view, x: 10_000, y: -10_000 }, phone, panel);
+    assert.equal(far.x, 800 - 48);
+    assert.equal(far.y, 48 - 2532);
+  });
+
+  it('keeps two images of a comparison aligned when their resolutions differ', () => {
+    const oneX = { width: 390, height: 844 };
+    const view = { scale: 1, x: 10, y: 20 };
+    const matched = matchView(view, oneX, phone);
+    assert.equal(matched.scale, 390 / 1170);
+    // The same place of the screen lands on the same viewport point.
+    const p1 = toViewport(view, { x: 195, y: 422 });
+    const p3 = toViewport(matched, { x: 585, y: 1266 });
+    assert.ok(Math.abs(p1.x - p3.x) < 1e-9 && Math.abs(p1.y - p3.y) < 1e-9);
+  });
+});
+
+describe('Studio store', () => {
+  it('applies a change in one step, tells subscribers once, and ignores a change that changes nothing', () => {
+    const store = new Store({ zoom: 1, selected: 'a.png' });
+    const seen: Array<[number, number]> = [];
+    const stop = store.subscribe((state, previous) => seen.push([previous.zoom, state.zoom]));
+    store.update((s) => ({ zoom: s.zoom * 2 }));
+    store.update({ zoom: 2 });
+    store.update({ selected: 'a.png' });
+    assert.deepEqual(seen, [[1, 2]]);
+    stop();
+    store.update({ zoom: 3 });
+    assert.equal(seen.length, 1);
+    assert.equal(store.state.zoom, 3);
+  });
+});
