@@ -305,7 +305,8 @@ export type HostToWebview =
   | { type: 'partial'; jobId: number; key: string; request: number; variant: number; index: number; dataUrl: string }
   | { type: 'result'; jobId: number; request: number; items: readonly MockupItem[] }
   | { type: 'jobFailed'; jobId: number; error: FailureInfo }
-  | { type: 'jobDone'; jobId: number; cancelled: boolean; written: number; costUsd?: number }
+  /** `costUsd` is this job's; `spentUsd` what the jobs since the Studio opened cost together (shown beside the estimate). */
+  | { type: 'jobDone'; jobId: number; cancelled: boolean; written: number; costUsd?: number; spentUsd: number }
   | { type: 'images'; id: number; items: ReadonlyArray<{ file: string; uri: string }> }
   | { type: 'history'; id: number; entries: readonly MockupItem[]; total: number; facets: { sizes: readonly string[]; locales: readonly string[]; models: readonly string[] } }
   /** The answer to `select`, or (without id) an image the host opened in the Studio (the explorer's Open in Studio). */

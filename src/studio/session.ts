@@ -34,6 +34,8 @@ export interface StudioSession {
   designSha256(): Promise<string | undefined>;
   /** Lets the webview load `files` (see StudioPanel.allowFoldersOf). */
   allowFoldersOf(files: readonly string[]): void;
+  /** Adds a finished job's cost to what the Studio has spent since it opened; returns the total. */
+  spend(usd: number): number;
   /** Starts a job the user can cancel. */
   startJob(): { jobId: number; signal: AbortSignal };
   /** Cancels a running job (nothing when it already ended). */

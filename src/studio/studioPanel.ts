@@ -70,6 +70,8 @@ export class StudioPanel implements StudioProbe, StudioSession {
   /** The workspace folders the webview may load images from. */
   private imageFolders: string[] = [];
   private refreshTimer: NodeJS.Timeout | undefined;
+  /** What the jobs since the panel opened cost, in USD. */
+  private spentUsd = 0;
   /** Counts the `init` reads started by changes; only the latest is posted. */
   private refreshGeneration = 0;
 
@@ -226,6 +228,11 @@ export class StudioPanel implements StudioProbe, StudioSession {
       return;
     }
     void this.panel.webview.postMessage(message);
+  }
+
+  spend(usd: number): number {
+    if (Number.isFinite(usd) && usd > 0) this.spentUsd += usd;
+    return this.spentUsd;
   }
 
   isReady(): boolean {

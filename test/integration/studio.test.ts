@@ -730,9 +730,13 @@ describeUi('The Studio (real VS Code host, Chromium, Foundry emulator)', functio
     // Regenerate: the same settings, the current design system.
     const requests = emulator.requests.length;
     const jobMark = probe.posted.length;
+    const spentBefore = postedOf(probe, 'jobDone').at(-1)?.spentUsd ?? 0;
     await probe.receive({ type: 'regenerate', file: older.file });
     const end = await jobEnd(probe, jobMark);
     assert.equal(end.type, 'jobDone', JSON.stringify(end));
+    // The running total since the Studio opened grows by what this job cost.
+    assert.ok(end.type === 'jobDone' && end.costUsd !== undefined && end.costUsd > 0, 'the job has a cost');
+    assert.ok(end.type === 'jobDone' && Math.abs(end.spentUsd - (spentBefore + (end.costUsd ?? 0))) < 1e-9, `spent ${spentBefore} then ${end.type === 'jobDone' ? end.spentUsd : '?'}`);
     const made = postedOf(probe, 'result', jobMark)[0]?.items[0];
     assert.equal(made?.designStatus, 'current');
     assert.equal(made?.promptTyped, older.promptTyped);

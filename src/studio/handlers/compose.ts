@@ -85,7 +85,8 @@ export function composeHandlers(session: StudioSession): Pick<Handlers, 'plan' |
       stopCountdown();
       return posting;
     });
-    session.post({ type: 'jobDone', jobId, cancelled: false, written, ...(result.costUsd !== undefined ? { costUsd: result.costUsd } : {}) });
+    const spentUsd = session.spend(result.costUsd ?? 0);
+    session.post({ type: 'jobDone', jobId, cancelled: false, written, ...(result.costUsd !== undefined ? { costUsd: result.costUsd } : {}), spentUsd });
   };
 
   /**
@@ -94,7 +95,7 @@ export function composeHandlers(session: StudioSession): Pick<Handlers, 'plan' |
    */
   const fail = (jobId: number, error: unknown, retry: (() => Promise<void>) | undefined): void => {
     if (isFoundryError(error) && error.kind === 'cancelled') {
-      session.post({ type: 'jobDone', jobId, cancelled: true, written: 0 });
+      session.post({ type: 'jobDone', jobId, cancelled: true, written: 0, spentUsd: session.spend(0) });
       return;
     }
     const kept: KeptFailure = { error, ...(retry ? { retry } : {}) };
@@ -120,7 +121,7 @@ export function composeHandlers(session: StudioSession): Pick<Handlers, 'plan' |
       const connection = await connect(services);
       const prepared = await prepare(connection);
       if (!(await confirmEstimate(services, prepared.estimate, vscode.l10n.t('Generate')))) {
-        session.post({ type: 'jobDone', jobId, cancelled: true, written: 0 });
+        session.post({ type: 'jobDone', jobId, cancelled: true, written: 0, spentUsd: session.spend(0) });
         return;
       }
       session.post({ type: 'jobStarted', jobId, mode, requests: labels(prepared), variants });
