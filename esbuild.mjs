@@ -106,6 +106,17 @@ function contextOptions({ production, watch }) {
       format: 'iife',
       target: ['chrome120'],
     },
+    // The codicons the Studio's icon buttons draw (@vscode-elements' vscode-icon finds the stylesheet
+    // by its id, vscode-codicon-stylesheet): dist/codicon.css and the font it loads, dist/codicon.ttf.
+    {
+      ...common,
+      sourcemap: false,
+      plugins,
+      entryPoints: [{ in: 'node_modules/@vscode/codicons/dist/codicon.css', out: 'codicon' }],
+      outdir: 'dist',
+      loader: { '.ttf': 'file' },
+      assetNames: '[name]',
+    },
   ];
 }
 

@@ -197,6 +197,7 @@ export class StudioPanel implements StudioProbe, StudioSession {
     const ext = this.services.context.extensionUri;
     const script = webview.asWebviewUri(vscode.Uri.joinPath(ext, 'dist', 'webview.js'));
     const style = webview.asWebviewUri(vscode.Uri.joinPath(ext, 'media', 'studio.css'));
+    const codicons = webview.asWebviewUri(vscode.Uri.joinPath(ext, 'dist', 'codicon.css'));
     const csp = [`default-src 'none'`, `img-src ${webview.cspSource} data: blob:`, `style-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`, `font-src ${webview.cspSource}`].join('; ');
     return `<!DOCTYPE html>
 <html lang="${vscode.env.language}">
@@ -205,6 +206,7 @@ export class StudioPanel implements StudioProbe, StudioSession {
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${style.toString()}">
+<link rel="stylesheet" id="vscode-codicon-stylesheet" href="${codicons.toString()}">
 <title>${escapeHtml(vscode.l10n.t('Mockup Studio'))}</title>
 </head>
 <body>
