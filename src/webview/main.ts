@@ -751,6 +751,12 @@ function renderIterate(): void {
     save();
     renderSendState();
   });
+  editPrompt.addEventListener('keydown', (e) => {
+    if ((e.ctrlKey || e.metaKey) && e.key === 'Enter') {
+      e.preventDefault();
+      void sendEdit();
+    }
+  });
   const refs = h(
     'div',
     { class: 'references' },

@@ -15,6 +15,19 @@ import { LOOPBACK, screenshotPath } from './config';
  * types; Playwright evaluates a string as an expression, not as a function of the element).
  */
 // eslint-disable-next-line @typescript-eslint/no-implied-eval
+/** Runs in the page: the focused element of `element`'s document, inside open shadow roots too, described. */
+const FOCUSED_IN_PAGE = new Function(
+  'element',
+  `let e = element.ownerDocument.activeElement;
+  while (e && e.shadowRoot && e.shadowRoot.activeElement) e = e.shadowRoot.activeElement;
+  if (!e || e === element.ownerDocument.body) return '';
+  const attr = (name) => (e.getAttribute(name) ? '[' + name + '=' + e.getAttribute(name) + ']' : '');
+  let host = e.getRootNode() && e.getRootNode().host;
+  const inHost = host ? ' in ' + host.tagName.toLowerCase() + (host.getAttribute('data-action') ? '[data-action=' + host.getAttribute('data-action') + ']' : '') : '';
+  const name = e.getAttribute('aria-label') || (e.labels && e.labels[0] && e.labels[0].textContent) || (e.textContent || '').trim().slice(0, 60);
+  return e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + attr('data-key') + attr('data-action') + attr('role') + inHost + ' "' + name + '"';`,
+) as (element: unknown) => string;
+
 const COLORS_IN_PAGE = new Function(
   'element',
   `const color = getComputedStyle(element).color;
@@ -190,6 +203,10 @@ async function perform(page: Page, request: BridgeRequest, artifactsDir: string)
       // first element up the tree that paints one.
       const colors = await (await find(request)).first().evaluate(COLORS_IN_PAGE, undefined, { timeout: left() });
       return { ok: true, colors };
+    }
+    case 'focused': {
+      const text = (await (await find(request)).first().evaluate(FOCUSED_IN_PAGE, undefined, { timeout: left() })) as string;
+      return { ok: true, text };
     }
     case 'screenshot': {
       await fs.promises.mkdir(artifactsDir, { recursive: true });

@@ -18,6 +18,11 @@ export type BridgeRequest =
   | { action: 'texts'; selector: string; frame: BridgeFrame; timeoutMs: number }
   /** The computed text colour of the first match and the background it is drawn on (the first ancestor's that is not transparent). */
   | { action: 'colors'; selector: string; frame: BridgeFrame; timeoutMs: number }
+  /**
+   * The element that has the keyboard focus in the document of the first match (through open shadow
+   * roots), described as `tag#id[data-key=...][data-action=...] "accessible name"`: keyboard tests ask it.
+   */
+  | { action: 'focused'; selector: string; frame: BridgeFrame; timeoutMs: number }
   | { action: 'screenshot'; name: string; fullPage: boolean };
 
 export type BridgeAction = BridgeRequest['action'];
@@ -73,6 +78,7 @@ export function parseBridgeRequest(input: unknown): BridgeRequest {
     case 'text':
     case 'texts':
     case 'colors':
+    case 'focused':
       only(body, ['action', 'selector', 'frame', 'timeoutMs']);
       return { action, ...located(body) };
     case 'screenshot': {
@@ -89,7 +95,7 @@ export function parseBridgeRequest(input: unknown): BridgeRequest {
     }
     default:
       throw new BridgeRequestError(
-        `unknown action ${JSON.stringify(action)}; use press, type, fill, click, waitFor, text, texts, colors or screenshot`,
+        `unknown action ${JSON.stringify(action)}; use press, type, fill, click, waitFor, text, texts, colors, focused or screenshot`,
       );
   }
 }

@@ -62,6 +62,11 @@ export class PageDriver {
     return response.colors;
   }
 
+  /** What has the keyboard focus in the frame (see the bridge's `focused`): `tag#id[data-key=...]... "name"`, or '' for none. */
+  async focused(options: LocateOptions = {}): Promise<string> {
+    return (await this.send({ action: 'focused', selector: 'body', ...located(options) })).text ?? '';
+  }
+
   /** Saves test-artifacts/<name>.png and returns its path. */
   async screenshot(name: string, fullPage = true): Promise<string> {
     const response = await this.send({ action: 'screenshot', name, fullPage });

@@ -435,6 +435,46 @@ describeUi('The Studio (real VS Code host, Chromium, Foundry emulator)', functio
     await d.press('Escape');
   });
 
+  it('composes, generates and refines with the keyboard only', async () => {
+    // From the panel's focus: Tab to the prompt, type, Ctrl+Enter generates; Tab to a result's
+    // Refine, Enter opens it with the focus in its prompt, Ctrl+Enter sends the edit.
+    await vscode.commands.executeCommand('foundryMockups.openStudio');
+    const tabTo = async (what: string, match: (focused: string) => boolean, limit = 250): Promise<string> => {
+      const seen: string[] = [];
+      for (let i = 0; i < limit; i++) {
+        const focused = await d.focused(W);
+        if (match(focused)) return focused;
+        seen.push(focused);
+        await d.press('Tab');
+      }
+      throw new Error(`Tab never reached ${what}; it went through ${JSON.stringify(seen.slice(-12))}`);
+    };
+    await tabTo('the prompt', (f) => f.startsWith('textarea#prompt'));
+    await d.press('Control+A');
+    await d.type('A receipt screen for the keyboard test');
+    await until('the typed prompt to reach the host', () => receivedOf(probe, 'plan').at(-1)?.draft.prompt === 'A receipt screen for the keyboard test', 10_000);
+    const mark = probe.posted.length;
+    const sentBefore = emulator.requests.length;
+    await d.press('Control+Enter');
+    assert.equal((await jobEnd(probe, mark)).type, 'jobDone', 'Ctrl+Enter in the prompt generated');
+    const made = postedOf(probe, 'result', mark).flatMap((r) => r.items);
+    assert.ok(made.length > 0, 'results');
+    assert.ok(emulator.requests.slice(sentBefore).some((r) => /A receipt screen for the keyboard test/.test(String(r.body?.prompt))), 'the typed prompt was sent');
+    const card = made[0]?.file ?? '';
+    const refine = await tabTo('the new result\'s Refine', (f) => f.includes('[data-action=refine]') && f.includes(made[0]?.name ?? '?'));
+    assert.match(refine, /Refine/);
+    await d.press('Enter');
+    await until('the focus in the edit prompt', async () => (await d.focused(W)).startsWith('textarea#edit-prompt'), 10_000);
+    await d.type('Make the total bold');
+    const editMark = probe.posted.length;
+    await d.press('Control+Enter');
+    assert.equal((await jobEnd(probe, editMark)).type, 'jobDone', 'Ctrl+Enter in the edit prompt sent the edit');
+    const edited = postedOf(probe, 'result', editMark)[0]?.items[0];
+    assert.ok(edited, 'an edit result');
+    assert.equal(edited.chain.at(-2)?.file, card, 'the keyboard refined the image it reached');
+    assert.match(String(emulator.requests.at(-1)?.body?.prompt), /^Make the total bold/);
+  });
+
   it('browses the history from the sidecars, filters it, opens an image and reuses its settings', async () => {
     await d.click('[data-view="history"]', W);
     await d.waitFor('.history-grid .card', W);

@@ -177,6 +177,8 @@ describe('offline test host', () => {
         text: '10',
         timeoutMs: 10_000,
       });
+      assert.deepEqual(parseBridgeRequest({ action: 'focused', selector: 'body', frame: 'webview' }), { action: 'focused', selector: 'body', frame: 'webview', timeoutMs: DEFAULT_ACTION_TIMEOUT_MS });
+      assert.throws(() => parseBridgeRequest({ action: 'focused', selector: 'body', text: 'x' }), /text/);
       assert.throws(() => parseBridgeRequest({ action: 'fill', selector: '#x' }), /text/);
     });
 
