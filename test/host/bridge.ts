@@ -11,11 +11,11 @@ import { BridgeRequestError, MAX_REQUEST_BYTES, parseBridgeRequest, type BridgeR
 import { LOOPBACK, screenshotPath } from './config';
 
 /**
- * Page-side code of the `colors` action, as a function built from its source (this file has no DOM
- * types; Playwright evaluates a string as an expression, not as a function of the element).
+ * Page-side code of the `focused` and `colors` actions, as functions built from their source (this
+ * file has no DOM types; Playwright evaluates a string as an expression, not as a function of the
+ * element). `focused`: the focused element of `element`'s document, inside open shadow roots too.
  */
 // eslint-disable-next-line @typescript-eslint/no-implied-eval
-/** Runs in the page: the focused element of `element`'s document, inside open shadow roots too, described. */
 const FOCUSED_IN_PAGE = new Function(
   'element',
   `let e = element.ownerDocument.activeElement;
@@ -28,6 +28,7 @@ const FOCUSED_IN_PAGE = new Function(
   return e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + attr('data-key') + attr('data-action') + attr('role') + inHost + ' "' + name + '"';`,
 ) as (element: unknown) => string;
 
+// eslint-disable-next-line @typescript-eslint/no-implied-eval
 const COLORS_IN_PAGE = new Function(
   'element',
   `const color = getComputedStyle(element).color;
@@ -205,7 +206,7 @@ async function perform(page: Page, request: BridgeRequest, artifactsDir: string)
       return { ok: true, colors };
     }
     case 'focused': {
-      const text = (await (await find(request)).first().evaluate(FOCUSED_IN_PAGE, undefined, { timeout: left() })) as string;
+      const text = await (await find(request)).first().evaluate(FOCUSED_IN_PAGE, undefined, { timeout: left() });
       return { ok: true, text };
     }
     case 'screenshot': {
