@@ -85,15 +85,50 @@ export function serverStatePaths(stateDir: string): ServerState {
   };
 }
 
+/**
+ * `<user-data-dir>/languagepacks.json` for a display language: code-server's web workbench takes its
+ * language (and so `vscode.env.language`, and the l10n bundle the extension host loads) from the
+ * language pack this file names; with none for `locale`, `--locale` alone leaves everything English.
+ * `translationsFile` holds no translations (`{ "contents": {} }`): the workbench's own strings stay
+ * English (no language pack is downloaded), the extension's own bundles are what is tested.
+ */
+export function languagePacksFor(locale: string, translationsFile: string): Record<string, LanguagePackEntry> {
+  const language = locale.toLowerCase();
+  return {
+    [language]: {
+      hash: `test-host-${language}`,
+      extensions: [{ extensionIdentifier: { id: `foundry-mockups-test.language-pack-${language}` }, version: '0.0.0' }],
+      translations: { vscode: translationsFile },
+      label: locale,
+    },
+  };
+}
+
+/** One entry of VS Code's languagepacks.json, as its language pack service writes it. */
+export interface LanguagePackEntry {
+  hash: string;
+  extensions: Array<{ extensionIdentifier: { id: string }; version: string }>;
+  translations: { vscode: string };
+  label: string;
+}
+
 /** code-server's config file: no password, and nothing else to read from the user's own config. */
 export function serverConfigText(): string {
   return 'auth: none\n';
 }
 
-/** The command line for code-server; every flag keeps the run fresh, offline and quiet. */
-export function codeServerArgs(port: number, state: ServerState): string[] {
+/**
+ * The command line for code-server; every flag keeps the run fresh, offline and quiet. `locale`
+ * is VS Code's display language (`--locale`, e.g. `ja`): `vscode.env.language` and the extensions'
+ * l10n bundles follow it.
+ */
+export function codeServerArgs(port: number, state: ServerState, locale?: string): string[] {
   assertPort(port);
+  if (locale !== undefined && !/^[a-z]{2,3}(-[a-z0-9]{2,8})*$/i.test(locale)) {
+    throw new Error(`'${locale}' is not a language tag`);
+  }
   return [
+    ...(locale !== undefined ? ['--locale', locale] : []),
     '--config', state.configFile,
     '--bind-addr', `${LOOPBACK}:${port}`,
     '--auth', 'none',

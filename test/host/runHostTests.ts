@@ -25,6 +25,8 @@ export interface RunHostTestsOptions {
   installExtensions?: readonly string[];
   /** `workbench.colorTheme`; defaults to FOUNDRY_MOCKUPS_HOST_THEME, else Default Dark Modern. */
   colorTheme?: string;
+  /** VS Code's display language (code-server's `--locale`, e.g. `ja`); English when absent. */
+  locale?: string;
   /** Print code-server's output and bridge actions as they happen (also FOUNDRY_MOCKUPS_HOST_VERBOSE=1). */
   verbose?: boolean;
   /** Where lines go; defaults to stdout/stderr. */
@@ -74,6 +76,7 @@ export async function runHostTests(options: RunHostTestsOptions = {}): Promise<n
       installExtensions: options.installExtensions,
       env: options.env,
       colorTheme: options.colorTheme ?? process.env.FOUNDRY_MOCKUPS_HOST_THEME,
+      locale: options.locale,
       onLog: (type, text) => {
         if (!verbose && isWorkbenchNoise(text)) {
           return;
