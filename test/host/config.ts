@@ -68,6 +68,41 @@ export function buildWorkbenchUrl(options: PayloadOptions & { folder: string }):
   return `http://${LOOPBACK}:${options.port}/?folder=${encodeURIComponent(options.folder)}&payload=${payload}`;
 }
 
+/** The environment variable that selects tests by title (a regular expression), read by the suite entry. */
+export const TEST_GREP_ENV = 'FOUNDRY_MOCKUPS_TEST_GREP';
+/** The environment variable that declares the localisation suite, in the run with that display language. */
+export const TEST_LOCALE_ENV = 'FOUNDRY_MOCKUPS_TEST_LOCALE';
+/** The localisation suite's title (test/integration/localisation.test.ts); its run selects it by this. */
+export const LOCALISATION_SUITE = 'Localisation (Japanese display language, real VS Code host)';
+
+/** One run of the integration suite: the display language, and the extension host's extra environment. */
+export interface HostRun {
+  name: string;
+  locale?: string;
+  env: Record<string, string>;
+}
+
+/**
+ * The runs `npm run test:integration` makes: the whole suite in English, then a short run with
+ * Japanese as VS Code's display language and only the localisation suite. A focused run
+ * (FOUNDRY_MOCKUPS_TEST_GREP) makes the Japanese run only when its pattern matches that suite, and
+ * the English one only when the pattern could match something else.
+ */
+export function hostRuns(env: NodeJS.ProcessEnv = process.env): HostRun[] {
+  const grep = env[TEST_GREP_ENV] || undefined;
+  const english: HostRun = { name: 'English', env: {} };
+  const japanese: HostRun = { name: 'Japanese (localisation suite)', locale: 'ja', env: { [TEST_LOCALE_ENV]: 'ja', [TEST_GREP_ENV]: escapeRegExp(LOCALISATION_SUITE) } };
+  if (grep === undefined) return [english, japanese];
+  const pattern = new RegExp(grep);
+  if (!pattern.test(LOCALISATION_SUITE)) return [english];
+  // A pattern for the localisation suite alone (`Localisation`) needs no English run.
+  return /^\^?Localisation\b/.test(grep) ? [japanese] : [english, japanese];
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 /** Where one run keeps its fresh server state. */
 export interface ServerState {
   userDataDir: string;
@@ -313,6 +348,10 @@ const WORKBENCH_NOISE = [
   /^Creating a socket \(renderer-/,
   /^\[Service Worker\] registered$/,
   /^ChatSessionStore: Migrating \d+ chat sessions/,
+  // In a display language other than English the workbench looks for a language pack in the gallery (there is none offline).
+  /^No extension gallery service configured\.$/,
+  // Start-up timings the workbench prints when the machine is busy.
+  /^Creation of workbench contribution '[^']+' took \d+ms\.$/,
 ];
 
 export function isWorkbenchNoise(line: string): boolean {
