@@ -1,7 +1,7 @@
 // `npm run package`: the VSIX, assembled from what runs. A production build, then a staging folder
 // (.package/vsix/) with exactly
 //   - the manifest's static files (STATIC_FILES: package.json, nls, README, CHANGELOG, LICENSE,
-//     media, schemas, the docs the README links to),
+//     l10n bundles, media, schemas, the docs the README links to),
 //   - every output of the build and, for each import the bundles leave external, the files Node
 //     loads for it (scripts/runtimeFiles.mjs derives both from esbuild's metafile),
 // then `vsce package` in that folder: one universal .vsix (nothing in it is platform-specific).
@@ -19,7 +19,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 
 /** What the VSIX holds besides code: read by VS Code from the manifest, or linked from the README. */
-export const STATIC_FILES = ['package.json', 'package.nls*.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'media/**', 'schemas/**', 'docs/**'];
+export const STATIC_FILES = ['package.json', 'package.nls*.json', 'l10n/**', 'README.md', 'CHANGELOG.md', 'LICENSE', 'media/**', 'schemas/**', 'docs/**'];
 export const STAGING_DIR = path.join(root, '.package', 'vsix');
 
 /** The manifest as it ships: no build scripts (vsce would run vscode:prepublish again), no dev tooling. */

@@ -1,3 +1,4 @@
+import * as vscode from 'vscode';
 import type { ConnectionSettings } from '../core/connection';
 import type { FoundryAuth } from '../core/foundry';
 import { setting } from '../host/settings';
@@ -21,7 +22,7 @@ function microsoftTokenGetter(settings: ConnectionSettings, ui: UserInterface, i
     kind: 'token',
     getToken: async () => {
       const session = await ui.getSession(microsoftProviderId(), sessionScopes(settings), interactive);
-      if (!session) throw new NoCredentialsError('You are not signed in to a Microsoft account in VS Code: run "Mockups: Sign In".');
+      if (!session) throw new NoCredentialsError(vscode.l10n.t('You are not signed in to a Microsoft account in VS Code: run "Mockups: Sign In".'));
       return session.accessToken;
     },
   };
@@ -50,7 +51,7 @@ export async function resolveCredentials(settings: ConnectionSettings, apiKeys: 
   switch (settings.auth) {
     case 'apiKey': {
       const key = await storedOrEnvironmentKey(apiKeys);
-      if (!key) throw new NoCredentialsError('No API key is stored: run "Mockups: Set API Key..." or choose another sign-in method.');
+      if (!key) throw new NoCredentialsError(vscode.l10n.t('No API key is stored: run "Mockups: Set API Key..." or choose another sign-in method.'));
       return { auth: { kind: 'apiKey', apiKey: key.apiKey }, description: key.description };
     }
     case 'microsoft':
@@ -83,7 +84,7 @@ async function resolveAutomatically(settings: ConnectionSettings, apiKeys: ApiKe
 
   const key = await storedOrEnvironmentKey(apiKeys);
   if (key) return { auth: { kind: 'apiKey', apiKey: key.apiKey }, description: key.description };
-  throw new NoCredentialsError('No credentials found: sign in with your Microsoft account, sign in to the Azure CLI (az login), or set an API key.');
+  throw new NoCredentialsError(vscode.l10n.t('No credentials found: sign in with your Microsoft account, sign in to the Azure CLI (az login), or set an API key.'));
 }
 
 /** The environment variable the CLI reads too; used when no key is in secret storage. */

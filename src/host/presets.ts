@@ -21,7 +21,7 @@ export async function loadPresets(services: Services): Promise<PresetCatalogue> 
       workspace = { text: new TextDecoder().decode(bytes), fileLabel: DESIGN_SYSTEM_FILE };
     } catch (error) {
       // No presets file in this workspace is the common case; one that leads outside is reported.
-      if (error instanceof PathOutsideRootError || error instanceof PathRefusedError) refused = `${DESIGN_SYSTEM_FILE} is not read: ${error.message}`;
+      if (error instanceof PathOutsideRootError || error instanceof PathRefusedError) refused = vscode.l10n.t('{0} is not read: {1}', DESIGN_SYSTEM_FILE, error.message);
     }
   }
   const catalogue = loadPresetCatalogue({ ...(workspace ? { workspace } : {}), user: setting('presets') });

@@ -262,6 +262,14 @@ export interface FailureInfo {
   readonly actions: ReadonlyArray<{ readonly action: FailureAction; readonly label: string }>;
 }
 
+/** The webview's strings for VS Code's display language (see src/webview/l10n.ts); no bundle in English. */
+export interface WebviewL10n {
+  /** VS Code's display language (`vscode.env.language`): the page's `lang`, and number formatting. */
+  readonly language: string;
+  /** English text -> translation, for the strings the app passes to `t()`. */
+  readonly bundle?: Readonly<Record<string, string>>;
+}
+
 /** Messages the host sends to the webview app. */
 export type HostToWebview =
   | {
@@ -281,6 +289,7 @@ export type HostToWebview =
        */
       styleGuide?: { file: string; text?: string; error?: string; warnings: readonly string[]; sha256?: string; omitted?: string; summary?: DesignSummaryView };
       outputFolder: string;
+      l10n: WebviewL10n;
     }
   | {
       type: 'planned';

@@ -10,8 +10,9 @@ import { IMAGE_GLOB, resolveWorkspacePath } from '../host/workspace';
 import { dispatch, type Handlers } from './dispatch';
 import { initMessage, selectImage, studioHandlers } from './handlers';
 import { HistoryIndex, workspaceRelative } from './history';
-import { type HostToWebview, parseWebviewMessage, type ParseContext, STUDIO_VIEW_TYPE, type WebviewToHost } from './protocol';
+import { type HostToWebview, parseWebviewMessage, type ParseContext, STUDIO_VIEW_TYPE, type WebviewL10n, type WebviewToHost } from './protocol';
 import type { StudioMetrics, StudioSession } from './session';
+import { webviewL10n } from './webviewL10n';
 
 export { MAX_PARTIAL_DATA_URL_CHARS } from './handlers/compose';
 
@@ -119,16 +120,16 @@ export class StudioPanel implements StudioProbe, StudioSession {
     this.handlers = studioHandlers(this);
     panel.iconPath = vscode.Uri.joinPath(services.context.extensionUri, 'media', 'icon.png');
     // The resource roots are settled before the page loads: changing them later reloads it.
-    void this.initialFolders().then(
-      (folders) => {
+    void Promise.all([this.initialFolders(), webviewL10n(services)]).then(
+      ([folders, l10n]) => {
         if (this.disposed) return;
         this.imageFolders = folders;
         panel.webview.options = StudioPanel.webviewOptions(services, folders);
-        panel.webview.html = this.html();
+        panel.webview.html = this.html(l10n);
       },
       (error: unknown) => {
         services.log.warn(`Studio: could not list the workspace's images: ${String(error)}`);
-        if (!this.disposed) panel.webview.html = this.html();
+        if (!this.disposed) void webviewL10n(services).then((l10n) => (panel.webview.html = this.html(l10n)));
       },
     );
     const presetsFile = vscode.workspace.createFileSystemWatcher('**/.vscode/mockups.json');
@@ -191,7 +192,8 @@ export class StudioPanel implements StudioProbe, StudioSession {
     if (StudioPanel.current === this) StudioPanel.current = undefined;
   }
 
-  private html(): string {
+  /** The page; `l10n` is embedded too, so that what the app builds before `init` arrives is in the display language. */
+  private html(l10n: WebviewL10n): string {
     const webview = this.panel.webview;
     const nonce = randomBytes(16).toString('base64');
     const ext = this.services.context.extensionUri;
@@ -210,7 +212,7 @@ export class StudioPanel implements StudioProbe, StudioSession {
 <title>${escapeHtml(vscode.l10n.t('Mockup Studio'))}</title>
 </head>
 <body>
-<div id="app" aria-busy="true"><p class="loading">${escapeHtml(vscode.l10n.t('Loading the Studio...'))}</p></div>
+<div id="app" aria-busy="true" data-l10n="${escapeHtml(JSON.stringify(l10n))}"><p class="loading">${escapeHtml(vscode.l10n.t('Loading the Studio...'))}</p></div>
 <script nonce="${nonce}" src="${script.toString()}"></script>
 </body>
 </html>`;

@@ -5,6 +5,7 @@
  */
 import { h } from './dom';
 import { imagePicker, type PickableImage } from './imagePicker';
+import { t } from './l10n';
 
 /** What the app keeps of the anchor (setState): the workspace-relative file sent to the host, and how to show it. */
 export interface AnchorView {
@@ -30,29 +31,29 @@ export interface AnchorSectionOptions {
 /** The section's content (its heading has the id `h-anchor`). */
 export function anchorSection(options: AnchorSectionOptions): Node[] {
   const { anchor } = options;
-  const head = h('div', { class: 'block-head' }, h('h2', { id: 'h-anchor' }, 'Anchor'), h('span', { class: 'hint' }, anchor ? 'one look for the set' : 'none'));
+  const head = h('div', { class: 'block-head' }, h('h2', { id: 'h-anchor' }, t('Anchor')), h('span', { class: 'hint' }, anchor ? t('one look for the set') : t('none')));
   const current = anchor
     ? h(
         'div',
         { class: 'anchor', id: 'anchor', 'data-file': anchor.file },
-        h('img', { class: 'anchor-thumb', src: anchor.uri, alt: `The anchor: ${anchor.name}` }),
+        h('img', { class: 'anchor-thumb', src: anchor.uri, alt: t('The anchor: {0}', anchor.name) }),
         h(
           'div',
           { class: 'anchor-text' },
           h('strong', { class: 'anchor-name', title: anchor.file }, anchor.name),
-          h('span', { class: 'hint' }, 'Sent with every size and language: each image takes its colours, type, radius and components.'),
+          h('span', { class: 'hint' }, t('Sent with every size and language: each image takes its colours, type, radius and components.')),
         ),
-        h('button', { type: 'button', class: 'secondary', id: 'clear-anchor', 'data-key': 'clear-anchor', 'aria-label': `Clear the anchor ${anchor.name}`, onclick: options.onClear }, 'Clear'),
+        h('button', { type: 'button', class: 'secondary', id: 'clear-anchor', 'data-key': 'clear-anchor', 'aria-label': t('Clear the anchor {0}', anchor.name), onclick: options.onClear }, t('Clear')),
       )
-    : h('p', { class: 'hint' }, 'No anchor. Choose "Use as anchor" on a result or a history image, or pick a workspace image, to keep one look across sizes and languages.');
+    : h('p', { class: 'hint' }, t('No anchor. Choose "Use as anchor" on a result or a history image, or pick a workspace image, to keep one look across sizes and languages.'));
   const pick = h(
     'button',
     { type: 'button', class: 'secondary', id: 'pick-anchor', 'data-key': 'pick-anchor', 'aria-expanded': String(options.picking), onclick: options.onTogglePicker },
-    options.picking ? 'Done' : anchor ? 'Pick another from the workspace' : 'Pick from the workspace',
+    options.picking ? t('Done') : anchor ? t('Pick another from the workspace') : t('Pick from the workspace'),
   );
   const picker =
     options.picking && options.images
-      ? imagePicker(options.images, { label: 'Workspace images to use as the anchor', keyPrefix: 'anchor', pressed: (file) => file === anchor?.file, onPick: (image) => options.onChoose(anchorOf(image)) })
+      ? imagePicker(options.images, { label: t('Workspace images to use as the anchor'), keyPrefix: 'anchor', pressed: (file) => file === anchor?.file, onPick: (image) => options.onChoose(anchorOf(image)) })
       : '';
   return [head, current, h('div', { class: 'row' }, pick), picker].filter((n): n is HTMLElement => n !== '');
 }

@@ -1,7 +1,7 @@
 /**
  * The webview's strings. Every string the app shows goes through `t`, keyed by its English text as
  * `vscode.l10n.t` is on the host; the host sends the bundle for VS Code's display language with
- * `init` (none for English). `{0}`, `{1}`... are replaced by the arguments.
+ * `init` (none for English) and embeds it in the page. `{0}`, `{1}`... are replaced by the arguments.
  */
 let bundle: Readonly<Record<string, string>> = {};
 let language = 'en';
@@ -15,6 +15,18 @@ export function setBundle(next: Readonly<Record<string, string>> | undefined, la
 export function t(message: string, ...args: Array<string | number>): string {
   const text = Object.hasOwn(bundle, message) ? (bundle[message] ?? message) : message;
   return args.length ? text.replace(/\{(\d+)\}/g, (whole, index: string) => (Number(index) < args.length ? String(args[Number(index)]) : whole)) : text;
+}
+
+// The host embeds the bundle in the page too (`data-l10n` of #app), so that what the app builds
+// before `init` arrives is in the display language as well.
+const embedded = typeof document === 'undefined' ? undefined : document.getElementById('app')?.dataset.l10n;
+if (embedded) {
+  try {
+    const l10n = JSON.parse(embedded) as { language?: unknown; bundle?: unknown };
+    if (typeof l10n.language === 'string') setBundle(typeof l10n.bundle === 'object' && l10n.bundle !== null ? (l10n.bundle as Record<string, string>) : undefined, l10n.language);
+  } catch {
+    // a page without a readable bundle shows English until init
+  }
 }
 
 /** The display language, for number and date formatting. */

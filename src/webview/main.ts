@@ -8,6 +8,7 @@ import { type CodeLanguage, type Draft, type FailureAction, type FailureInfo, ty
 import { anchorOf, anchorSection, type AnchorView } from './anchor';
 import { afterPaint, append, formatMs, formatUsd, h, replace, segmented } from './dom';
 import { imagePicker } from './imagePicker';
+import { displayLanguage, setBundle, t } from './l10n';
 import { MaskEditor } from './maskEditor';
 
 interface VsCodeApi {
@@ -154,8 +155,8 @@ const notices = h('div', { class: 'notices', 'aria-live': 'polite' });
 const createView = h('div', { class: 'create', id: 'create-view', role: 'tabpanel', 'aria-labelledby': 'tab-create' });
 const historyView = h('section', { class: 'history', id: 'history-view', role: 'tabpanel', 'aria-labelledby': 'tab-history' });
 
-const compose = h('form', { class: 'compose', 'aria-label': 'Compose', onsubmit: (e: Event) => e.preventDefault() });
-const stage = h('main', { class: 'stage', 'aria-label': 'Results' });
+const compose = h('form', { class: 'compose', 'aria-label': t('Compose'), onsubmit: (e: Event) => e.preventDefault() });
+const stage = h('main', { class: 'stage', 'aria-label': t('Results') });
 const templateSection = h('section', { class: 'block', 'aria-labelledby': 'h-template' });
 const promptSection = h('section', { class: 'block', 'aria-labelledby': 'h-prompt' });
 const styleSection = h('section', { class: 'block', 'aria-labelledby': 'h-style' });
@@ -168,16 +169,16 @@ const footer = h('div', { class: 'compose-footer' });
 append(compose, [templateSection, promptSection, styleSection, localeSection, sizeSection, anchorArea, optionSection, sentSection, footer]);
 
 const errorArea = h('div', { class: 'error-area' });
-const jobArea = h('section', { class: 'job-area', 'aria-label': 'Progress' });
-const iterateArea = h('section', { class: 'iterate-area', id: 'iterate', 'aria-label': 'Refine and inpaint' });
-const codeArea = h('section', { class: 'code-area', 'aria-label': 'Request as code' });
+const jobArea = h('section', { class: 'job-area', 'aria-label': t('Progress') });
+const iterateArea = h('section', { class: 'iterate-area', id: 'iterate', 'aria-label': t('Refine and inpaint') });
+const codeArea = h('section', { class: 'code-area', 'aria-label': t('Request as code') });
 const compareArea = h('section', { class: 'compare-area', 'aria-label': 'Compare variants' });
 const resultsArea = h('section', { class: 'results-area', 'aria-labelledby': 'h-results' });
 append(stage, [errorArea, jobArea, iterateArea, codeArea, compareArea, resultsArea]);
 append(createView, [compose, stage]);
 
 // Prompt and count: built once, so typing never loses focus.
-const promptInput = h('textarea', { id: 'prompt', rows: 5, 'data-key': 'prompt', 'aria-describedby': 'prompt-count', placeholder: 'Describe the screen, component or visual. With a template, add further instructions here.' });
+const promptInput = h('textarea', { id: 'prompt', rows: 5, 'data-key': 'prompt', 'aria-describedby': 'prompt-count', placeholder: t('Describe the screen, component or visual. With a template, add further instructions here.') });
 const promptCount = h('div', { id: 'prompt-count', class: 'count' });
 promptInput.value = state.draft.prompt;
 promptInput.addEventListener('input', () => {
@@ -235,7 +236,7 @@ function renderTopbar(): void {
       },
       label,
     );
-  const tabs = h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Studio views' }, tab('create', 'Create'), tab('history', 'History'));
+  const tabs = h('div', { class: 'tabs', role: 'tablist', 'aria-label': t('Studio views') }, tab('create', t('Create')), tab('history', t('History')));
   tabs.addEventListener('keydown', (e) => {
     if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
       e.preventDefault();
@@ -243,9 +244,9 @@ function renderTopbar(): void {
     }
   });
   const connection = init.connected
-    ? h('span', { class: 'chip connection', title: 'Model and deployment' }, `${init.model} · ${init.deployment}`)
-    : h('span', { class: 'chip connection warn', role: 'status' }, `Not connected: ${init.connectionProblem ?? 'configure the connection'}`);
-  replace(topbar, h('h1', {}, 'Mockup Studio'), tabs, h('div', { class: 'spacer' }), connection);
+    ? h('span', { class: 'chip connection', title: t('Model and deployment') }, `${init.model} · ${init.deployment}`)
+    : h('span', { class: 'chip connection warn', role: 'status' }, t('Not connected: {0}', init.connectionProblem ?? t('configure the connection')));
+  replace(topbar, h('h1', {}, t('Mockup Studio')), tabs, h('div', { class: 'spacer' }), connection);
 }
 
 function switchView(view: Persisted['view']): void {
@@ -276,8 +277,8 @@ function renderTemplate(): void {
   };
   const chips = h(
     'div',
-    { class: 'chips', role: 'group', 'aria-label': 'Mockup kind' },
-    h('button', { type: 'button', class: 'chip-button', 'data-template': '', 'data-key': 'template:none', 'aria-pressed': String(!current), onclick: () => choose(undefined) }, 'Free prompt'),
+    { class: 'chips', role: 'group', 'aria-label': t('Mockup kind') },
+    h('button', { type: 'button', class: 'chip-button', 'data-template': '', 'data-key': 'template:none', 'aria-pressed': String(!current), onclick: () => choose(undefined) }, t('Free prompt')),
     ...init.templates.map((t) =>
       h('button', { type: 'button', class: 'chip-button', 'data-template': t.id, 'data-key': `template:${t.id}`, 'aria-pressed': String(current === t.id), title: t.description, onclick: () => choose(t.id) }, t.name),
     ),
@@ -298,11 +299,11 @@ function renderTemplate(): void {
         }),
       )
     : '';
-  replace(templateSection, heading('h-template', 'Template'), chips, fields);
+  replace(templateSection, heading('h-template', t('Template')), chips, fields);
 }
 
 function renderPrompt(): void {
-  replace(promptSection, heading('h-prompt', state.draft.template ? 'Further instructions' : 'Prompt'), promptInput, promptCount);
+  replace(promptSection, heading('h-prompt', state.draft.template ? t('Further instructions') : t('Prompt')), promptInput, promptCount);
   renderCount();
 }
 
@@ -311,24 +312,24 @@ function renderCount(): void {
   const typed = state.draft.prompt.length;
   const sent = planned?.composed.length ? Math.max(...planned.composed.map((c) => c.sentChars)) : typed;
   promptCount.className = `count${sent > init.limits.promptMax ? ' over' : sent > init.limits.promptWarn ? ' warn' : ''}`;
-  promptCount.textContent = `${typed.toLocaleString()} typed · ${sent.toLocaleString()} / ${init.limits.promptMax.toLocaleString()} sent${sent > init.limits.promptWarn && sent <= init.limits.promptMax ? ` (some deployments accept only ${init.limits.promptWarn.toLocaleString()})` : ''}`;
+  promptCount.textContent = `${t('{0} typed · {1} / {2} sent', typed.toLocaleString(displayLanguage()), sent.toLocaleString(displayLanguage()), init.limits.promptMax.toLocaleString(displayLanguage()))}${sent > init.limits.promptWarn && sent <= init.limits.promptMax ? t(' (some deployments accept only {0})', init.limits.promptWarn.toLocaleString(displayLanguage())) : ''}`;
 }
 
 function renderStyle(): void {
   if (!init) return;
   const guide = init.styleGuide;
   const body = !guide
-    ? h('p', { class: 'hint' }, 'No style guide. ', h('button', { type: 'button', class: 'link', onclick: () => post({ type: 'openStyleGuideSetting' }) }, 'Set foundryMockups.styleGuide'), ' to add brand colours, type and tone to every prompt.')
+    ? h('p', { class: 'hint' }, t('No style guide. '), h('button', { type: 'button', class: 'link', onclick: () => post({ type: 'openStyleGuideSetting' }) }, t('Set foundryMockups.styleGuide')), t(' to add brand colours, type and tone to every prompt.'))
     : guide.error
       ? h('p', { class: 'problem', role: 'status' }, guide.error)
       : h(
           'div',
           { class: 'design' },
           guide.summary ? designSummary(guide.summary) : '',
-          guide.omitted ? h('p', { class: 'hint', id: 'design-omitted' }, `Not sent (over the block's budget): ${guide.omitted}`) : '',
-          h('details', { class: 'guide' }, h('summary', {}, `${guide.file} is added to every prompt`), h('p', { class: 'guide-text' }, guide.text ?? ''), ...guide.warnings.map((w) => h('p', { class: 'hint' }, w))),
+          guide.omitted ? h('p', { class: 'hint', id: 'design-omitted' }, t("Not sent (over the block's budget): {0}", guide.omitted)) : '',
+          h('details', { class: 'guide' }, h('summary', {}, t('{0} is added to every prompt', guide.file)), h('p', { class: 'guide-text' }, guide.text ?? ''), ...guide.warnings.map((w) => h('p', { class: 'hint' }, w))),
         );
-  replace(styleSection, heading('h-style', 'Design system'), body);
+  replace(styleSection, heading('h-style', t('Design system')), body);
 }
 
 /** The design system at a glance: its colours as swatches and its type styles as samples. */
@@ -350,8 +351,8 @@ function designSummary(summary: NonNullable<NonNullable<Init['styleGuide']>['sum
     'div',
     { class: 'design-summary' },
     h('p', { class: 'dim' }, `${summary.name ? `${summary.name} · ` : ''}${summary.kindLabel}`),
-    swatches.length ? h('ul', { class: 'swatches', 'aria-label': 'Colours' }, ...swatches) : '',
-    samples.length ? h('ul', { class: 'type-samples', 'aria-label': 'Type styles' }, ...samples) : '',
+    swatches.length ? h('ul', { class: 'swatches', 'aria-label': t('Colours') }, ...swatches) : '',
+    samples.length ? h('ul', { class: 'type-samples', 'aria-label': t('Type styles') }, ...samples) : '',
   );
 }
 
@@ -364,14 +365,14 @@ function renderLocales(): void {
   };
   const chips = h(
     'div',
-    { class: 'chips', role: 'group', 'aria-label': 'Languages of the visible text' },
+    { class: 'chips', role: 'group', 'aria-label': t('Languages of the visible text') },
     ...init.locales.map((l) =>
       h('button', { type: 'button', class: 'chip-button', 'data-locale': l.tag, 'data-key': `locale:${l.tag}`, 'aria-pressed': String(selected.has(l.tag)), title: l.englishName, lang: l.tag, onclick: () => toggle(l.tag) }, l.nativeName),
     ),
   );
   const verbatim = state.draft.locales.map((tag) => {
     const locale = init?.locales.find((l) => l.tag === tag);
-    const area = h('textarea', { rows: 2, id: `verbatim-${tag}`, 'data-key': `verbatim-${tag}`, dir: locale?.direction ?? 'auto', lang: tag, placeholder: 'One string per line, used word for word' });
+    const area = h('textarea', { rows: 2, id: `verbatim-${tag}`, 'data-key': `verbatim-${tag}`, dir: locale?.direction ?? 'auto', lang: tag, placeholder: t('One string per line, used word for word') });
     area.value = (state.draft.verbatim[tag] ?? []).join('\n');
     area.addEventListener('input', () =>
       setDraft({
@@ -384,14 +385,14 @@ function renderLocales(): void {
         },
       }),
     );
-    return h('label', { class: 'field', for: `verbatim-${tag}` }, h('span', { class: 'label' }, `Exact strings · ${locale?.englishName ?? tag}`), area);
+    return h('label', { class: 'field', for: `verbatim-${tag}` }, h('span', { class: 'label' }, t('Exact strings · {0}', locale?.englishName ?? tag)), area);
   });
   const count = state.draft.locales.length;
   replace(
     localeSection,
-    heading('h-locales', 'Languages', h('span', { class: 'hint' }, count ? `${count} selected, one asset each` : 'none: no language instruction')),
+    heading('h-locales', t('Languages'), h('span', { class: 'hint' }, count ? t('{0} selected, one asset each', count) : t('none: no language instruction'))),
     chips,
-    verbatim.length ? h('details', { class: 'verbatim' }, h('summary', {}, 'Exact strings per language'), ...verbatim) : '',
+    verbatim.length ? h('details', { class: 'verbatim' }, h('summary', {}, t('Exact strings per language')), ...verbatim) : '',
   );
 }
 
@@ -409,14 +410,14 @@ function addCustomSize(): void {
 }
 
 // Built once, so that a plan arriving while the user types does not clear them.
-const customSize = h('input', { type: 'text', id: 'custom-size', 'data-key': 'custom-size', placeholder: 'WxH or WxH@2x', 'aria-label': 'Custom size, such as 390x844@3x' });
+const customSize = h('input', { type: 'text', id: 'custom-size', 'data-key': 'custom-size', placeholder: t('WxH or WxH@2x'), 'aria-label': t('Custom size, such as 390x844@3x') });
 customSize.addEventListener('keydown', (e) => {
   if (e.key === 'Enter') {
     e.preventDefault();
     addCustomSize();
   }
 });
-const planList = h('ul', { class: 'plan-list', id: 'plan-list', 'aria-label': 'Chosen sizes and their plans' });
+const planList = h('ul', { class: 'plan-list', id: 'plan-list', 'aria-label': t('Chosen sizes and their plans') });
 
 /** The chosen sizes with their live plans: generation size, post-processing and warnings. */
 function renderPlanList(): void {
@@ -434,7 +435,7 @@ function renderPlanList(): void {
           { class: 'plan-head' },
           h('strong', {}, preset ? preset.name : size),
           h('span', { class: 'dim' }, info?.ok ? ` ${info.target}` : ''),
-          selected.length ? h('button', { type: 'button', class: 'icon', 'aria-label': `Remove ${size}`, 'data-key': `remove:${size}`, onclick: () => toggleSize(size) }, '×') : h('span', { class: 'dim' }, ' the service picks'),
+          selected.length ? h('button', { type: 'button', class: 'icon', 'aria-label': t('Remove {0}', size), 'data-key': `remove:${size}`, onclick: () => toggleSize(size) }, '×') : h('span', { class: 'dim' }, t(' the service picks')),
         ),
         info ? h('div', { class: info.ok ? 'plan-text' : 'problem' }, info.ok ? info.explanation : info.target) : '',
         ...(info?.warnings ?? []).map((w) => h('div', { class: 'warning' }, w)),
@@ -446,14 +447,14 @@ function renderPlanList(): void {
 function renderSizes(): void {
   if (!init) return;
   const selected = state.draft.sizes;
-  const search = h('input', { type: 'search', id: 'size-search', 'data-key': 'size-search', placeholder: 'Search presets: iphone, og, 1080...', value: state.sizeSearch, 'aria-label': 'Search size presets' });
+  const search = h('input', { type: 'search', id: 'size-search', 'data-key': 'size-search', placeholder: t('Search presets: iphone, og, 1080...'), value: state.sizeSearch, 'aria-label': t('Search size presets') });
   search.addEventListener('input', () => {
     state.sizeSearch = search.value;
     save();
     renderPresetList();
   });
   renderPlanList();
-  const list = h('div', { class: 'preset-list', id: 'preset-list', role: 'group', 'aria-label': 'Size presets' });
+  const list = h('div', { class: 'preset-list', id: 'preset-list', role: 'group', 'aria-label': t('Size presets') });
   const renderPresetList = (): void => {
     const words = state.sizeSearch.toLowerCase().split(/\s+/).filter(Boolean);
     const matches = (init?.presets ?? []).filter((p) => words.every((w) => `${p.id} ${p.name} ${p.group} ${p.css} ${p.pixels}`.toLowerCase().includes(w)));
@@ -476,17 +477,17 @@ function renderSizes(): void {
           ),
         ),
       ),
-      matches.length ? '' : h('p', { class: 'hint' }, 'No preset matches. Add a custom size below.'),
+      matches.length ? '' : h('p', { class: 'hint' }, t('No preset matches. Add a custom size below.')),
     );
   };
   renderPresetList();
   replace(
     sizeSection,
-    heading('h-sizes', 'Sizes', h('span', { class: 'hint' }, `${selected.length || 'auto'} chosen`)),
+    heading('h-sizes', t('Sizes'), h('span', { class: 'hint' }, selected.length ? t('{0} chosen', selected.length) : t('auto chosen'))),
     planList,
     search,
     list,
-    h('div', { class: 'row' }, customSize, h('button', { type: 'button', class: 'secondary', id: 'add-size', onclick: addCustomSize }, 'Add')),
+    h('div', { class: 'row' }, customSize, h('button', { type: 'button', class: 'secondary', id: 'add-size', onclick: addCustomSize }, t('Add'))),
   );
 }
 
@@ -519,18 +520,18 @@ function setAnchor(anchor: AnchorView | undefined): void {
   renderAnchor();
   renderResults();
   if (history) renderHistory();
-  if (anchor) notice('info', `${anchor.name} is the anchor: every image generated now takes its look.`);
+  if (anchor) notice('info', t('{0} is the anchor: every image generated now takes its look.', anchor.name));
 }
 
 function renderOptions(): void {
   const d = state.draft;
   const rerender = [renderOptions];
-  const compression = h('input', { type: 'number', id: 'compression', 'data-key': 'compression', min: 0, max: 100, value: d.compression ?? 85, disabled: d.format !== 'jpeg', 'aria-label': 'JPEG compression, 0 to 100' });
+  const compression = h('input', { type: 'number', id: 'compression', 'data-key': 'compression', min: 0, max: 100, value: d.compression ?? 85, disabled: d.format !== 'jpeg', 'aria-label': t('JPEG compression, 0 to 100') });
   compression.addEventListener('change', () => {
     const value = Math.max(0, Math.min(100, Math.round(Number(compression.value))));
     setDraft({ compression: Number.isFinite(value) ? value : undefined });
   });
-  const folder = h('input', { type: 'text', id: 'folder', 'data-key': 'folder', value: d.folder, placeholder: init?.outputFolder ?? 'mockups', 'aria-label': 'Output folder in the workspace' });
+  const folder = h('input', { type: 'text', id: 'folder', 'data-key': 'folder', value: d.folder, placeholder: init?.outputFolder ?? 'mockups', 'aria-label': t('Output folder in the workspace') });
   folder.addEventListener('input', () => {
     state.draft = { ...state.draft, folder: folder.value.trim() };
     save();
@@ -538,18 +539,18 @@ function renderOptions(): void {
   folder.addEventListener('change', () => setDraft({ folder: folder.value.trim() }));
   replace(
     optionSection,
-    heading('h-options', 'Options'),
+    heading('h-options', t('Options')),
     h(
       'div',
       { class: 'options' },
-      segmented('Quality', 'quality', QUALITIES, d.quality, (quality) => setDraft({ quality }, rerender)),
-      segmented('Variants', 'n', [1, 2, 3, 4] as const, d.n as 1 | 2 | 3 | 4, (n) => setDraft({ n }, rerender)),
-      segmented('Format', 'format', IMAGE_FORMATS, d.format, (format) => setDraft({ format }, rerender)),
-      segmented('Background', 'background', BACKGROUNDS, d.background, (background) => setDraft({ background }, rerender)),
-      segmented('Fit', 'fit', FITS, d.fit, (fit) => setDraft({ fit }, rerender)),
-      segmented('Previews', 'partials', ['auto', 0, 1, 2, 3] as const, (d.partialImages ?? 'auto') as 'auto' | 0 | 1 | 2 | 3, (value) => setDraft({ partialImages: value === 'auto' ? undefined : value }, rerender), (v) => (v === 'auto' ? `auto (${planned?.previewsPerImage ?? '…'})` : String(v))),
-      h('label', { class: 'field', for: 'compression' }, h('span', { class: 'label' }, 'Compression'), compression),
-      h('label', { class: 'field', for: 'folder' }, h('span', { class: 'label' }, 'Folder'), folder),
+      segmented(t('Quality'), 'quality', QUALITIES, d.quality, (quality) => setDraft({ quality }, rerender)),
+      segmented(t('Variants'), 'n', [1, 2, 3, 4] as const, d.n as 1 | 2 | 3 | 4, (n) => setDraft({ n }, rerender)),
+      segmented(t('Format'), 'format', IMAGE_FORMATS, d.format, (format) => setDraft({ format }, rerender)),
+      segmented(t('Background'), 'background', BACKGROUNDS, d.background, (background) => setDraft({ background }, rerender)),
+      segmented(t('Fit'), 'fit', FITS, d.fit, (fit) => setDraft({ fit }, rerender)),
+      segmented(t('Previews'), 'partials', ['auto', 0, 1, 2, 3] as const, (d.partialImages ?? 'auto') as 'auto' | 0 | 1 | 2 | 3, (value) => setDraft({ partialImages: value === 'auto' ? undefined : value }, rerender), (v) => (v === 'auto' ? t('auto ({0})', planned?.previewsPerImage ?? '…') : String(v))),
+      h('label', { class: 'field', for: 'compression' }, h('span', { class: 'label' }, t('Compression')), compression),
+      h('label', { class: 'field', for: 'folder' }, h('span', { class: 'label' }, t('Folder')), folder),
     ),
   );
 }
@@ -561,19 +562,19 @@ function renderSent(): void {
         h(
           'div',
           { class: 'sent' },
-          h('div', { class: 'sent-head' }, c.locale ? `${c.locale}` : 'Prompt', h('span', { class: 'dim' }, ` · ${c.sentChars.toLocaleString()} characters`)),
+          h('div', { class: 'sent-head' }, c.locale ? `${c.locale}` : t('Prompt'), h('span', { class: 'dim' }, t(' · {0} characters', c.sentChars.toLocaleString(displayLanguage())))),
           ...c.parts.map((p) => h('p', { class: `part part-${p.kind}` }, h('span', { class: 'part-kind' }, partName(p.kind)), p.text)),
         ),
       )
-    : [h('p', { class: 'hint' }, planned?.error ?? 'Write a prompt or fill in a template to see what is sent.')];
+    : [h('p', { class: 'hint' }, planned?.error ?? t('Write a prompt or fill in a template to see what is sent.'))];
   // Re-rendered on every plan: keep it open when the user opened it.
-  const details = h('details', { class: 'sent-details', open: sentOpen }, h('summary', { id: 'h-sent', 'data-key': 'h-sent' }, 'What is sent'), ...body);
+  const details = h('details', { class: 'sent-details', open: sentOpen }, h('summary', { id: 'h-sent', 'data-key': 'h-sent' }, t('What is sent')), ...body);
   details.addEventListener('toggle', () => (sentOpen = details.open));
   replace(sentSection, details);
 }
 
 function partName(kind: string): string {
-  return { instruction: 'Instruction', template: 'Template', text: 'Your text', context: 'The image', styleGuide: 'Design system', locale: 'Language' }[kind] ?? kind;
+  return { instruction: t('Instruction'), template: t('Template'), text: t('Your text'), context: t('The image'), styleGuide: t('Design system'), locale: t('Language') }[kind] ?? kind;
 }
 
 function renderFooter(): void {
@@ -584,13 +585,13 @@ function renderFooter(): void {
           'div',
           { class: 'estimate', id: 'estimate', title: planned.summary },
           h('strong', {}, `≈ ${formatUsd(planned.estimateUsd)}`),
-          h('span', { class: 'dim' }, ` · ${planned.images} image(s) in ${planned.requests} request(s)${planned.previewsUsd > 0 ? ` · previews ${formatUsd(planned.previewsUsd)}` : ''}`),
+          h('span', { class: 'dim' }, `${t(' · {0} image(s) in {1} request(s)', planned.images, planned.requests)}${planned.previewsUsd > 0 ? t(' · previews {0}', formatUsd(planned.previewsUsd)) : ''}`),
         )
       : h('div', { class: 'estimate', id: 'estimate' }, h('span', { class: 'dim' }, planned.missing ?? planned.summary))
-    : h('div', { class: 'estimate', id: 'estimate' }, h('span', { class: 'dim' }, 'Estimating...'));
+    : h('div', { class: 'estimate', id: 'estimate' }, h('span', { class: 'dim' }, t('Estimating...')));
   const empty = !state.draft.prompt.trim() && !Object.values(state.draft.template?.fields ?? {}).some((v) => v.trim());
-  const generateButton = h('button', { type: 'button', class: 'primary', id: 'generate', 'data-key': 'generate', disabled: empty || !!running, title: 'Generate (Ctrl+Enter)', onclick: generate }, running ? 'Generating...' : 'Generate');
-  const cancel = running ? h('button', { type: 'button', class: 'secondary', id: 'cancel', 'data-key': 'cancel', onclick: () => job && post({ type: 'cancel', jobId: job.jobId }) }, 'Cancel') : '';
+  const generateButton = h('button', { type: 'button', class: 'primary', id: 'generate', 'data-key': 'generate', disabled: empty || !!running, title: t('Generate (Ctrl+Enter)'), onclick: generate }, running ? t('Generating...') : t('Generate'));
+  const cancel = running ? h('button', { type: 'button', class: 'secondary', id: 'cancel', 'data-key': 'cancel', onclick: () => job && post({ type: 'cancel', jobId: job.jobId }) }, t('Cancel')) : '';
   replace(footer, estimate, h('div', { class: 'actions' }, cancel, generateButton));
 }
 
@@ -612,17 +613,17 @@ function renderError(): void {
     h(
       'div',
       { class: 'error-banner', role: 'alert' },
-      h('div', { class: 'error-title' }, e.kind === 'cancelled' ? 'Cancelled' : 'The request failed'),
+      h('div', { class: 'error-title' }, e.kind === 'cancelled' ? t('Cancelled') : t('The request failed')),
       h('p', { class: 'error-message' }, e.message),
-      h('div', { class: 'dim' }, `Kind: ${e.kind}`, e.requestId && !e.message.includes(e.requestId) ? ` · Request ID: ${e.requestId}` : ''),
+      h('div', { class: 'dim' }, t('Kind: {0}', e.kind), e.requestId && !e.message.includes(e.requestId) ? t(' · Request ID: {0}', e.requestId) : ''),
       h(
         'div',
-        { class: 'actions failure-actions', role: 'group', 'aria-label': 'Actions for this failure' },
+        { class: 'actions failure-actions', role: 'group', 'aria-label': t('Actions for this failure') },
         // The actions the notification offers for the same failure (the host decides which, and labels them).
         ...(e.actions ?? []).map(({ action, label }) =>
           h('button', { type: 'button', class: action === 'retry' ? 'primary' : 'secondary', 'data-failure-action': action, 'data-key': `failure:${action}`, onclick: () => failureAction(e, action) }, label),
         ),
-        h('button', { type: 'button', class: 'secondary', 'data-key': 'dismiss-error', onclick: () => ((state.error = undefined), save(), renderError()) }, 'Dismiss'),
+        h('button', { type: 'button', class: 'secondary', 'data-key': 'dismiss-error', onclick: () => ((state.error = undefined), save(), renderError()) }, t('Dismiss')),
       ),
     ),
   );
@@ -636,7 +637,7 @@ function failureAction(failure: ShownFailure, action: FailureAction): void {
   state.error = undefined;
   save();
   renderError();
-  live.textContent = 'Sending the request again.';
+  live.textContent = t('Sending the request again.');
   // The banner and its buttons are gone: keep the keyboard where the request is sent from.
   document.getElementById(state.iterate ? 'send-edit' : 'generate')?.focus();
 }
@@ -660,16 +661,16 @@ function renderJob(): void {
         'div',
         { class: 'tiles' },
         ...Array.from({ length: j.variants }, (_, v) => {
-          const tile = j.tiles.get(tileKey(request, v + 1)) ?? { label: `Variant ${v + 1}`, state: 'waiting' as const };
-          const img = tile.preview ? h('img', { class: 'partial', alt: `Preview of ${label}, variant ${v + 1}`, src: tile.preview, 'data-partial-key': tile.key ?? '' }) : h('div', { class: 'placeholder', 'aria-hidden': 'true' });
-          return h('figure', { class: `tile ${tile.state}`, 'data-state': tile.state, 'data-tile': tileKey(request, v + 1) }, img, h('figcaption', {}, `Variant ${v + 1} · ${tile.state === 'notSent' ? 'not sent' : tile.state}`));
+          const tile = j.tiles.get(tileKey(request, v + 1)) ?? { label: t('Variant {0}', v + 1), state: 'waiting' as const };
+          const img = tile.preview ? h('img', { class: 'partial', alt: t('Preview of {0}, variant {1}', label, v + 1), src: tile.preview, 'data-partial-key': tile.key ?? '' }) : h('div', { class: 'placeholder', 'aria-hidden': 'true' });
+          return h('figure', { class: `tile ${tile.state}`, 'data-state': tile.state, 'data-tile': tileKey(request, v + 1) }, img, h('figcaption', {}, t('Variant {0} · {1}', v + 1, { waiting: t('waiting'), streaming: t('streaming'), done: t('done'), failed: t('failed'), cancelled: t('cancelled'), notSent: t('not sent') }[tile.state])));
         }),
       ),
     ),
   );
   replace(
     jobArea,
-    h('div', { class: 'job-head' }, h('h2', {}, j.mode === 'generate' ? 'Generating' : j.mode === 'refine' ? 'Refining' : 'Inpainting'), h('span', { class: 'dim job-status', role: 'status' }, j.status)),
+    h('div', { class: 'job-head' }, h('h2', {}, j.mode === 'generate' ? t('Generating') : j.mode === 'refine' ? t('Refining') : t('Inpainting')), h('span', { class: 'dim job-status', role: 'status' }, j.status)),
     ...rows,
   );
 }
@@ -677,7 +678,7 @@ function renderJob(): void {
 function setTile(request: number, variant: number, change: Partial<Tile>): Tile {
   if (!job) throw new Error('no job');
   const key = tileKey(request, variant);
-  const tile = { ...(job.tiles.get(key) ?? { label: `Variant ${variant}`, state: 'waiting' as const }), ...change };
+  const tile = { ...(job.tiles.get(key) ?? { label: t('Variant {0}', variant), state: 'waiting' as const }), ...change };
   job.tiles.set(key, tile);
   return tile;
 }
@@ -692,7 +693,7 @@ function showPartial(message: Extract<HostToWebview, { type: 'partial' }>): void
   } else {
     let img = figure.querySelector('img');
     if (!img) {
-      img = h('img', { class: 'partial', alt: `Preview, variant ${message.variant}` });
+      img = h('img', { class: 'partial', alt: t('Preview, variant {0}', message.variant) });
       figure.querySelector('.placeholder')?.replaceWith(img);
     }
     img.setAttribute('data-partial-key', message.key);
@@ -700,7 +701,7 @@ function showPartial(message: Extract<HostToWebview, { type: 'partial' }>): void
     figure.dataset.state = 'streaming';
     figure.className = 'tile streaming';
     const caption = figure.querySelector('figcaption');
-    if (caption) caption.textContent = `Variant ${message.variant} · preview ${message.index + 1}`;
+    if (caption) caption.textContent = t('Variant {0} · preview {1}', message.variant, message.index + 1);
   }
   const img = jobArea.querySelector<HTMLImageElement>(`[data-tile="${tileKey(message.request, message.variant)}"] img`);
   const ack = (): void => afterPaint(() => post({ type: 'partialShown', key: message.key }));
@@ -717,7 +718,7 @@ function renderIterate(): void {
     return;
   }
   const item = it.item;
-  const image = h('img', { class: 'iterate-image', src: item.uri, alt: `The image to ${it.mode}: ${item.name}` });
+  const image = h('img', { class: 'iterate-image', src: item.uri, alt: it.mode === 'inpaint' ? t('The image to inpaint: {0}', item.name) : t('The image to refine: {0}', item.name) });
   const canvasWrap = h('div', { class: 'canvas-wrap' }, image);
   let maskTools: HTMLElement | string = '';
   if (it.mode === 'inpaint') {
@@ -740,11 +741,11 @@ function renderIterate(): void {
   const chain = item.chain.length
     ? h(
         'ol',
-        { class: 'chain', 'aria-label': 'Steps that led to this image' },
-        ...item.chain.map((step, i) => h('li', { class: step.file === item.file ? 'current' : '' }, h('span', { class: 'step-kind' }, i === 0 ? 'Generated' : 'Edited'), h('span', { class: 'step-prompt', title: step.file }, step.prompt || step.file))),
+        { class: 'chain', 'aria-label': t('Steps that led to this image') },
+        ...item.chain.map((step, i) => h('li', { class: step.file === item.file ? 'current' : '' }, h('span', { class: 'step-kind' }, i === 0 ? t('Generated') : t('Edited')), h('span', { class: 'step-prompt', title: step.file }, step.prompt || step.file))),
       )
     : '';
-  const editPrompt = h('textarea', { id: 'edit-prompt', 'data-key': 'edit-prompt', rows: 3, placeholder: it.mode === 'inpaint' ? 'What should the painted area show?' : 'What should change? (for example: make the primary button green)', 'aria-label': 'Edit prompt' });
+  const editPrompt = h('textarea', { id: 'edit-prompt', 'data-key': 'edit-prompt', rows: 3, placeholder: it.mode === 'inpaint' ? t('What should the painted area show?') : t('What should change? (for example: make the primary button green)'), 'aria-label': t('Edit prompt') });
   editPrompt.value = it.prompt;
   editPrompt.addEventListener('input', () => {
     it.prompt = editPrompt.value;
@@ -760,8 +761,8 @@ function renderIterate(): void {
   const refs = h(
     'div',
     { class: 'references' },
-    h('span', { class: 'label' }, 'Reference images'),
-    ...it.references.map((r) => h('span', { class: 'chip' }, r.split('/').pop() ?? r, h('button', { type: 'button', class: 'icon', 'aria-label': `Remove reference ${r}`, onclick: () => ((it.references = it.references.filter((x) => x !== r)), save(), renderIterate()) }, '×'))),
+    h('span', { class: 'label' }, t('Reference images')),
+    ...it.references.map((r) => h('span', { class: 'chip' }, r.split('/').pop() ?? r, h('button', { type: 'button', class: 'icon', 'aria-label': t('Remove reference {0}', r), onclick: () => ((it.references = it.references.filter((x) => x !== r)), save(), renderIterate()) }, '×'))),
     h(
       'button',
       {
@@ -776,7 +777,7 @@ function renderIterate(): void {
           renderIterate();
         },
       },
-      pickingReferences ? 'Done' : 'Add from workspace',
+      pickingReferences ? t('Done') : t('Add from workspace'),
     ),
   );
   const picker =
@@ -784,7 +785,7 @@ function renderIterate(): void {
       ? imagePicker(
           workspaceImages.filter((w) => w.file !== item.file),
           {
-            label: 'Workspace images',
+            label: t('Workspace images'),
             keyPrefix: 'ref',
             pressed: (file) => it.references.includes(file),
             onPick: ({ file }) => {
@@ -795,14 +796,14 @@ function renderIterate(): void {
           },
         )
       : '';
-  const send = h('button', { type: 'button', class: 'primary', id: 'send-edit', 'data-key': 'send-edit', onclick: () => void sendEdit() }, it.mode === 'inpaint' ? 'Inpaint' : 'Refine');
-  const modes = segmented('Mode', 'mode', ['refine', 'inpaint'] as const, it.mode, (mode) => ((it.mode = mode), save(), renderIterate()), (m) => (m === 'refine' ? 'Refine' : 'Inpaint'));
+  const send = h('button', { type: 'button', class: 'primary', id: 'send-edit', 'data-key': 'send-edit', onclick: () => void sendEdit() }, it.mode === 'inpaint' ? t('Inpaint') : t('Refine'));
+  const modes = segmented(t('Mode'), 'mode', ['refine', 'inpaint'] as const, it.mode, (mode) => ((it.mode = mode), save(), renderIterate()), (m) => (m === 'refine' ? t('Refine') : t('Inpaint')));
   replace(
     iterateArea,
     h(
       'div',
       { class: 'panel' },
-      h('div', { class: 'panel-head' }, h('h2', {}, `${it.mode === 'inpaint' ? 'Inpaint' : 'Refine'} ${item.name}`), h('span', { class: 'dim' }, item.sizeLabel), h('div', { class: 'spacer' }), h('button', { type: 'button', class: 'icon', 'aria-label': 'Close refine', 'data-key': 'close-iterate', onclick: closeIterate }, '×')),
+      h('div', { class: 'panel-head' }, h('h2', {}, it.mode === 'inpaint' ? t('Inpaint {0}', item.name) : t('Refine {0}', item.name)), h('span', { class: 'dim' }, item.sizeLabel), h('div', { class: 'spacer' }), h('button', { type: 'button', class: 'icon', 'aria-label': t('Close refine'), 'data-key': 'close-iterate', onclick: closeIterate }, '×')),
       chain,
       h(
         'div',
@@ -812,11 +813,11 @@ function renderIterate(): void {
           'div',
           { class: 'iterate-form' },
           modes,
-          h('label', { class: 'field', for: 'edit-prompt' }, h('span', { class: 'label' }, 'Prompt'), editPrompt),
+          h('label', { class: 'field', for: 'edit-prompt' }, h('span', { class: 'label' }, t('Prompt')), editPrompt),
           refs,
           picker,
-          segmented('Quality', 'edit-quality', QUALITIES, it.quality, (q) => ((it.quality = q), save(), renderIterate())),
-          segmented('Variants', 'edit-n', [1, 2, 3, 4] as const, it.n as 1 | 2 | 3 | 4, (n) => ((it.n = n), save(), renderIterate())),
+          segmented(t('Quality'), 'edit-quality', QUALITIES, it.quality, (q) => ((it.quality = q), save(), renderIterate())),
+          segmented(t('Variants'), 'edit-n', [1, 2, 3, 4] as const, it.n as 1 | 2 | 3 | 4, (n) => ((it.n = n), save(), renderIterate())),
           h('div', { class: 'actions' }, h('span', { class: 'dim', id: 'send-hint' }), send),
         ),
       ),
@@ -831,7 +832,7 @@ function renderSendState(): void {
   const hint = document.getElementById('send-hint');
   if (!it || !send || !hint) return;
   const painted = mask?.paintedCount() ?? 0;
-  const problem = !it.prompt.trim() ? 'Describe the change.' : it.mode === 'inpaint' && painted === 0 ? 'Paint the area to repaint.' : job && !job.done ? 'Wait for the running request.' : '';
+  const problem = !it.prompt.trim() ? t('Describe the change.') : it.mode === 'inpaint' && painted === 0 ? t('Paint the area to repaint.') : job && !job.done ? t('Wait for the running request.') : '';
   send.disabled = problem !== '';
   hint.textContent = problem;
 }
@@ -872,7 +873,7 @@ function renderCode(): void {
     h(
       'div',
       { class: 'panel' },
-      h('div', { class: 'panel-head' }, h('h2', {}, `Request as ${languageName(code.language)}`), h('span', { class: 'dim' }, 'copied to the clipboard · the key is read from AZURE_OPENAI_API_KEY'), h('div', { class: 'spacer' }), h('button', { type: 'button', class: 'icon', 'aria-label': 'Close code', 'data-key': 'close-code', onclick: () => ((code = undefined), renderCode()) }, '×')),
+      h('div', { class: 'panel-head' }, h('h2', {}, t('Request as {0}', languageName(code.language))), h('span', { class: 'dim' }, t('copied to the clipboard · the key is read from AZURE_OPENAI_API_KEY')), h('div', { class: 'spacer' }), h('button', { type: 'button', class: 'icon', 'aria-label': t('Close code'), 'data-key': 'close-code', onclick: () => ((code = undefined), renderCode()) }, '×')),
       h('pre', { class: 'code', tabindex: 0, id: 'code-text' }, code.text),
     ),
   );
@@ -903,22 +904,22 @@ function card(item: MockupItem, where: 'results' | 'history'): HTMLElement {
   const stats = [
     item.sizeLabel,
     item.locale,
-    item.tokens !== undefined ? `${item.tokens.toLocaleString()} tokens` : undefined,
+    item.tokens !== undefined ? t('{0} tokens', item.tokens.toLocaleString(displayLanguage())) : undefined,
     item.costUsd !== undefined ? formatUsd(item.costUsd) : undefined,
     item.durationMs !== undefined ? formatMs(item.durationMs) : undefined,
   ].filter(Boolean);
-  const action = (name: string, label: string, fn: () => void, extra: Record<string, string> = {}): HTMLElement => h('button', { type: 'button', class: 'action', 'data-action': name, 'data-key': `${where}:${name}:${item.file}`, 'aria-label': `${label}: ${item.name}`, onclick: fn, ...extra }, label);
+  const action = (name: string, label: string, fn: () => void, extra: Record<string, string> = {}): HTMLElement => h('button', { type: 'button', class: 'action', 'data-action': name, 'data-key': `${where}:${name}:${item.file}`, 'aria-label': t('{0}: {1}', label, item.name), onclick: fn, ...extra }, label);
   const compared = state.compare.includes(item.file);
   const anchored = state.anchor?.file === item.file;
-  const anchorAction = action('anchor', anchored ? 'Anchor' : 'Use as anchor', () => setAnchor(anchored ? undefined : anchorOf(item)), { 'aria-pressed': String(anchored) });
+  const anchorAction = action('anchor', anchored ? t('Anchor') : t('Use as anchor'), () => setAnchor(anchored ? undefined : anchorOf(item)), { 'aria-pressed': String(anchored) });
   const actions =
     where === 'results'
       ? [
-          action('refine', 'Refine', () => openIterate(item, 'refine')),
-          action('inpaint', 'Inpaint', () => openIterate(item, 'inpaint')),
+          action('refine', t('Refine'), () => openIterate(item, 'refine')),
+          action('inpaint', t('Inpaint'), () => openIterate(item, 'inpaint')),
           action(
             'compare',
-            compared ? 'Comparing' : 'Compare',
+            compared ? t('Comparing') : t('Compare'),
             () => {
               state.compare = compared ? state.compare.filter((f) => f !== item.file) : [...state.compare, item.file].slice(-4);
               showCompare = state.compare.length >= 2;
@@ -928,18 +929,18 @@ function card(item: MockupItem, where: 'results' | 'history'): HTMLElement {
             },
             { 'aria-pressed': String(compared) },
           ),
-          action('regenerate', 'Regenerate', () => regenerate(item)),
+          action('regenerate', t('Regenerate'), () => regenerate(item)),
           anchorAction,
-          action('copy-prompt', 'Copy prompt', () => post({ type: 'copyPrompt', file: item.file })),
-          action('reveal', 'Reveal', () => post({ type: 'reveal', file: item.file })),
-          action('code', 'Code', () => ((codeMenuFor = codeMenuFor === item.file ? undefined : item.file), renderResults()), { 'aria-expanded': String(codeMenuFor === item.file) }),
+          action('copy-prompt', t('Copy prompt'), () => post({ type: 'copyPrompt', file: item.file })),
+          action('reveal', t('Reveal'), () => post({ type: 'reveal', file: item.file })),
+          action('code', t('Code'), () => ((codeMenuFor = codeMenuFor === item.file ? undefined : item.file), renderResults()), { 'aria-expanded': String(codeMenuFor === item.file) }),
         ]
-      : [action('open', 'Open', () => void requests.request({ type: 'select', file: item.file }).then((answer) => openIterate(answer.item, answer.focus), ignoreFailed)), action('reuse', 'Reuse settings', () => reuse(item)), anchorAction, action('reveal', 'Reveal', () => post({ type: 'reveal', file: item.file })), ...(item.designStatus === 'older' ? [action('regenerate-design', 'Regenerate with the current design system', () => post({ type: 'regenerate', file: item.file }))] : [])];
+      : [action('open', t('Open'), () => void requests.request({ type: 'select', file: item.file }).then((answer) => openIterate(answer.item, answer.focus), ignoreFailed)), action('reuse', t('Reuse settings'), () => reuse(item)), anchorAction, action('reveal', t('Reveal'), () => post({ type: 'reveal', file: item.file })), ...(item.designStatus === 'older' ? [action('regenerate-design', t('Regenerate with the current design system'), () => post({ type: 'regenerate', file: item.file }))] : [])];
   const menu =
     where === 'results' && codeMenuFor === item.file
       ? h(
           'div',
-          { class: 'code-menu', role: 'group', 'aria-label': 'Copy the request as code' },
+          { class: 'code-menu', role: 'group', 'aria-label': t('Copy the request as code') },
           ...(['curl', 'typescript', 'python', 'csharp'] as const).map((language) =>
             h('button', { type: 'button', class: 'action', 'data-language': language, 'data-key': `code:${language}:${item.file}`, onclick: () => ((codeMenuFor = undefined), requests.request({ type: 'copyCode', file: item.file, language }).then(onCode, ignoreFailed), renderResults()) }, languageName(language)),
           ),
@@ -948,16 +949,16 @@ function card(item: MockupItem, where: 'results' | 'history'): HTMLElement {
   return h(
     'article',
     { class: 'card', 'data-file': item.file, 'aria-label': item.name },
-    h('button', { type: 'button', class: 'thumb', 'aria-label': `Open ${item.name}`, onclick: () => post({ type: 'openFile', file: item.file }) }, h('img', { src: item.uri, alt: item.promptTyped ? `Mockup: ${item.promptTyped.slice(0, 120)}` : item.name, loading: 'lazy' })),
+    h('button', { type: 'button', class: 'thumb', 'aria-label': t('Open {0}', item.name), onclick: () => post({ type: 'openFile', file: item.file }) }, h('img', { src: item.uri, alt: item.promptTyped ? t('Mockup: {0}', item.promptTyped.slice(0, 120)) : item.name, loading: 'lazy' })),
     h(
       'div',
       { class: 'card-body' },
       h('div', { class: 'card-title', title: item.file }, item.name),
       h('div', { class: 'stats' }, stats.join(' · ')),
-      item.designStatus === 'older' ? h('div', { class: 'stats design-older' }, 'Made with an older version of the design system') : '',
-      item.requestId ? h('div', { class: 'dim request-id', title: 'Service request ID' }, `Request ${item.requestId}`) : '',
+      item.designStatus === 'older' ? h('div', { class: 'stats design-older' }, t('Made with an older version of the design system')) : '',
+      item.requestId ? h('div', { class: 'dim request-id', title: t('Service request ID') }, t('Request {0}', item.requestId)) : '',
       item.promptTyped ? h('p', { class: 'card-prompt' }, item.promptTyped) : '',
-      item.chain.length > 1 ? h('div', { class: 'dim' }, `${item.chain.length - 1} edit step(s)`) : '',
+      item.chain.length > 1 ? h('div', { class: 'dim' }, t('{0} edit step(s)', item.chain.length - 1)) : '',
       h('div', { class: 'card-actions' }, ...actions),
       menu,
     ),
@@ -971,11 +972,11 @@ function renderResults(): void {
     h(
       'div',
       { class: 'block-head' },
-      h('h2', { id: 'h-results' }, 'Results'),
-      h('span', { class: 'hint' }, items.length ? `${items.length} image(s) this session` : ''),
-      state.compare.length >= 2 && !showCompare ? h('button', { type: 'button', class: 'secondary', onclick: () => ((showCompare = true), renderCompare()) }, `Compare ${state.compare.length}`) : '',
+      h('h2', { id: 'h-results' }, t('Results')),
+      h('span', { class: 'hint' }, items.length ? t('{0} image(s) this session', items.length) : ''),
+      state.compare.length >= 2 && !showCompare ? h('button', { type: 'button', class: 'secondary', onclick: () => ((showCompare = true), renderCompare()) }, t('Compare {0}', state.compare.length)) : '',
     ),
-    items.length ? h('div', { class: 'grid results' }, ...items.map((i) => card(i, 'results'))) : h('div', { class: 'empty' }, h('p', {}, 'Compose on the left and press Generate. Images land in the workspace, each with a sidecar describing it.')),
+    items.length ? h('div', { class: 'grid results' }, ...items.map((i) => card(i, 'results'))) : h('div', { class: 'empty' }, h('p', {}, t('Compose on the left and press Generate. Images land in the workspace, each with a sidecar describing it.'))),
   );
 }
 
@@ -1014,13 +1015,13 @@ function applyReuse(item: MockupItem): void {
 function reuse(item: MockupItem): void {
   applyReuse(item);
   switchView('create');
-  notice('info', `Loaded the settings of ${item.name}.`);
+  notice('info', t('Loaded the settings of {0}.', item.name));
   promptInput.focus();
 }
 
 function renderHistory(): void {
   const q = state.historyQuery;
-  const search = h('input', { type: 'search', id: 'history-search', 'data-key': 'history-search', placeholder: 'Search prompts and file names', value: q.text, 'aria-label': 'Search history by prompt' });
+  const search = h('input', { type: 'search', id: 'history-search', 'data-key': 'history-search', placeholder: t('Search prompts and file names'), value: q.text, 'aria-label': t('Search history by prompt') });
   search.addEventListener('input', () => {
     state.historyQuery = { ...state.historyQuery, text: search.value };
     save();
@@ -1033,7 +1034,7 @@ function renderHistory(): void {
       h('span', { class: 'label' }, label),
       h(
         'div',
-        { class: 'chips', role: 'group', 'aria-label': `Filter by ${label.toLowerCase()}` },
+        { class: 'chips', role: 'group', 'aria-label': t('Filter by {0}', label.toLowerCase()) },
         ...['', ...values].map((v) =>
           h(
             'button',
@@ -1050,7 +1051,7 @@ function renderHistory(): void {
                 renderHistory();
               },
             },
-            v || 'All',
+            v || t('All'),
           ),
         ),
       ),
@@ -1059,10 +1060,10 @@ function renderHistory(): void {
   const entries = history?.entries ?? [];
   replace(
     historyView,
-    h('div', { class: 'history-head' }, h('h2', {}, 'History'), h('span', { class: 'hint', role: 'status', id: 'history-count' }, history ? `${entries.length} of ${history.total} mockup(s)` : 'Reading sidecars...')),
+    h('div', { class: 'history-head' }, h('h2', {}, t('History')), h('span', { class: 'hint', role: 'status', id: 'history-count' }, history ? t('{0} of {1} mockup(s)', entries.length, history.total) : t('Reading sidecars...'))),
     search,
-    h('div', { class: 'facets' }, facet('Size', 'size', facets.sizes), facet('Language', 'locale', facets.locales), facet('Model', 'model', facets.models)),
-    entries.length ? h('div', { class: 'grid history-grid' }, ...entries.map((e) => card(e, 'history'))) : h('div', { class: 'empty' }, h('p', {}, history ? 'No mockup matches.' : '')),
+    h('div', { class: 'facets' }, facet(t('Size'), 'size', facets.sizes), facet(t('Language'), 'locale', facets.locales), facet(t('Model'), 'model', facets.models)),
+    entries.length ? h('div', { class: 'grid history-grid' }, ...entries.map((e) => card(e, 'history'))) : h('div', { class: 'empty' }, h('p', {}, history ? t('No mockup matches.') : '')),
   );
 }
 
@@ -1111,6 +1112,7 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
     case 'init': {
       const first = !init;
       init = message;
+      setBundle(message.l10n.bundle, message.l10n.language);
       renderAll();
       requestPlan();
       if (state.view === 'history') requestHistory();
@@ -1118,8 +1120,8 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
       return;
     }
     case 'jobStarted':
-      job = { jobId: message.jobId, mode: message.mode, requests: [...message.requests], variants: message.variants, tiles: new Map(), status: 'Sending...', started: performance.now(), done: false };
-      live.textContent = `${message.mode === 'generate' ? 'Generating' : 'Editing'}: ${message.requests.length} request(s).`;
+      job = { jobId: message.jobId, mode: message.mode, requests: [...message.requests], variants: message.variants, tiles: new Map(), status: t('Sending...'), started: performance.now(), done: false };
+      live.textContent = message.mode === 'generate' ? t('Generating: {0} request(s).', message.requests.length) : t('Editing: {0} request(s).', message.requests.length);
       renderJob();
       renderFooter();
       renderSendState();
@@ -1147,7 +1149,7 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
       save();
       renderResults();
       if (job?.mode !== 'generate') renderIterate();
-      live.textContent = `${message.items.length} image(s) saved.`;
+      live.textContent = t('{0} image(s) saved.', message.items.length);
       return;
     case 'jobFailed':
       state.error = message.error;
@@ -1156,7 +1158,7 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
         for (const tile of job.tiles.values()) if (tile.state !== 'done') tile.state = 'failed';
         // The requests the failure stopped before they were sent: not "waiting" for ever.
         for (let r = 0; r < job.requests.length; r++) for (let v = 1; v <= job.variants; v++) if (!job.tiles.has(tileKey(r, v))) setTile(r, v, { state: 'notSent' });
-        job.status = 'Failed';
+        job.status = t('Failed');
       }
       save();
       renderError();
@@ -1165,14 +1167,16 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
       renderSendState();
       // The banner holds the failure's actions: keep it in view.
       errorArea.scrollIntoView({ block: 'start' });
-      live.textContent = `Failed: ${message.error.message}`;
+      live.textContent = t('Failed: {0}', message.error.message);
       return;
     case 'jobDone':
       if (job && job.jobId === message.jobId) {
         job.done = true;
         job.status = message.cancelled
-          ? 'Cancelled; nothing more was written.'
-          : `Done: ${message.written} image(s) in ${formatMs(performance.now() - job.started)}${message.costUsd !== undefined ? `, ${formatUsd(message.costUsd)}` : ''}.`;
+          ? t('Cancelled; nothing more was written.')
+          : message.costUsd !== undefined
+            ? t('Done: {0} image(s) in {1}, {2}.', message.written, formatMs(performance.now() - job.started), formatUsd(message.costUsd))
+            : t('Done: {0} image(s) in {1}.', message.written, formatMs(performance.now() - job.started));
         if (message.cancelled) for (const tile of job.tiles.values()) if (tile.state !== 'done') tile.state = 'cancelled';
         if (message.cancelled) for (let r = 0; r < job.requests.length; r++) for (let v = 1; v <= job.variants; v++) if (!job.tiles.has(tileKey(r, v))) setTile(r, v, { state: 'cancelled' });
       }
@@ -1189,7 +1193,7 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
       notice(message.level, message.message);
       return;
     case 'rejected':
-      notice('error', `The Studio refused a request: ${message.error}`);
+      notice('error', t('The Studio refused a request: {0}', message.error));
       return;
   }
 });

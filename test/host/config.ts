@@ -68,6 +68,41 @@ export function buildWorkbenchUrl(options: PayloadOptions & { folder: string }):
   return `http://${LOOPBACK}:${options.port}/?folder=${encodeURIComponent(options.folder)}&payload=${payload}`;
 }
 
+/** The environment variable that selects tests by title (a regular expression), read by the suite entry. */
+export const TEST_GREP_ENV = 'FOUNDRY_MOCKUPS_TEST_GREP';
+/** The environment variable that declares the localisation suite, in the run with that display language. */
+export const TEST_LOCALE_ENV = 'FOUNDRY_MOCKUPS_TEST_LOCALE';
+/** The localisation suite's title (test/integration/localisation.test.ts); its run selects it by this. */
+export const LOCALISATION_SUITE = 'Localisation (Japanese display language, real VS Code host)';
+
+/** One run of the integration suite: the display language, and the extension host's extra environment. */
+export interface HostRun {
+  name: string;
+  locale?: string;
+  env: Record<string, string>;
+}
+
+/**
+ * The runs `npm run test:integration` makes: the whole suite in English, then a short run with
+ * Japanese as VS Code's display language and only the localisation suite. A focused run
+ * (FOUNDRY_MOCKUPS_TEST_GREP) makes the Japanese run only when its pattern matches that suite, and
+ * the English one only when the pattern could match something else.
+ */
+export function hostRuns(env: NodeJS.ProcessEnv = process.env): HostRun[] {
+  const grep = env[TEST_GREP_ENV] || undefined;
+  const english: HostRun = { name: 'English', env: {} };
+  const japanese: HostRun = { name: 'Japanese (localisation suite)', locale: 'ja', env: { [TEST_LOCALE_ENV]: 'ja', [TEST_GREP_ENV]: escapeRegExp(LOCALISATION_SUITE) } };
+  if (grep === undefined) return [english, japanese];
+  const pattern = new RegExp(grep);
+  if (!pattern.test(LOCALISATION_SUITE)) return [english];
+  // A pattern for the localisation suite alone (`Localisation`) needs no English run.
+  return /^\^?Localisation\b/.test(grep) ? [japanese] : [english, japanese];
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 /** Where one run keeps its fresh server state. */
 export interface ServerState {
   userDataDir: string;
@@ -85,15 +120,50 @@ export function serverStatePaths(stateDir: string): ServerState {
   };
 }
 
+/**
+ * `<user-data-dir>/languagepacks.json` for a display language: code-server's web workbench takes its
+ * language (and so `vscode.env.language`, and the l10n bundle the extension host loads) from the
+ * language pack this file names; with none for `locale`, `--locale` alone leaves everything English.
+ * `translationsFile` holds no translations (`{ "contents": {} }`): the workbench's own strings stay
+ * English (no language pack is downloaded), the extension's own bundles are what is tested.
+ */
+export function languagePacksFor(locale: string, translationsFile: string): Record<string, LanguagePackEntry> {
+  const language = locale.toLowerCase();
+  return {
+    [language]: {
+      hash: `test-host-${language}`,
+      extensions: [{ extensionIdentifier: { id: `foundry-mockups-test.language-pack-${language}` }, version: '0.0.0' }],
+      translations: { vscode: translationsFile },
+      label: locale,
+    },
+  };
+}
+
+/** One entry of VS Code's languagepacks.json, as its language pack service writes it. */
+export interface LanguagePackEntry {
+  hash: string;
+  extensions: Array<{ extensionIdentifier: { id: string }; version: string }>;
+  translations: { vscode: string };
+  label: string;
+}
+
 /** code-server's config file: no password, and nothing else to read from the user's own config. */
 export function serverConfigText(): string {
   return 'auth: none\n';
 }
 
-/** The command line for code-server; every flag keeps the run fresh, offline and quiet. */
-export function codeServerArgs(port: number, state: ServerState): string[] {
+/**
+ * The command line for code-server; every flag keeps the run fresh, offline and quiet. `locale`
+ * is VS Code's display language (`--locale`, e.g. `ja`): `vscode.env.language` and the extensions'
+ * l10n bundles follow it.
+ */
+export function codeServerArgs(port: number, state: ServerState, locale?: string): string[] {
   assertPort(port);
+  if (locale !== undefined && !/^[a-z]{2,3}(-[a-z0-9]{2,8})*$/i.test(locale)) {
+    throw new Error(`'${locale}' is not a language tag`);
+  }
   return [
+    ...(locale !== undefined ? ['--locale', locale] : []),
     '--config', state.configFile,
     '--bind-addr', `${LOOPBACK}:${port}`,
     '--auth', 'none',
@@ -278,6 +348,10 @@ const WORKBENCH_NOISE = [
   /^Creating a socket \(renderer-/,
   /^\[Service Worker\] registered$/,
   /^ChatSessionStore: Migrating \d+ chat sessions/,
+  // In a display language other than English the workbench looks for a language pack in the gallery (there is none offline).
+  /^No extension gallery service configured\.$/,
+  // Start-up timings the workbench prints when the machine is busy.
+  /^Creation of workbench contribution '[^']+' took \d+ms\.$/,
 ];
 
 export function isWorkbenchNoise(line: string): boolean {

@@ -20,6 +20,7 @@ import {
   DEFAULT_COLOR_THEME,
   DRIVER_URL_ENV,
   hostInstall,
+  languagePacksFor,
   LOOPBACK,
   screenshotPath,
   serverConfigText,
@@ -67,6 +68,8 @@ export interface HostOptions {
   env?: Readonly<Record<string, string>>;
   /** `workbench.colorTheme` of the fresh profile. */
   colorTheme?: string;
+  /** VS Code's display language (code-server's `--locale`); English when absent. */
+  locale?: string;
   /** Further user settings of the fresh profile (for example the emulator's connection for `npm start`). */
   settings?: Readonly<Record<string, unknown>>;
   /** Launch headless Chromium and open the workbench (default true). */
@@ -123,6 +126,11 @@ export async function startHost(options: HostOptions = {}): Promise<Host> {
     fs.mkdirSync(state.extensionsDir, { recursive: true });
     fs.writeFileSync(path.join(state.userDataDir, 'User', 'settings.json'), JSON.stringify({ ...userSettings(options.colorTheme), ...options.settings }, null, 2));
     fs.writeFileSync(state.configFile, serverConfigText());
+    if (options.locale !== undefined) {
+      const translations = path.join(stateDir, 'no-translations.i18n.json');
+      fs.writeFileSync(translations, JSON.stringify({ contents: {} }));
+      fs.writeFileSync(path.join(state.userDataDir, 'languagepacks.json'), JSON.stringify(languagePacksFor(options.locale, translations), null, 2));
+    }
 
     let workspaceFolder = options.folder;
     if (workspaceFolder === undefined) {
@@ -143,7 +151,7 @@ export async function startHost(options: HostOptions = {}): Promise<Host> {
       await installExtension(vsix, state, env);
     }
     const output = new LineBuffer(400, options.onServerOutput);
-    const server = await startServer(state, env, output, options.port, resources);
+    const server = await startServer(state, env, output, options.port, resources, options.locale);
     timing('server');
 
     const url = buildWorkbenchUrl({
@@ -287,11 +295,12 @@ async function startServer(
   output: LineBuffer,
   fixedPort: number | undefined,
   resources: Resources,
+  locale: string | undefined,
 ): Promise<StartedServer> {
   // A free port can be taken between the probe and code-server's bind: try again with another one.
   for (let attempt = 1; ; attempt++) {
     const port = fixedPort ?? (await freePort());
-    const child = spawn(HOST_INSTALL.node, [HOST_INSTALL.codeServerEntry, ...codeServerArgs(port, state)], {
+    const child = spawn(HOST_INSTALL.node, [HOST_INSTALL.codeServerEntry, ...codeServerArgs(port, state, locale)], {
       cwd: REPO_ROOT,
       env,
       detached: true, // its own process group, so that the extension host and helpers end with it

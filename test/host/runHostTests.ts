@@ -7,7 +7,7 @@
 // `runHostTests({ env: { FOUNDRY_MOCKUPS_TEST_ENDPOINT: url, ...forwardEnv(['SOME_VAR']) } })`.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { failureScreenshotName, forwardEnv, isWorkbenchNoise, timeoutFromEnv } from './config';
+import { failureScreenshotName, forwardEnv, hostRuns, isWorkbenchNoise, timeoutFromEnv } from './config';
 import { onShutdownSignal, REPO_ROOT, startHost, type Host } from './host';
 
 export { forwardEnv };
@@ -25,6 +25,8 @@ export interface RunHostTestsOptions {
   installExtensions?: readonly string[];
   /** `workbench.colorTheme`; defaults to FOUNDRY_MOCKUPS_HOST_THEME, else Default Dark Modern. */
   colorTheme?: string;
+  /** VS Code's display language (code-server's `--locale`, e.g. `ja`); English when absent. */
+  locale?: string;
   /** Print code-server's output and bridge actions as they happen (also FOUNDRY_MOCKUPS_HOST_VERBOSE=1). */
   verbose?: boolean;
   /** Where lines go; defaults to stdout/stderr. */
@@ -74,6 +76,7 @@ export async function runHostTests(options: RunHostTestsOptions = {}): Promise<n
       installExtensions: options.installExtensions,
       env: options.env,
       colorTheme: options.colorTheme ?? process.env.FOUNDRY_MOCKUPS_HOST_THEME,
+      locale: options.locale,
       onLog: (type, text) => {
         if (!verbose && isWorkbenchNoise(text)) {
           return;
@@ -171,8 +174,23 @@ function readMain(): string | undefined {
   }
 }
 
+/**
+ * `npm run test:integration`: the runs `hostRuns` gives (the suite in English, then the localisation
+ * suite with Japanese as the display language), one after the other; the first failing code wins.
+ */
+async function runAll(): Promise<number> {
+  let result = 0;
+  for (const run of hostRuns()) {
+    process.stderr.write(`[host] run: ${run.name}\n`);
+    const code = await runHostTests({ env: run.env, ...(run.locale ? { locale: run.locale } : {}) });
+    if (code === 130 || code === 143) return code;
+    if (result === 0) result = code;
+  }
+  return result;
+}
+
 if (require.main === module) {
-  runHostTests().then(
+  runAll().then(
     (code) => process.exit(code),
     (error: unknown) => {
       process.stderr.write(`[host] ${String(error)}\n`);

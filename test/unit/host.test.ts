@@ -12,7 +12,10 @@ import {
   DEFAULT_TIMEOUT_MS,
   failureScreenshotName,
   forwardEnv,
+  hostRuns,
   isWorkbenchNoise,
+  languagePacksFor,
+  LOCALISATION_SUITE,
   parsePort,
   remoteUri,
   screenshotPath,
@@ -69,6 +72,33 @@ describe('offline test host', () => {
       for (const flag of ['--disable-workspace-trust', '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override', '--ignore-last-opened']) {
         assert.ok(args.includes(flag), flag);
       }
+    });
+
+    it('starts in a display language only when asked, and only with a language tag', () => {
+      const state = serverStatePaths('/tmp/run');
+      assert.ok(!codeServerArgs(5000, state).includes('--locale'), 'English by default');
+      const args = codeServerArgs(5000, state, 'ja');
+      assert.equal(args[args.indexOf('--locale') + 1], 'ja');
+      assert.throws(() => codeServerArgs(5000, state, 'ja --inspect'), /not a language tag/);
+    });
+
+    it('names a language pack without translations for the display language (code-server takes the language from it)', () => {
+      const packs = languagePacksFor('ja', '/tmp/run/none.i18n.json');
+      assert.deepEqual(Object.keys(packs), ['ja']);
+      assert.equal(packs.ja.translations.vscode, '/tmp/run/none.i18n.json');
+      assert.equal(packs.ja.extensions.length, 1, 'its language pack service reads the first extension');
+    });
+
+    it('runs the suite in English, then the localisation suite in Japanese; a focused run only where its pattern matches', () => {
+      const all = hostRuns({});
+      assert.deepEqual(all.map((run) => run.locale), [undefined, 'ja']);
+      assert.deepEqual(all[0].env, {});
+      assert.equal(all[1].env.FOUNDRY_MOCKUPS_TEST_LOCALE, 'ja');
+      const grep = new RegExp(all[1].env.FOUNDRY_MOCKUPS_TEST_GREP);
+      assert.ok(grep.test(LOCALISATION_SUITE) && !grep.test('The Studio (real VS Code host, Chromium, Foundry emulator)'), 'the Japanese run selects the localisation suite only');
+      assert.deepEqual(hostRuns({ FOUNDRY_MOCKUPS_TEST_GREP: 'The Studio \\(real' }).map((run) => run.locale), [undefined]);
+      assert.deepEqual(hostRuns({ FOUNDRY_MOCKUPS_TEST_GREP: 'Localisation' }).map((run) => run.locale), ['ja']);
+      assert.deepEqual(hostRuns({ FOUNDRY_MOCKUPS_TEST_GREP: 'real VS Code host' }).map((run) => run.locale), [undefined, 'ja']);
     });
 
     it('seeds quiet user settings with a selectable theme', () => {
@@ -136,6 +166,8 @@ describe('offline test host', () => {
   it('hides only the workbench start-up chatter', () => {
     assert.ok(isWorkbenchNoise('Ignoring fetching additional builtin extensions from gallery as it is disabled.'));
     assert.ok(isWorkbenchNoise('Creating a socket (renderer-ExtensionHost-1234)...'));
+    assert.ok(isWorkbenchNoise('No extension gallery service configured.'));
+    assert.ok(isWorkbenchNoise("Creation of workbench contribution 'workbench.contrib.chatSetup' took 76ms."));
     assert.ok(!isWorkbenchNoise('  ✔ lists the Mockups commands in the command palette'));
     assert.ok(!isWorkbenchNoise('Error: Creating a socket (renderer-x) failed'));
   });

@@ -6,6 +6,7 @@ import { loadPresets } from '../../host/presets';
 import { type Services, toolVersion } from '../../host/services';
 import { outputFolder, setting } from '../../host/settings';
 import { type HostToWebview, MAX_LOCALES, MAX_SIZES, MAX_VARIANTS } from '../protocol';
+import { webviewL10n } from '../webviewL10n';
 
 /** The model the Studio composes for, and whether the connection settings are complete. */
 export function studioModel(): { model: ModelFamily; deployment: string; connected: boolean; problem?: string } {
@@ -16,8 +17,8 @@ export function studioModel(): { model: ModelFamily; deployment: string; connect
 
 /**
  * What the app needs to compose: connection, presets, templates, locales, limits, the design
- * system. Sent after the ready handshake, and again whenever a setting, the presets file or the
- * design system changes (the app keeps what was composed).
+ * system, and its strings in VS Code's display language. Sent after the ready handshake, and again
+ * whenever a setting, the presets file or the design system changes (the app keeps what was composed).
  */
 export async function initMessage(services: Services): Promise<Extract<HostToWebview, { type: 'init' }>> {
   const { model, deployment, connected, problem } = studioModel();
@@ -63,5 +64,6 @@ export async function initMessage(services: Services): Promise<Extract<HostToWeb
     limits: { promptMax: PROMPT_MAX_CHARS, promptWarn: PROMPT_WARN_CHARS, maxSizes: MAX_SIZES, maxLocales: MAX_LOCALES, maxVariants: MAX_VARIANTS },
     ...(guide ? { styleGuide: guide } : {}),
     outputFolder: outputFolder(),
+    l10n: await webviewL10n(services),
   };
 }
