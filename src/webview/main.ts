@@ -10,6 +10,10 @@ import { afterPaint, append, formatMs, formatUsd, h, replace, segmented } from '
 import { imagePicker } from './imagePicker';
 import { displayLanguage, setBundle, t } from './l10n';
 import { MaskEditor } from './maskEditor';
+import './components/lightbox';
+import './components/resultActions';
+import type { ResultAction } from './components/resultActions';
+import { distinguishingLabels } from '../core/studio/labels';
 
 interface VsCodeApi {
   postMessage(message: WebviewToHost): void;
@@ -95,7 +99,6 @@ let history: Extract<HostToWebview, { type: 'history' }> | undefined;
 let workspaceImages: Array<{ file: string; uri: string }> | undefined;
 let showCompare = false;
 let code: { language: CodeLanguage; text: string } | undefined;
-let codeMenuFor: string | undefined;
 let mask: MaskEditor | undefined;
 let maskFor: string | undefined;
 let pickingReferences = false;
@@ -900,7 +903,94 @@ function renderCompare(): void {
   );
 }
 
-function card(item: MockupItem, where: 'results' | 'history'): HTMLElement {
+/** The actions of a mockup, as the card's icon toolbar and its overflow menu offer them. */
+function cardActions(item: MockupItem, where: 'results' | 'history'): ResultAction[] {
+  const compared = state.compare.includes(item.file);
+  const anchored = state.anchor?.file === item.file;
+  const anchor: ResultAction = { id: 'anchor', label: anchored ? t('Anchor') : t('Use as anchor'), icon: 'pinned', pressed: anchored, overflow: true };
+  const reveal: ResultAction = { id: 'reveal', label: t('Reveal'), icon: 'folder-opened' };
+  if (where === 'history') {
+    return [
+      { id: 'open', label: t('Open'), icon: 'edit' },
+      { id: 'reuse', label: t('Reuse settings'), icon: 'history' },
+      reveal,
+      ...(item.designStatus === 'older' ? [{ id: 'regenerate-design', label: t('Regenerate with the current design system'), icon: 'sync' }] : []),
+      { id: 'view', label: t('View larger'), icon: 'screen-full', overflow: true },
+      anchor,
+    ];
+  }
+  return [
+    { id: 'refine', label: t('Refine'), icon: 'edit' },
+    { id: 'inpaint', label: t('Inpaint'), icon: 'paintcan' },
+    { id: 'compare', label: compared ? t('Comparing') : t('Compare'), icon: 'diff', pressed: compared },
+    { id: 'regenerate', label: t('Regenerate'), icon: 'refresh' },
+    reveal,
+    { id: 'code', label: t('Copy the request as code'), icon: 'code', menu: (['curl', 'typescript', 'python', 'csharp'] as const).map((language) => ({ id: language, label: languageName(language) })) },
+    { id: 'view', label: t('View larger'), icon: 'screen-full', overflow: true },
+    { id: 'copy-prompt', label: t('Copy prompt'), icon: 'copy', overflow: true },
+    anchor,
+  ];
+}
+
+function onCardAction(item: MockupItem, where: 'results' | 'history', action: string, choice: string | undefined, set: readonly MockupItem[]): void {
+  switch (action) {
+    case 'refine':
+    case 'inpaint':
+      openIterate(item, action);
+      return;
+    case 'compare': {
+      const compared = state.compare.includes(item.file);
+      state.compare = compared ? state.compare.filter((f) => f !== item.file) : [...state.compare, item.file].slice(-4);
+      showCompare = state.compare.length >= 2;
+      save();
+      renderResults();
+      renderCompare();
+      return;
+    }
+    case 'regenerate':
+      regenerate(item);
+      return;
+    case 'anchor':
+      setAnchor(state.anchor?.file === item.file ? undefined : anchorOf(item));
+      return;
+    case 'copy-prompt':
+      post({ type: 'copyPrompt', file: item.file });
+      return;
+    case 'reveal':
+      post({ type: 'reveal', file: item.file });
+      return;
+    case 'code':
+      if (choice === 'curl' || choice === 'typescript' || choice === 'python' || choice === 'csharp') requests.request({ type: 'copyCode', file: item.file, language: choice }).then(onCode, ignoreFailed);
+      return;
+    case 'view':
+      showLightbox(set, item);
+      return;
+    case 'open':
+      void requests.request({ type: 'select', file: item.file }).then((answer) => openIterate(answer.item, answer.focus), ignoreFailed);
+      return;
+    case 'reuse':
+      reuse(item);
+      return;
+    case 'regenerate-design':
+      if (where === 'history') post({ type: 'regenerate', file: item.file });
+      return;
+  }
+}
+
+/** The lightbox over the Studio: one image of `set` large, the others a key away. */
+const lightbox = document.createElement('fm-lightbox');
+function showLightbox(set: readonly MockupItem[], item: MockupItem): void {
+  const labels = distinguishingLabels(set);
+  lightbox.images = set.map((m, i) => ({ uri: m.uri, label: labels[i] ?? m.name, name: m.name, alt: m.promptTyped ? t('Mockup: {0}', m.promptTyped.slice(0, 120)) : m.name }));
+  if (!lightbox.isConnected) document.body.append(lightbox);
+  lightbox.show(Math.max(0, set.indexOf(item)));
+}
+
+/**
+ * A mockup's card: the image (a click shows it larger), the name by what tells it from the others
+ * of `set` (the full name on hover), its figures, and its actions as icons.
+ */
+function card(item: MockupItem, where: 'results' | 'history', label: string, set: readonly MockupItem[]): HTMLElement {
   const stats = [
     item.sizeLabel,
     item.locale,
@@ -908,61 +998,34 @@ function card(item: MockupItem, where: 'results' | 'history'): HTMLElement {
     item.costUsd !== undefined ? formatUsd(item.costUsd) : undefined,
     item.durationMs !== undefined ? formatMs(item.durationMs) : undefined,
   ].filter(Boolean);
-  const action = (name: string, label: string, fn: () => void, extra: Record<string, string> = {}): HTMLElement => h('button', { type: 'button', class: 'action', 'data-action': name, 'data-key': `${where}:${name}:${item.file}`, 'aria-label': t('{0}: {1}', label, item.name), onclick: fn, ...extra }, label);
-  const compared = state.compare.includes(item.file);
-  const anchored = state.anchor?.file === item.file;
-  const anchorAction = action('anchor', anchored ? t('Anchor') : t('Use as anchor'), () => setAnchor(anchored ? undefined : anchorOf(item)), { 'aria-pressed': String(anchored) });
-  const actions =
-    where === 'results'
-      ? [
-          action('refine', t('Refine'), () => openIterate(item, 'refine')),
-          action('inpaint', t('Inpaint'), () => openIterate(item, 'inpaint')),
-          action(
-            'compare',
-            compared ? t('Comparing') : t('Compare'),
-            () => {
-              state.compare = compared ? state.compare.filter((f) => f !== item.file) : [...state.compare, item.file].slice(-4);
-              showCompare = state.compare.length >= 2;
-              save();
-              renderResults();
-              renderCompare();
-            },
-            { 'aria-pressed': String(compared) },
-          ),
-          action('regenerate', t('Regenerate'), () => regenerate(item)),
-          anchorAction,
-          action('copy-prompt', t('Copy prompt'), () => post({ type: 'copyPrompt', file: item.file })),
-          action('reveal', t('Reveal'), () => post({ type: 'reveal', file: item.file })),
-          action('code', t('Code'), () => ((codeMenuFor = codeMenuFor === item.file ? undefined : item.file), renderResults()), { 'aria-expanded': String(codeMenuFor === item.file) }),
-        ]
-      : [action('open', t('Open'), () => void requests.request({ type: 'select', file: item.file }).then((answer) => openIterate(answer.item, answer.focus), ignoreFailed)), action('reuse', t('Reuse settings'), () => reuse(item)), anchorAction, action('reveal', t('Reveal'), () => post({ type: 'reveal', file: item.file })), ...(item.designStatus === 'older' ? [action('regenerate-design', t('Regenerate with the current design system'), () => post({ type: 'regenerate', file: item.file }))] : [])];
-  const menu =
-    where === 'results' && codeMenuFor === item.file
-      ? h(
-          'div',
-          { class: 'code-menu', role: 'group', 'aria-label': t('Copy the request as code') },
-          ...(['curl', 'typescript', 'python', 'csharp'] as const).map((language) =>
-            h('button', { type: 'button', class: 'action', 'data-language': language, 'data-key': `code:${language}:${item.file}`, onclick: () => ((codeMenuFor = undefined), requests.request({ type: 'copyCode', file: item.file, language }).then(onCode, ignoreFailed), renderResults()) }, languageName(language)),
-          ),
-        )
-      : '';
+  const actions = document.createElement('fm-result-actions');
+  actions.className = 'card-actions';
+  actions.name = item.name;
+  actions.actions = cardActions(item, where);
+  actions.addEventListener('result-action', (e) => onCardAction(item, where, e.detail.action, e.detail.choice, set));
   return h(
     'article',
     { class: 'card', 'data-file': item.file, 'aria-label': item.name },
-    h('button', { type: 'button', class: 'thumb', 'aria-label': t('Open {0}', item.name), onclick: () => post({ type: 'openFile', file: item.file }) }, h('img', { src: item.uri, alt: item.promptTyped ? t('Mockup: {0}', item.promptTyped.slice(0, 120)) : item.name, loading: 'lazy' })),
+    h('button', { type: 'button', class: 'thumb', 'aria-label': t('View {0} larger', item.name), onclick: () => showLightbox(set, item) }, h('img', { src: item.uri, alt: item.promptTyped ? t('Mockup: {0}', item.promptTyped.slice(0, 120)) : item.name, loading: 'lazy' })),
+    actions,
     h(
       'div',
       { class: 'card-body' },
-      h('div', { class: 'card-title', title: item.file }, item.name),
+      h('div', { class: 'card-title', title: item.file }, label),
+      state.anchor?.file === item.file ? h('div', { class: 'badge anchor-badge' }, t('Anchor')) : '',
       h('div', { class: 'stats' }, stats.join(' · ')),
       item.designStatus === 'older' ? h('div', { class: 'stats design-older' }, t('Made with an older version of the design system')) : '',
       item.requestId ? h('div', { class: 'dim request-id', title: t('Service request ID') }, t('Request {0}', item.requestId)) : '',
       item.promptTyped ? h('p', { class: 'card-prompt' }, item.promptTyped) : '',
       item.chain.length > 1 ? h('div', { class: 'dim' }, t('{0} edit step(s)', item.chain.length - 1)) : '',
-      h('div', { class: 'card-actions' }, ...actions),
-      menu,
     ),
   );
+}
+
+/** Cards for a set of mockups, each named by what tells it from the others. */
+function cards(items: readonly MockupItem[], where: 'results' | 'history'): HTMLElement[] {
+  const labels = distinguishingLabels(items);
+  return items.map((item, i) => card(item, where, labels[i] ?? item.name, items));
 }
 
 function renderResults(): void {
@@ -976,7 +1039,7 @@ function renderResults(): void {
       h('span', { class: 'hint' }, items.length ? t('{0} image(s) this session', items.length) : ''),
       state.compare.length >= 2 && !showCompare ? h('button', { type: 'button', class: 'secondary', onclick: () => ((showCompare = true), renderCompare()) }, t('Compare {0}', state.compare.length)) : '',
     ),
-    items.length ? h('div', { class: 'grid results' }, ...items.map((i) => card(i, 'results'))) : h('div', { class: 'empty' }, h('p', {}, t('Compose on the left and press Generate. Images land in the workspace, each with a sidecar describing it.'))),
+    items.length ? h('div', { class: 'grid results' }, ...cards(items, 'results')) : h('div', { class: 'empty' }, h('p', {}, t('Compose on the left and press Generate. Images land in the workspace, each with a sidecar describing it.'))),
   );
 }
 
@@ -1063,7 +1126,7 @@ function renderHistory(): void {
     h('div', { class: 'history-head' }, h('h2', {}, t('History')), h('span', { class: 'hint', role: 'status', id: 'history-count' }, history ? t('{0} of {1} mockup(s)', entries.length, history.total) : t('Reading sidecars...'))),
     search,
     h('div', { class: 'facets' }, facet(t('Size'), 'size', facets.sizes), facet(t('Language'), 'locale', facets.locales), facet(t('Model'), 'model', facets.models)),
-    entries.length ? h('div', { class: 'grid history-grid' }, ...entries.map((e) => card(e, 'history'))) : h('div', { class: 'empty' }, h('p', {}, history ? t('No mockup matches.') : '')),
+    entries.length ? h('div', { class: 'grid history-grid' }, ...cards(entries, 'history')) : h('div', { class: 'empty' }, h('p', {}, history ? t('No mockup matches.') : '')),
   );
 }
 
@@ -1199,11 +1262,9 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
 });
 
 window.addEventListener('keydown', (e) => {
-  if (e.key !== 'Escape') return;
-  if (codeMenuFor) {
-    codeMenuFor = undefined;
-    renderResults();
-  } else if (code) {
+  // A menu or the lightbox that closed on this Escape has taken it.
+  if (e.key !== 'Escape' || e.defaultPrevented) return;
+  if (code) {
     code = undefined;
     renderCode();
   } else if (showCompare) {

@@ -193,6 +193,27 @@ describeUi('The Studio (real VS Code host, Chromium, Foundry emulator)', functio
     }
   });
 
+  it('names results by what tells them apart, offers their actions as icons with a menu, and shows one larger in a lightbox', async () => {
+    // The two results of the last request differ only by language: that is their name on the card.
+    const titles = await d.texts('.results .card .card-title', W);
+    assert.deepEqual([...titles].sort(), ['en', 'ja'], JSON.stringify(titles));
+    // Icon buttons with accessible names, and the less frequent actions in the overflow menu.
+    await d.click('.results .card [data-action="more"]', W);
+    const menu = await d.texts('.results .card vscode-context-menu-item .label', W);
+    assert.ok(menu.some((m) => /Copy prompt/.test(m)) && menu.some((m) => /Use as anchor/.test(m)), JSON.stringify(menu));
+    await d.press('Escape');
+    // The image opens in the lightbox, the arrow keys go to the other one, Escape closes it.
+    await d.click('.results .card .thumb', W);
+    await d.waitFor('fm-lightbox[open] [role="dialog"]', W);
+    const first = await d.text('fm-lightbox h2', W);
+    assert.ok(first === 'en' || first === 'ja', first);
+    assert.match(await d.text('fm-lightbox .count', W), /1 of 2/);
+    await d.press('ArrowRight');
+    await until('the other image in the lightbox', async () => (await d.text('fm-lightbox h2', W)) !== first);
+    await d.press('Escape');
+    await d.waitFor('fm-lightbox:not([open])', { ...W, state: 'attached' });
+  });
+
   it('shows a failure with its typed message and keeps what was composed', async () => {
     emulator.inject({ type: 'safety', shape: 'promptBlocked' });
     let mark = probe.posted.length;
@@ -327,7 +348,6 @@ describeUi('The Studio (real VS Code host, Chromium, Foundry emulator)', functio
   });
 
   it('refines a result with a new prompt and shows and records the chain', async () => {
-    const parent = (await d.texts('.results .card .card-title', W))[0];
     await d.click('.results .card [data-action="refine"]', W);
     await fill(d, '#edit-prompt', 'Make the pay button green');
     await untilText(d, '#send-hint', /^$/);
@@ -344,7 +364,9 @@ describeUi('The Studio (real VS Code host, Chromium, Foundry emulator)', functio
     );
     const sidecar = JSON.parse(await fs.readFile(path.join(root(), `${item.file}.mockup.json`), 'utf8')) as { request: { operation: string }; lineage: { parent: { file: string } } };
     assert.equal(sidecar.request.operation, 'edit');
-    assert.equal(sidecar.lineage.parent.file, `${FOLDER}/${parent}`);
+    // The parent is the image whose Refine was pressed (what the page sent to edit).
+    const parent = receivedOf(probe, 'edit').at(-1)?.image ?? '';
+    assert.equal(path.join(root(), sidecar.lineage.parent.file), path.resolve(root(), parent));
     await until('the chain in the Studio', async () => (await d.texts('.chain li', W)).length === 2);
     const edit = emulator.requests.at(-1);
     assert.equal(edit?.operation, 'edits');
@@ -419,8 +441,9 @@ describeUi('The Studio (real VS Code host, Chromium, Foundry emulator)', functio
   });
 
   it('copies the request as code without any secret', async () => {
+    // The card's code button opens a menu of the languages.
     await d.click('.results .card [data-action="code"]', W);
-    await d.click('[data-language="python"]', W);
+    await d.click('.results .card vscode-context-menu-item:has-text("Python")', W);
     await d.waitFor('#code-text', W);
     const code = await d.text('#code-text', W);
     assert.match(code, /AZURE_OPENAI_API_KEY/);
@@ -500,9 +523,11 @@ describeUi('The Studio (real VS Code host, Chromium, Foundry emulator)', functio
   it('makes a result the anchor: the plan counts it, and the next generate sends its bytes to the edits endpoint with every size and language', async () => {
     const anchor = postedOf(probe, 'result')[0].items[0];
     const anchorBytes = await fs.readFile(path.join(root(), anchor.file));
-    await d.click(`.results .card[data-file="${anchor.file}"] [data-action="anchor"]`, W);
+    // "Use as anchor" is in the card's overflow menu.
+    await d.click(`.results .card[data-file="${anchor.file}"] [data-action="more"]`, W);
+    await d.click(`.results .card[data-file="${anchor.file}"] vscode-context-menu-item:has-text("Use as anchor")`, W);
     await untilText(d, '#anchor', literally(anchor.name));
-    assert.match(await d.text(`.results .card[data-file="${anchor.file}"] [data-action="anchor"]`, W), /^Anchor$/, 'the card says it is the anchor');
+    assert.match(await d.text(`.results .card[data-file="${anchor.file}"] .anchor-badge`, W), /^Anchor$/, 'the card says it is the anchor');
     await d.click('#anchor .anchor-name', W); // scrolls the compose area to the anchor
     await d.screenshot('studio-anchor');
     // The live plan goes through the use case with the anchor: its instruction is among the parts sent.

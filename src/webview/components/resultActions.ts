@@ -98,7 +98,10 @@ export class ResultActions extends LitElement {
         if (action) this.emit(action, choice);
       }}
       @keydown=${(e: KeyboardEvent) => {
-        if (e.key === 'Escape') this.openMenu = undefined;
+        if (e.key === 'Escape') {
+          e.preventDefault();
+          this.openMenu = undefined;
+        }
       }}
     ></vscode-context-menu>`;
   }
@@ -130,5 +133,8 @@ customElements.define('fm-result-actions', ResultActions);
 declare global {
   interface HTMLElementTagNameMap {
     'fm-result-actions': ResultActions;
+  }
+  interface HTMLElementEventMap {
+    'result-action': CustomEvent<ResultActionEvent>;
   }
 }
