@@ -47,6 +47,8 @@ interface Persisted {
   error?: ShownFailure;
   /** The set's anchor, sent with every plan and generate while it is set. */
   anchor?: AnchorView;
+  /** What the jobs since the Studio opened cost (the host's running total, from the last jobDone). */
+  spentUsd?: number;
 }
 
 type ShownFailure = Omit<FailureInfo, 'id' | 'actions'> & Partial<Pick<FailureInfo, 'id' | 'actions'>>;
@@ -592,6 +594,8 @@ function renderFooter(): void {
         )
       : h('div', { class: 'estimate', id: 'estimate' }, h('span', { class: 'dim' }, planned.missing ?? planned.summary))
     : h('div', { class: 'estimate', id: 'estimate' }, h('span', { class: 'dim' }, t('Estimating...')));
+  // Beside the estimate of the next request: what the requests since the Studio opened cost.
+  if (state.spentUsd !== undefined) estimate.append(h('span', { class: 'dim spent', id: 'spent', title: t('What the requests since the Studio opened cost, as the service counted their tokens') }, t(' · spent {0}', formatUsd(state.spentUsd))));
   const empty = !state.draft.prompt.trim() && !Object.values(state.draft.template?.fields ?? {}).some((v) => v.trim());
   const generateButton = h('button', { type: 'button', class: 'primary', id: 'generate', 'data-key': 'generate', disabled: empty || !!running, title: t('Generate (Ctrl+Enter)'), onclick: generate }, running ? t('Generating...') : t('Generate'));
   const cancel = running ? h('button', { type: 'button', class: 'secondary', id: 'cancel', 'data-key': 'cancel', onclick: () => job && post({ type: 'cancel', jobId: job.jobId }) }, t('Cancel')) : '';
@@ -1233,6 +1237,8 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
       live.textContent = t('Failed: {0}', message.error.message);
       return;
     case 'jobDone':
+      state.spentUsd = message.spentUsd;
+      save();
       if (job && job.jobId === message.jobId) {
         job.done = true;
         job.status = message.cancelled

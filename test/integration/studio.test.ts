@@ -802,6 +802,10 @@ describeUi('The Studio (real VS Code host, Chromium, Foundry emulator)', functio
     // The running total since the Studio opened grows by what this job cost.
     assert.ok(end.type === 'jobDone' && end.costUsd !== undefined && end.costUsd > 0, 'the job has a cost');
     assert.ok(end.type === 'jobDone' && Math.abs(end.spentUsd - (spentBefore + (end.costUsd ?? 0))) < 1e-9, `spent ${spentBefore} then ${end.type === 'jobDone' ? end.spentUsd : '?'}`);
+    // The page shows the total beside the estimate.
+    await untilText(d, '#spent', /spent \$\d+\.\d{2,4}/);
+    const shownSpent = Number(/spent \$(\d+\.\d+)/.exec(await d.text('#spent', W))?.[1]);
+    assert.ok(end.type === 'jobDone' && Math.abs(shownSpent - end.spentUsd) < 0.001, `the page shows ${shownSpent}`);
     const made = postedOf(probe, 'result', jobMark)[0]?.items[0];
     assert.equal(made?.designStatus, 'current');
     assert.equal(made?.promptTyped, older.promptTyped);
