@@ -87,6 +87,14 @@ describe('the VSIX (npm run package)', () => {
     assert.deepEqual(keys.filter((key) => !(key in nls)), []);
   });
 
+  it('ships the string bundles VS Code and the Studio load for a display language (l10n/, package.nls.<language>.json)', () => {
+    const l10n = (shipped as Manifest & { l10n?: string }).l10n;
+    assert.equal(l10n, './l10n');
+    for (const file of ['l10n/bundle.l10n.json', 'l10n/bundle.l10n.ja.json', 'l10n/webview.l10n.ja.json', 'package.nls.ja.json']) assert.ok(entries.includes(inVsix(file)), `${file} is in the VSIX`);
+    const japanese = JSON.parse(execFileSync('unzip', ['-p', vsix, 'extension/package.nls.ja.json'], { encoding: 'utf8' })) as Record<string, string>;
+    assert.equal(japanese['command.openStudio'], 'Studio を開く');
+  });
+
   it('keeps every relative link and image of its Markdown (README, CHANGELOG, docs, walkthrough) inside the package', () => {
     const markdown = entries.filter((e) => e.endsWith('.md'));
     assert.ok(markdown.includes('extension/readme.md') && markdown.includes('extension/changelog.md'), 'the README and the CHANGELOG ship');
