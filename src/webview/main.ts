@@ -6,6 +6,7 @@
 import { BACKGROUNDS, FITS, IMAGE_FORMATS } from '../core/vocabulary';
 import { type CodeLanguage, type Draft, type FailureAction, type FailureInfo, type HistoryQuery, type HostToWebview, type MockupItem, QUALITIES, RequestClient, type WebviewToHost } from '../studio/protocol';
 import { anchorOf, anchorSection, type AnchorView } from './anchor';
+import './components/compare';
 import { afterPaint, append, formatMs, formatUsd, h, replace, segmented } from './dom';
 import { imagePicker } from './imagePicker';
 import { MaskEditor } from './maskEditor';
@@ -882,15 +883,18 @@ function renderCompare(): void {
     compareArea.replaceChildren();
     return;
   }
-  replace(
-    compareArea,
-    h(
-      'div',
-      { class: 'panel' },
-      h('div', { class: 'panel-head' }, h('h2', {}, `Compare ${items.length} images`), h('div', { class: 'spacer' }), h('button', { type: 'button', class: 'icon', 'aria-label': 'Close comparison', 'data-key': 'close-compare', onclick: () => ((showCompare = false), renderCompare()) }, '×')),
-      h('div', { class: 'compare' }, ...items.map((item) => h('figure', {}, h('img', { src: item.uri, alt: item.name }), h('figcaption', {}, h('strong', {}, item.name), h('span', { class: 'dim' }, ` ${item.sizeLabel}${item.locale ? ` · ${item.locale}` : ''}`))))),
-    ),
-  );
+  let compare = compareArea.querySelector('fm-compare');
+  if (!compare) {
+    compare = document.createElement('fm-compare');
+    compare.addEventListener('close', () => {
+      showCompare = false;
+      renderCompare();
+      renderResults();
+      resultsArea.querySelector<HTMLElement>('[data-action="compare"][aria-pressed="true"]')?.focus();
+    });
+    compareArea.replaceChildren(compare);
+  }
+  compare.items = items;
 }
 
 function card(item: MockupItem, where: 'results' | 'history'): HTMLElement {

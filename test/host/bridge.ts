@@ -25,6 +25,10 @@ const COLORS_IN_PAGE = new Function(
   return { color, background: 'rgb(255, 255, 255)' };`,
 ) as (element: unknown) => { color: string; background: string };
 
+/** Page-side code of the `boxes` action: the element's data-* attributes. */
+// eslint-disable-next-line @typescript-eslint/no-implied-eval
+const DATA_IN_PAGE = new Function('element', 'return { ...element.dataset };') as (element: unknown) => Record<string, string>;
+
 export interface Bridge {
   /** The URL to hand to the extension host (FOUNDRY_MOCKUPS_DRIVER_URL). */
   readonly url: string;
@@ -190,6 +194,16 @@ async function perform(page: Page, request: BridgeRequest, artifactsDir: string)
       // first element up the tree that paints one.
       const colors = await (await find(request)).first().evaluate(COLORS_IN_PAGE, undefined, { timeout: left() });
       return { ok: true, colors };
+    }
+    case 'boxes': {
+      const all = await find(request);
+      await all.first().waitFor({ state: 'attached', timeout: left() });
+      const boxes = [];
+      for (const element of await all.all()) {
+        const box = await element.boundingBox({ timeout: left() });
+        boxes.push({ ...(box ? { box } : {}), data: await element.evaluate(DATA_IN_PAGE, undefined, { timeout: left() }) });
+      }
+      return { ok: true, boxes };
     }
     case 'screenshot': {
       await fs.promises.mkdir(artifactsDir, { recursive: true });

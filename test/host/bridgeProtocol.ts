@@ -18,12 +18,20 @@ export type BridgeRequest =
   | { action: 'texts'; selector: string; frame: BridgeFrame; timeoutMs: number }
   /** The computed text colour of the first match and the background it is drawn on (the first ancestor's that is not transparent). */
   | { action: 'colors'; selector: string; frame: BridgeFrame; timeoutMs: number }
+  /** Where every match is drawn (CSS pixels of the page, as in a screenshot) and its data-* attributes. */
+  | { action: 'boxes'; selector: string; frame: BridgeFrame; timeoutMs: number }
   | { action: 'screenshot'; name: string; fullPage: boolean };
 
 export type BridgeAction = BridgeRequest['action'];
 
+/** An element as drawn: its box in the page (undefined when it is not rendered) and its `data-*` attributes, as in `dataset`. */
+export interface BridgeBox {
+  box?: { x: number; y: number; width: number; height: number };
+  data: Record<string, string>;
+}
+
 export type BridgeResponse =
-  | { ok: true; text?: string; texts?: string[]; path?: string; colors?: { color: string; background: string } }
+  | { ok: true; text?: string; texts?: string[]; path?: string; colors?: { color: string; background: string }; boxes?: BridgeBox[] }
   | { ok: false; error: string };
 
 export const DEFAULT_ACTION_TIMEOUT_MS = 10_000;
@@ -73,6 +81,7 @@ export function parseBridgeRequest(input: unknown): BridgeRequest {
     case 'text':
     case 'texts':
     case 'colors':
+    case 'boxes':
       only(body, ['action', 'selector', 'frame', 'timeoutMs']);
       return { action, ...located(body) };
     case 'screenshot': {
@@ -89,7 +98,7 @@ export function parseBridgeRequest(input: unknown): BridgeRequest {
     }
     default:
       throw new BridgeRequestError(
-        `unknown action ${JSON.stringify(action)}; use press, type, fill, click, waitFor, text, texts, colors or screenshot`,
+        `unknown action ${JSON.stringify(action)}; use press, type, fill, click, waitFor, text, texts, colors, boxes or screenshot`,
       );
   }
 }

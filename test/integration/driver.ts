@@ -3,7 +3,7 @@
 // the bridge. UI suites are declared with `describeUi`: without a bridge they fail, unless the run
 // says it has no page to drive (FOUNDRY_MOCKUPS_NO_UI=1, set by `npm run test:electron`), which
 // leaves them out by name instead of counting them as passed or pending.
-import type { BridgeFrame, BridgeRequest, BridgeResponse, BridgeWaitState } from '../host/bridgeProtocol';
+import type { BridgeBox, BridgeFrame, BridgeRequest, BridgeResponse, BridgeWaitState } from '../host/bridgeProtocol';
 
 const DRIVER_URL_ENV = 'FOUNDRY_MOCKUPS_DRIVER_URL';
 
@@ -60,6 +60,12 @@ export class PageDriver {
     const response = await this.send({ action: 'colors', selector, ...located(options) });
     if (!response.colors) throw new Error(`no colours for ${selector}`);
     return response.colors;
+  }
+
+  /** Where every element matching `selector` is drawn, in CSS pixels of the page (a screenshot's coordinates), with its data-* attributes (waits for the first to exist). */
+  async boxes(selector: string, options: LocateOptions = {}): Promise<BridgeBox[]> {
+    const response = await this.send({ action: 'boxes', selector, ...located(options) });
+    return response.boxes ?? [];
   }
 
   /** Saves test-artifacts/<name>.png and returns its path. */
