@@ -20,6 +20,11 @@ const webviewOnlyProtocol = {
   regex: '^\\.\\./(?!(\\.\\./)*(studio/)?(protocol|viewType)$|(\\.\\./)*core/(vocabulary|studio/maskModel)$)',
   message: 'The Studio app may import only src/studio/protocol.ts, src/core/vocabulary.ts and the mask model (src/core/studio/maskModel.ts) from outside its folder: the host sends it what the core computed.',
 };
+/** The same for the app's components one folder down (src/webview/components/): `../` is the app's own folder. */
+const webviewComponentsOnlyProtocol = {
+  regex: '^\\.\\./\\.\\./(?!(\\.\\./)*(studio/)?(protocol|viewType)$|(\\.\\./)*core/(vocabulary|studio/maskModel)$)',
+  message: webviewOnlyProtocol.message,
+};
 /** One place reads the extension's settings, with their defaults once. */
 const settingsReadOnce = {
   selector: "CallExpression[callee.property.name='getConfiguration'] > Literal[value=/^foundryMockups/]",
@@ -76,6 +81,12 @@ export default tseslint.config(
     files: ['src/webview/**/*.ts', 'src/studio/app/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': ['error', { paths: [noRuntimeVscode, azureIdentityLazy], patterns: [webviewOnlyProtocol] }],
+    },
+  },
+  {
+    files: ['src/webview/components/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { paths: [noRuntimeVscode, azureIdentityLazy], patterns: [webviewComponentsOnlyProtocol] }],
     },
   },
   {

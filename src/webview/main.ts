@@ -10,6 +10,7 @@ import './components/compare';
 import { afterPaint, append, formatMs, formatUsd, h, replace, segmented } from './dom';
 import { imagePicker } from './imagePicker';
 import { MaskEditor } from './maskEditor';
+import { FmViewport } from './components/viewport';
 
 interface VsCodeApi {
   postMessage(message: WebviewToHost): void;
@@ -98,6 +99,8 @@ let code: { language: CodeLanguage; text: string } | undefined;
 let codeMenuFor: string | undefined;
 let mask: MaskEditor | undefined;
 let maskFor: string | undefined;
+/** The refine hero: kept across renders so that its zoom and pan survive them. */
+let hero: FmViewport | undefined;
 let pickingReferences = false;
 let pickingAnchor = false;
 let sentOpen = false;
@@ -737,6 +740,12 @@ function renderIterate(): void {
   } else {
     mask = undefined;
     maskFor = undefined;
+    if (hero?.src !== item.uri) {
+      hero = new FmViewport();
+      hero.src = item.uri;
+      hero.alt = image.alt;
+      if (item.width && item.height) [hero.naturalWidth, hero.naturalHeight] = [item.width, item.height];
+    }
   }
   const chain = item.chain.length
     ? h(
@@ -802,7 +811,7 @@ function renderIterate(): void {
       h(
         'div',
         { class: 'iterate-body' },
-        h('div', { class: 'iterate-visual' }, canvasWrap, maskTools),
+        h('div', { class: 'iterate-visual' }, it.mode === 'inpaint' ? canvasWrap : hero, maskTools),
         h(
           'div',
           { class: 'iterate-form' },

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { centred, clampPan, fitView, matchView, percent, stepScale, toImage, toViewport, wheelFactor, zoomAt } from '../../src/webview/viewTransform';
+import { centred, clampPan, fitView, matchView, panBy, percent, snap, stepScale, toImage, toViewport, wheelFactor, zoomAt } from '../../src/webview/viewTransform';
 import { Store } from '../../src/webview/store';
 
 describe('Studio canvas view (zoom and pan)', () => {
@@ -43,6 +43,16 @@ describe('Studio canvas view (zoom and pan)', () => {
     const far = clampPan({ ...view, x: 10_000, y: -10_000 }, phone, panel);
     assert.equal(far.x, 800 - 48);
     assert.equal(far.y, 48 - 2532);
+  });
+
+  it('pans by a drag and snaps the image onto whole CSS pixels, so 100 % maps pointer points to pixel edges', () => {
+    const view = panBy(centred({ width: 601, height: 201 }, panel, 1), 3.25, -2);
+    assert.deepEqual(view, { scale: 1, x: 99.5 + 3.25, y: 199.5 - 2 });
+    const snapped = snap(view);
+    assert.deepEqual(snapped, { scale: 1, x: 103, y: 198 });
+    // At 100 % a whole viewport point is the corner of a whole image pixel.
+    assert.deepEqual(toImage(snapped, { x: 113, y: 218 }), { x: 10, y: 20 });
+    assert.equal(snap({ scale: 0.5, x: -0.4, y: 7.5 }).scale, 0.5, 'the zoom is kept');
   });
 
   it('keeps two images of a comparison aligned when their resolutions differ', () => {
