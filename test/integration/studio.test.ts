@@ -12,7 +12,7 @@ import { ANCHOR_INSTRUCTION } from '../../src/core/prompts';
 import { STUDIO_VIEW_TYPE } from '../../src/studio/protocol';
 import type { FoundryMockupsApi } from '../../src/extension';
 import type { StudioProbe } from '../../src/studio/studioPanel';
-import type { Draft, HostToWebview, WebviewToHost } from '../../src/studio/protocol';
+import type { Draft, HostToWebview, MockupItem, WebviewToHost } from '../../src/studio/protocol';
 import { type Emulator, startEmulator } from '../emulator/server';
 import { describeUi, type PageDriver } from './driver';
 import { activateExtension, RecordingUi } from './testUi';
@@ -435,6 +435,231 @@ describeUi('The Studio (real VS Code host, Chromium, Foundry emulator)', functio
     await d.press('Escape');
   });
 
+  // Compare: the results compared, from the earlier tests: the refine and its parent (600x200), the
+  // parent's other locale, and one more made here at twice the resolution (1200x400).
+  let parent: MockupItem;
+  let refined: MockupItem;
+  let big: MockupItem;
+  let otherLocale: MockupItem;
+
+  /** Picks the results to compare and makes the 1200x400 one. */
+  async function compareSetup(): Promise<void> {
+    const results = postedOf(probe, 'result').flatMap((r) => r.items);
+    const refine = results.find((i) => i.chain.length === 2 && /-refined\.png$/.test(i.name));
+    assert.ok(refine, 'the refine test made a refine');
+    refined = refine;
+    const found = results.find((i) => i.file === refine.chain[0].file);
+    assert.ok(found, 'its parent is among the results');
+    parent = found;
+    const other = results.find((i) => i.chain.length === 1 && i.sizeLabel === parent.sizeLabel && i.locale !== parent.locale);
+    assert.ok(other, 'a result in the other locale');
+    otherLocale = other;
+    // The same screen at twice the resolution, sent in the app's place (the composition stays as it
+    // is), in English: the history test after this one reuses the latest Japanese mockup.
+    const composed = receivedOf(probe, 'plan').filter((m) => m.id !== INJECTED_ID).at(-1)?.draft;
+    assert.ok(composed, 'something was composed');
+    const mark = probe.posted.length;
+    await probe.receive({ type: 'generate', draft: { ...composed, sizes: ['1200x400'], locales: ['en'], partialImages: 0 } });
+    assert.equal((await jobEnd(probe, mark)).type, 'jobDone');
+    const made = postedOf(probe, 'result', mark)[0]?.items[0];
+    assert.ok(made, 'the 1200x400 image');
+    big = made;
+    await d.waitFor(`.results .card[data-file="${big.file}"]`, W);
+  }
+
+  it('compares two to four results side by side, labelled by what tells them apart, zooming and panning all panes together across resolutions', async () => {
+    await compareSetup();
+    await d.click(`.results .card[data-file="${parent.file}"] [data-action="compare"]`, W);
+    await d.click(`.results .card[data-file="${refined.file}"] [data-action="compare"]`, W);
+    // Two ticked: the comparison opens, the parent labelled as such and the refine by its edit.
+    await d.waitFor('fm-compare .pane[data-index="1"]', W);
+    assert.deepEqual(await d.texts('fm-compare .pane .label', W), ['parent', 'edit: Make the pay button green']);
+    await d.click(`.results .card[data-file="${big.file}"] [data-action="compare"]`, W);
+    await d.click(`.results .card[data-file="${otherLocale.file}"] [data-action="compare"]`, W);
+    await d.waitFor('fm-compare .pane[data-index="3"]', W);
+    assert.match(await d.text('fm-compare h2', W), /Compare 4 images/);
+    const labels = await d.texts('fm-compare .pane .label', W);
+    assert.equal(labels.length, 4);
+    assert.deepEqual(
+      labels,
+      [`parent · ${parent.sizeLabel} · ${parent.locale}`, `edit: Make the pay button green · ${refined.sizeLabel} · ${refined.locale}`, `${big.sizeLabel} · ${big.locale}`, `${otherLocale.sizeLabel} · ${otherLocale.locale}`],
+    );
+    assert.deepEqual([parent, refined, big, otherLocale].map((i) => `${i.width}x${i.height}`), ['600x200', '600x200', '1200x400', '600x200']);
+    await d.screenshot('studio-compare-side-by-side');
+
+    // Every pane shows the same place of the screen, the 1200x400 one at half the scale.
+    const start = await alignedPanes('the panes aligned when opened');
+    // Zoom in the 1200x400 pane with the keyboard: all panes follow.
+    await d.click('fm-compare .pane[data-index="2"] fm-viewport .area', W);
+    await d.press('+');
+    const zoomed = await alignedPanes('the panes aligned after + in one of them', (p) => p[2].scale > start[2].scale);
+    assert.ok(zoomed[0].scale > start[0].scale, 'the other panes zoomed in too');
+    // Pan with an arrow key: the image moves right by the same amount in every pane.
+    await d.press('ArrowLeft');
+    const panned = await alignedPanes('the panes aligned after a pan', (p) => p[2].x > zoomed[2].x);
+    assert.ok(panned.every((p, i) => p.x > zoomed[i].x));
+    // 100 % in a 600x200 pane: that one shows one image pixel per CSS pixel, the 1200x400 one half of that.
+    await d.click('fm-compare .pane[data-index="0"] fm-viewport .area', W);
+    await d.press('1');
+    const actual = await alignedPanes('the panes at 100 % of the first', (p) => p[0].scale === 1);
+    assert.deepEqual(actual.map((p) => p.scale), [1, 1, 0.5, 1]);
+    assert.deepEqual(await d.texts('fm-compare .pane fm-viewport .readout', W), ['100 %', '100 %', '50 %', '100 %'], 'each pane reads its own zoom');
+    await d.screenshot('studio-compare-synced-100');
+    // And fit again (0) from another pane.
+    await d.click('fm-compare .pane[data-index="3"] fm-viewport .area', W);
+    await d.press('0');
+    const fitted = await alignedPanes('the panes fitted again', (p) => p[3].scale < 1);
+    assert.ok(Math.abs(fitted[0].scale - start[0].scale) < 1e-9, 'back to the fitted view');
+  });
+
+  it('swipes between the refine and its parent with the arrow keys, revealing one or the other', async () => {
+    await d.click('fm-compare [data-group="mode"] [aria-checked="true"]', W);
+    await d.press('ArrowRight');
+    await d.waitFor('fm-compare[mode="swipe"] .divider', W);
+    // Of the four, the refine is overlaid on its parent.
+    const [host] = await d.boxes('fm-compare', W);
+    assert.deepEqual([host.data.before, host.data.after], [parent.file, refined.file]);
+    const [under, over] = await Promise.all([pixels(path.join(root(), parent.file)), pixels(path.join(root(), refined.file))]);
+    await d.click('fm-compare .divider', W);
+    await d.press('Home');
+    await waitForData('fm-compare', 'swipe', '0');
+    assert.ok((await overlayMatches(under, over, 'swipe-0')).over >= 0.9, 'divider at the left: the refine everywhere');
+    await d.press('End');
+    await waitForData('fm-compare', 'swipe', '100');
+    assert.ok((await overlayMatches(under, over, 'swipe-100')).under >= 0.9, 'divider at the right: the parent everywhere');
+    for (let i = 0; i < 5; i++) await d.press('Shift+ArrowLeft');
+    await d.press('ArrowRight');
+    await waitForData('fm-compare', 'swipe', '51');
+    const halves = await overlayMatches(under, over, 'swipe-51', 0.51);
+    // (Edges of the scaled images blend: a few points read as neither.)
+    assert.ok(halves.left.under >= 0.8 && halves.left.over <= 0.05 && halves.right.over >= 0.8 && halves.right.under <= 0.05, `parent left of the divider, refine right of it: ${JSON.stringify(halves)}`);
+    assert.match(await d.text('fm-compare .tag.before-tag', W), /^parent/);
+    await d.screenshot('studio-compare-swipe');
+  });
+
+  it('fades the refine over its parent with the onion-skin slider, and Escape closes the comparison', async () => {
+    await d.click('fm-compare [data-group="mode"] [aria-checked="true"]', W);
+    await d.press('ArrowRight');
+    await d.waitFor('fm-compare[mode="onion"] #opacity', W);
+    const [under, over] = await Promise.all([pixels(path.join(root(), parent.file)), pixels(path.join(root(), refined.file))]);
+    await d.click('fm-compare #opacity', W);
+    await d.press('End');
+    await waitForData('fm-compare', 'opacity', '100');
+    assert.equal(await d.text('fm-compare .opacity output', W), '100 %');
+    assert.ok((await overlayMatches(under, over, 'onion-100')).over >= 0.9, 'fully opaque: the refine');
+    await d.press('Home');
+    await waitForData('fm-compare', 'opacity', '0');
+    assert.ok((await overlayMatches(under, over, 'onion-0')).under >= 0.9, 'transparent: the parent');
+    for (let i = 0; i < 50; i += 10) await d.press('PageUp');
+    await waitForData('fm-compare', 'opacity', '50');
+    const half = await overlayMatches(under, over, 'onion-50');
+    assert.ok(half.between >= 0.8, `half opaque: a blend of the two: ${JSON.stringify(half)}`);
+    await d.screenshot('studio-compare-onion');
+    await d.press('Escape');
+    await d.waitFor('fm-compare', { ...W, state: 'detached' });
+    // The Studio's own Escape did not act as well: the results and the composition are there.
+    await d.waitFor('#prompt', W);
+  });
+
+  interface Pane {
+    scale: number;
+    x: number;
+    y: number;
+    width: number;
+  }
+
+  /**
+   * Waits until every pane shows the same place of the screen (the condition `ready` too), by
+   * the panes' attributes and by the boxes the images are drawn in, and returns the panes.
+   */
+  async function alignedPanes(what: string, ready: (panes: Pane[]) => boolean = () => true): Promise<Pane[]> {
+    const widths = [parent, refined, big, otherLocale].map((i) => i.width ?? NaN);
+    let seen = '';
+    return until(what, async () => {
+      const [figures, areas, images] = await Promise.all([d.boxes('fm-compare .pane', W), d.boxes('fm-compare .pane fm-viewport .area', W), d.boxes('fm-compare .pane fm-viewport .stage img', W).catch(() => [])]);
+      const panes = figures.map((f, i) => ({ scale: Number(f.data.scale), x: Number(f.data.x), y: Number(f.data.y), width: widths[i] }));
+      seen = JSON.stringify({ panes, images: images.map((b) => b.box) });
+      if (figures.length !== 4 || images.length !== 4 || panes.some((p) => !Number.isFinite(p.scale)) || !ready(panes)) return undefined;
+      for (let i = 0; i < 4; i++) {
+        const image = images[i].box;
+        const area = areas[i].box;
+        if (!image || !area) return undefined;
+        // What is drawn is what the attributes say...
+        if (Math.abs(image.x - area.x - panes[i].x) > 1 || Math.abs(image.y - area.y - panes[i].y) > 1 || Math.abs(image.width - panes[i].width * panes[i].scale) > 1) return undefined;
+        // ...and the same in every pane: the same place, the same displayed size.
+        const first = images[0].box;
+        const firstArea = areas[0].box;
+        if (!first || !firstArea) return undefined;
+        if (Math.abs(image.x - area.x - (first.x - firstArea.x)) > 1 || Math.abs(image.y - area.y - (first.y - firstArea.y)) > 1 || Math.abs(image.width - first.width) > 1 || Math.abs(image.height - first.height) > 1) return undefined;
+      }
+      return panes;
+    }, 15_000).catch((error: Error) => {
+      throw new Error(`${error.message}; the panes: ${seen}`);
+    });
+  }
+
+  /**
+   * Takes a screenshot and reads the overlay in it: at points where the two images differ, the
+   * share of points that show the image underneath, the one on top, or a blend half-way (for
+   * the halves left and right of `divider`, a fraction of the width, too).
+   */
+  async function overlayMatches(under: Pixels, over: Pixels, name: string, divider = 0.5): Promise<{ under: number; over: number; between: number; left: { under: number; over: number }; right: { under: number; over: number }; points: number }> {
+    const [stack] = await d.boxes('fm-compare .stack img.before', W);
+    const [page] = await d.boxes('body');
+    assert.ok(stack.box && page.box, 'the overlay and the page are drawn');
+    const shot = await pixels(await d.screenshot(`studio-compare-${name}`, false));
+    const dpr = shot.width / page.box.width;
+    const box = stack.box;
+    const count = { under: 0, over: 0, between: 0, points: 0, left: { under: 0, over: 0, points: 0 }, right: { under: 0, over: 0, points: 0 } };
+    for (let row = 1; row < 24; row++) {
+      for (let column = 1; column < 48; column++) {
+        const u = column / 48;
+        const v = row / 24;
+        const cssX = box.x + u * box.width;
+        const cssY = box.y + v * box.height;
+        // Leave out the labels drawn over the top corners and the divider's handle.
+        if (cssY < box.y + 32 || Math.abs(u - divider) * box.width < 10 || u * box.width < 10 || (1 - u) * box.width < 10) continue;
+        const a = under.at(Math.floor(u * under.width), Math.floor(v * under.height));
+        const b = over.at(Math.floor(u * over.width), Math.floor(((v * box.height) / box.width) * over.width));
+        if (distance(a, b) < 90) continue;
+        const s = shot.at(Math.round(cssX * dpr), Math.round(cssY * dpr));
+        const mid = a.map((c, i) => (c + b[i]) / 2);
+        const [da, db, dm] = [distance(s, a), distance(s, b), distance(s, mid)];
+        const half = u < divider ? count.left : count.right;
+        count.points++;
+        half.points++;
+        if (dm < da && dm < db) count.between++;
+        else if (da < db) {
+          count.under++;
+          half.under++;
+        } else {
+          count.over++;
+          half.over++;
+        }
+      }
+    }
+    assert.ok(count.points >= 30 && count.left.points >= 10 && count.right.points >= 10, `enough points where the two images differ to tell them apart: ${JSON.stringify(count)}`);
+    const share = (n: number, of: number): number => n / Math.max(1, of);
+    return {
+      under: share(count.under, count.points),
+      over: share(count.over, count.points),
+      between: share(count.between, count.points),
+      left: { under: share(count.left.under, count.left.points), over: share(count.left.over, count.left.points) },
+      right: { under: share(count.right.under, count.right.points), over: share(count.right.over, count.right.points) },
+      points: count.points,
+    };
+  }
+
+  async function waitForData(selector: string, key: string, value: string): Promise<void> {
+    let last: string | undefined;
+    await until(`${selector} data-${key}="${value}"`, async () => {
+      last = (await d.boxes(selector, W))[0]?.data[key];
+      return last === value;
+    }, 10_000).catch((error: Error) => {
+      throw new Error(`${error.message}; it is ${last}`);
+    });
+  }
+
   it('browses the history from the sidecars, filters it, opens an image and reuses its settings', async () => {
     await d.click('[data-view="history"]', W);
     await d.waitFor('.history-grid .card', W);
@@ -791,6 +1016,31 @@ describeUi('The Studio (real VS Code host, Chromium, Foundry emulator)', functio
     }
   });
 });
+
+interface Pixels {
+  readonly width: number;
+  readonly height: number;
+  /** The RGB of a pixel (clamped to the image). */
+  at(x: number, y: number): [number, number, number];
+}
+
+/** The RGB pixels of an image file. */
+async function pixels(file: string): Promise<Pixels> {
+  const { data, info } = await sharp(file).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  return {
+    width: info.width,
+    height: info.height,
+    at(x, y) {
+      const i = (Math.min(info.height - 1, Math.max(0, y)) * info.width + Math.min(info.width - 1, Math.max(0, x))) * info.channels;
+      return [data[i], data[i + 1], data[i + 2]];
+    },
+  };
+}
+
+/** How far apart two colours are (Euclidean, in RGB). */
+function distance(a: readonly number[], b: readonly number[]): number {
+  return Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
+}
 
 /** Relative luminance (WCAG 2) of a CSS `rgb()`/`rgba()` colour. */
 function luminance(css: string): number {

@@ -12,18 +12,12 @@ import { css, html, LitElement, nothing, type PropertyValues, type TemplateResul
 import type { MockupItem } from '../../studio/protocol';
 import { compareLabels, defaultPair, extentOf, sliderKey } from '../compareModel';
 import { t } from '../l10n';
-import { type Extent, matchView, percent, stepScale, type View } from '../viewTransform';
+import { type Extent, matchView, type View } from '../viewTransform';
+import './viewport';
+import type { FmViewport } from './viewport';
 
 export type CompareMode = 'side' | 'swipe' | 'onion';
 const MODES: readonly CompareMode[] = ['side', 'swipe', 'onion'];
-
-/** What the comparison uses of `<fm-viewport>` (src/webview/components/viewport.ts). */
-interface ViewportElement extends HTMLElement {
-  src: string;
-  view: View | undefined;
-  fit(): void;
-  zoomTo(scale: number, at?: { x: number; y: number }): void;
-}
 
 function sameView(a: View | undefined, b: View | undefined): boolean {
   return !!a && !!b && Math.abs(a.scale - b.scale) < 1e-9 && Math.abs(a.x - b.x) < 1e-6 && Math.abs(a.y - b.y) < 1e-6;
@@ -52,8 +46,6 @@ export class FmCompare extends LitElement {
   declare views: ReadonlyArray<View | undefined>;
   /** The decoded sizes of the images, for those the sidecar does not state. */
   private decoded = new Map<string, Extent>();
-  /** The pane the toolbar's zoom acts on: the one last zoomed or panned. */
-  private lead = 0;
   private focusAfterUpdate: string | undefined;
 
   constructor() {
@@ -74,11 +66,10 @@ export class FmCompare extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('items')) {
-      const before = (changed.get('items') as readonly MockupItem[] | undefined)?.map((i) => i.file).join('\n');
+      const before = changed.get('items')?.map((i) => i.file).join('\n');
       if (before !== this.items.map((i) => i.file).join('\n')) {
         this.pair = this.items.length >= 2 ? defaultPair(this.items) : [0, 1];
         this.views = [];
-        this.lead = 0;
       }
     }
   }
@@ -105,17 +96,18 @@ export class FmCompare extends LitElement {
 
   private extent(index: number): Extent | undefined {
     const item = this.items[index];
-    return item ? extentOf(item, this.decoded.get(item.file)) : undefined;
+    if (!item) return undefined;
+    const viewport = this.mode === 'side' ? this.viewports()[index] : undefined;
+    return extentOf(item, viewport?.naturalWidth ? { width: viewport.naturalWidth, height: viewport.naturalHeight } : this.decoded.get(item.file));
   }
 
-  private viewports(): ViewportElement[] {
-    return [...this.renderRoot.querySelectorAll<ViewportElement>('fm-viewport')];
+  private viewports(): FmViewport[] {
+    return [...this.renderRoot.querySelectorAll<FmViewport>('fm-viewport')];
   }
 
   /** Every pane to the place of the screen `index` shows. */
   private syncFrom(index: number, view: View): void {
     const from = this.extent(index);
-    this.lead = index;
     this.views = this.items.map((_, j) => {
       if (j === index) return view;
       const to = this.extent(j);
@@ -124,8 +116,7 @@ export class FmCompare extends LitElement {
   }
 
   private onViewChange(index: number, event: Event): void {
-    const detail = (event as CustomEvent<{ view?: View } | undefined>).detail;
-    const view = detail?.view ?? (event.currentTarget as ViewportElement).view;
+    const view = (event as CustomEvent<View | undefined>).detail;
     // A pane reporting the view it was just told is following, not leading.
     if (!view || sameView(view, this.views[index])) return;
     this.syncFrom(index, view);
@@ -136,16 +127,6 @@ export class FmCompare extends LitElement {
     if (!image.naturalWidth || this.decoded.has(file)) return;
     this.decoded.set(file, { width: image.naturalWidth, height: image.naturalHeight });
     this.requestUpdate();
-  }
-
-  private zoomLead(action: 'in' | 'out' | 'fit' | 'actual'): void {
-    const viewports = this.viewports();
-    const viewport = viewports[this.lead] ?? viewports[0];
-    if (!viewport) return;
-    // The viewport zooms (about its centre) and reports it with view-change: one implementation of zooming.
-    const scale = viewport.view?.scale ?? 1;
-    if (action === 'fit') viewport.fit();
-    else viewport.zoomTo(action === 'actual' ? 1 : stepScale(scale, action === 'in' ? 1 : -1));
   }
 
   private setMode(mode: CompareMode): void {
@@ -164,14 +145,14 @@ export class FmCompare extends LitElement {
     this.swipe = Math.round(Math.min(100, Math.max(0, value)) * 10) / 10;
   }
 
-  private onDividerKey(event: KeyboardEvent): void {
+  private onDividerKey = (event: KeyboardEvent): void => {
     const next = sliderKey(this.swipe, event.key, event.shiftKey);
     if (next === undefined) return;
     event.preventDefault();
     this.setSwipe(next);
-  }
+  };
 
-  private onSwipePointer(event: PointerEvent): void {
+  private onSwipePointer = (event: PointerEvent): void => {
     const stack = event.currentTarget as HTMLElement;
     const follow = (e: PointerEvent): void => {
       const box = stack.getBoundingClientRect();
@@ -186,7 +167,7 @@ export class FmCompare extends LitElement {
     } else if (stack.hasPointerCapture(event.pointerId)) {
       follow(event);
     }
-  }
+  };
 
   /** A choice of one among a few, as a row of toggle buttons with radio semantics (arrow keys move). */
   private segmented<T extends string | number>(label: string, group: string, values: readonly T[], current: T, name: (value: T) => string, choose: (value: T) => void): TemplateResult {
@@ -219,14 +200,6 @@ export class FmCompare extends LitElement {
         <h2 id="title">${t('Compare {0} images', items.length)}</h2>
         ${this.segmented(t('Comparison mode'), 'mode', MODES, this.mode, (m) => this.modeName(m), (m) => this.setMode(m))}
         <span class="spacer"></span>
-        ${this.mode === 'side'
-          ? html`<div class="tools" role="toolbar" aria-label=${t('Zoom')}>
-              <button type="button" data-zoom="out" aria-label=${t('Zoom out')} @click=${() => this.zoomLead('out')}>−</button>
-              <button type="button" data-zoom="in" aria-label=${t('Zoom in')} @click=${() => this.zoomLead('in')}>+</button>
-              <button type="button" data-zoom="fit" @click=${() => this.zoomLead('fit')}>${t('Fit')}</button>
-              <button type="button" data-zoom="actual" @click=${() => this.zoomLead('actual')}>${t('100 %')}</button>
-            </div>`
-          : nothing}
         <button type="button" class="close" data-action="close" aria-label=${t('Close comparison')} @click=${() => this.dispatchEvent(new Event('close', { bubbles: true, composed: true }))}>×</button>
       </div>
       ${this.mode === 'side' ? this.renderSide(labels) : this.renderOverlay(labels)}
@@ -234,13 +207,13 @@ export class FmCompare extends LitElement {
   }
 
   private renderSide(labels: readonly string[]): TemplateResult {
-    return html`<p class="hint" id="side-hint">${t('Zoom or pan one image and the others follow: wheel or + and - to zoom, 0 to fit, 1 for 100 %, drag or the arrow keys to pan.')}</p>
+    return html`<p class="hint">${t('Zoom or pan one image and the others follow to the same place.')}</p>
       <div class="grid" data-count=${this.items.length}>
         ${this.items.map((item, index) => {
           const view = this.views[index];
           return html`<figure class="pane" data-file=${item.file} data-index=${index} data-scale=${view ? String(view.scale) : nothing} data-x=${view ? String(view.x) : nothing} data-y=${view ? String(view.y) : nothing}>
-            <fm-viewport .src=${item.uri} .view=${view} aria-label=${`${labels[index]}: ${item.name}`} aria-describedby="side-hint" @view-change=${(e: Event) => this.onViewChange(index, e)}></fm-viewport>
-            <figcaption><span class="label" title=${item.file}>${labels[index]}</span><span class="zoom">${view ? percent(view.scale) : ''}</span></figcaption>
+            <figcaption class="label" title=${item.file}>${labels[index]}</figcaption>
+            <fm-viewport .src=${item.uri} .alt=${`${labels[index]}: ${item.name}`} .naturalWidth=${item.width ?? 0} .naturalHeight=${item.height ?? 0} .view=${view} @view-change=${(e: Event) => this.onViewChange(index, e)}></fm-viewport>
           </figure>`;
         })}
       </div>`;
@@ -337,10 +310,6 @@ export class FmCompare extends LitElement {
       outline: 1px solid var(--vscode-focusBorder);
       outline-offset: 2px;
     }
-    .tools {
-      display: flex;
-      gap: 4px;
-    }
     .close {
       min-width: 28px;
     }
@@ -379,31 +348,16 @@ export class FmCompare extends LitElement {
       flex-direction: column;
       min-width: 0;
     }
-    fm-viewport {
-      display: block;
-      height: 60vh;
-      min-height: 200px;
-      background: var(--vscode-textCodeBlock-background);
-    }
     .grid[data-count='4'] fm-viewport {
-      height: 34vh;
-      min-height: 160px;
-    }
-    figcaption {
-      display: flex;
-      gap: 8px;
-      justify-content: space-between;
-      padding-top: 4px;
+      --fm-viewport-height: 36vh;
+      min-height: 180px;
     }
     .label {
+      padding-bottom: 4px;
       font-weight: 600;
       overflow: hidden;
       text-overflow: ellipsis;
       white-space: nowrap;
-    }
-    .zoom {
-      color: var(--vscode-descriptionForeground);
-      font-variant-numeric: tabular-nums;
     }
     .pickers {
       display: flex;
