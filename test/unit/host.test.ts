@@ -169,6 +169,8 @@ describe('offline test host', () => {
         timeoutMs: 500,
       });
       assert.deepEqual(parseBridgeRequest({ action: 'screenshot', name: 'studio' }), { action: 'screenshot', name: 'studio', fullPage: true });
+      assert.deepEqual(parseBridgeRequest({ action: 'boxes', selector: 'fm-compare .pane', frame: 'webview' }), { action: 'boxes', selector: 'fm-compare .pane', frame: 'webview', timeoutMs: DEFAULT_ACTION_TIMEOUT_MS });
+      assert.throws(() => parseBridgeRequest({ action: 'boxes', selector: '.pane', text: 'x' }), /unexpected field/);
       assert.deepEqual(parseBridgeRequest({ action: 'type', text: '' }), { action: 'type', text: '' });
       assert.deepEqual(parseBridgeRequest({ action: 'fill', selector: '#mask-x', frame: 'webview', text: '10' }), {
         action: 'fill',

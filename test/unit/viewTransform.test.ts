@@ -67,6 +67,29 @@ describe('Studio canvas view (zoom and pan)', () => {
   });
 });
 
+describe('Studio comparison panes (synced zoom)', () => {
+  it('zooming one pane at the pointer and matching the others keeps the same place of the screen under the pointer in all', () => {
+    // A 1x, a 2x and a 3x export of one 390x844 screen, in panes of one size.
+    const images = [{ width: 390, height: 844 }, { width: 780, height: 1688 }, { width: 1170, height: 2532 }];
+    const pane = { width: 400, height: 500 };
+    const lead = 1;
+    const at = { x: 123, y: 321 };
+    const zoomed = zoomAt(fitView(images[lead], pane), 1.5, at);
+    const views = images.map((image) => matchView(zoomed, images[lead], image));
+    const relative = images.map((image, i) => {
+      const p = toImage(views[i], at);
+      return { x: p.x / image.width, y: p.y / image.height };
+    });
+    for (const r of relative) {
+      assert.ok(Math.abs(r.x - relative[0].x) < 1e-9 && Math.abs(r.y - relative[0].y) < 1e-9, JSON.stringify(relative));
+    }
+    // The same displayed size in every pane, and back again to the lead's own view.
+    assert.deepEqual(new Set(images.map((image, i) => Math.round(image.width * views[i].scale * 1e6))).size, 1);
+    const back = matchView(views[2], images[2], images[lead]);
+    assert.ok(Math.abs(back.scale - zoomed.scale) < 1e-12 && back.x === zoomed.x && back.y === zoomed.y);
+  });
+});
+
 describe('Studio store', () => {
   it('applies a change in one step, tells subscribers once, and ignores a change that changes nothing', () => {
     const store = new Store({ zoom: 1, selected: 'a.png' });

@@ -326,6 +326,12 @@ export class FmCompare extends LitElement {
     .segmented button[aria-checked='true'] {
       color: var(--vscode-button-foreground);
       background: var(--vscode-button-background);
+      outline: 1px solid var(--vscode-contrastActiveBorder, transparent);
+      outline-offset: -1px;
+    }
+    .segmented button:focus-visible {
+      outline: 1px solid var(--vscode-focusBorder);
+      outline-offset: 2px;
     }
     .segmented button[aria-checked='true']:hover {
       background: var(--vscode-button-hoverBackground);
