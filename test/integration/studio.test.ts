@@ -14,6 +14,7 @@ import type { FoundryMockupsApi } from '../../src/extension';
 import type { StudioProbe } from '../../src/studio/studioPanel';
 import type { Draft, HostToWebview, MockupItem, WebviewToHost } from '../../src/studio/protocol';
 import { type Emulator, startEmulator } from '../emulator/server';
+import type { BridgeBox } from '../host/bridgeProtocol';
 import { describeUi, type PageDriver } from './driver';
 import { activateExtension, RecordingUi } from './testUi';
 
@@ -517,8 +518,8 @@ describeUi('The Studio (real VS Code host, Chromium, Foundry emulator)', functio
     await d.press('ArrowRight');
     await d.waitFor('fm-compare[mode="swipe"] .divider', W);
     // Of the four, the refine is overlaid on its parent.
-    const [host] = await d.boxes('fm-compare', W);
-    assert.deepEqual([host.data.before, host.data.after], [parent.file, refined.file]);
+    const [host] = await d.data('fm-compare', W);
+    assert.deepEqual([host.before, host.after], [parent.file, refined.file]);
     const [under, over] = await Promise.all([pixels(path.join(root(), parent.file)), pixels(path.join(root(), refined.file))]);
     await d.click('fm-compare .divider', W);
     await d.press('Home');
@@ -576,19 +577,28 @@ describeUi('The Studio (real VS Code host, Chromium, Foundry emulator)', functio
     const widths = [parent, refined, big, otherLocale].map((i) => i.width ?? NaN);
     let seen = '';
     return until(what, async () => {
-      const [figures, areas, images] = await Promise.all([d.boxes('fm-compare .pane', W), d.boxes('fm-compare .pane fm-viewport .area', W), d.boxes('fm-compare .pane fm-viewport .stage img', W).catch(() => [])]);
-      const panes = figures.map((f, i) => ({ scale: Number(f.data.scale), x: Number(f.data.x), y: Number(f.data.y), width: widths[i] }));
-      seen = JSON.stringify({ panes, images: images.map((b) => b.box) });
-      if (figures.length !== 4 || images.length !== 4 || panes.some((p) => !Number.isFinite(p.scale)) || !ready(panes)) return undefined;
+      const figures = await d.data('fm-compare .pane', W);
+      const panes = figures.map((f, i) => ({ scale: Number(f.scale), x: Number(f.x), y: Number(f.y), width: widths[i] }));
+      seen = JSON.stringify(panes);
+      if (figures.length !== 4 || panes.some((p) => !Number.isFinite(p.scale)) || !ready(panes)) return undefined;
+      // (A pane's image is not rendered until its view is known.)
+      const drawn = async (i: number, part: string): Promise<BridgeBox | undefined> => d.box(`fm-compare .pane[data-index="${i}"] fm-viewport ${part}`, W).catch(() => undefined);
+      const areas: Array<BridgeBox | undefined> = [];
+      const images: Array<BridgeBox | undefined> = [];
       for (let i = 0; i < 4; i++) {
-        const image = images[i].box;
-        const area = areas[i].box;
+        areas.push(await drawn(i, '.area'));
+        images.push(await drawn(i, '.stage img'));
+      }
+      seen = JSON.stringify({ panes, areas, images });
+      for (let i = 0; i < 4; i++) {
+        const image = images[i];
+        const area = areas[i];
         if (!image || !area) return undefined;
         // What is drawn is what the attributes say...
         if (Math.abs(image.x - area.x - panes[i].x) > 1 || Math.abs(image.y - area.y - panes[i].y) > 1 || Math.abs(image.width - panes[i].width * panes[i].scale) > 1) return undefined;
         // ...and the same in every pane: the same place, the same displayed size.
-        const first = images[0].box;
-        const firstArea = areas[0].box;
+        const first = images[0];
+        const firstArea = areas[0];
         if (!first || !firstArea) return undefined;
         if (Math.abs(image.x - area.x - (first.x - firstArea.x)) > 1 || Math.abs(image.y - area.y - (first.y - firstArea.y)) > 1 || Math.abs(image.width - first.width) > 1 || Math.abs(image.height - first.height) > 1) return undefined;
       }
@@ -604,12 +614,10 @@ describeUi('The Studio (real VS Code host, Chromium, Foundry emulator)', functio
    * the halves left and right of `divider`, a fraction of the width, too).
    */
   async function overlayMatches(under: Pixels, over: Pixels, name: string, divider = 0.5): Promise<{ under: number; over: number; between: number; left: { under: number; over: number }; right: { under: number; over: number }; points: number }> {
-    const [stack] = await d.boxes('fm-compare .stack img.before', W);
-    const [page] = await d.boxes('body');
-    assert.ok(stack.box && page.box, 'the overlay and the page are drawn');
+    const box = await d.box('fm-compare .stack img.before', W);
+    const page = await d.box('body');
     const shot = await pixels(await d.screenshot(`studio-compare-${name}`, false));
-    const dpr = shot.width / page.box.width;
-    const box = stack.box;
+    const dpr = shot.width / page.width;
     const count = { under: 0, over: 0, between: 0, points: 0, left: { under: 0, over: 0, points: 0 }, right: { under: 0, over: 0, points: 0 } };
     for (let row = 1; row < 24; row++) {
       for (let column = 1; column < 48; column++) {
@@ -653,7 +661,7 @@ describeUi('The Studio (real VS Code host, Chromium, Foundry emulator)', functio
   async function waitForData(selector: string, key: string, value: string): Promise<void> {
     let last: string | undefined;
     await until(`${selector} data-${key}="${value}"`, async () => {
-      last = (await d.boxes(selector, W))[0]?.data[key];
+      last = (await d.data(selector, W))[0]?.[key];
       return last === value;
     }, 10_000).catch((error: Error) => {
       throw new Error(`${error.message}; it is ${last}`);
