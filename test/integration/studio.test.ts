@@ -468,7 +468,7 @@ describeUi('The Studio (real VS Code host, Chromium, Foundry emulator)', functio
     await d.waitFor(`.results .card[data-file="${big.file}"]`, W);
   }
 
-  it('compares two to four results side by side, labelled by what tells them apart, zooming and panning all panes together across resolutions', async () => {
+  it('compares two to four results side by side, labelled by what tells them apart, zooming (keys, wheel) and panning all panes together across resolutions', async () => {
     await compareSetup();
     await d.click(`.results .card[data-file="${parent.file}"] [data-action="compare"]`, W);
     await d.click(`.results .card[data-file="${refined.file}"] [data-action="compare"]`, W);
@@ -511,9 +511,12 @@ describeUi('The Studio (real VS Code host, Chromium, Foundry emulator)', functio
     await d.press('0');
     const fitted = await alignedPanes('the panes fitted again', (p) => p[3].scale < 1);
     assert.ok(Math.abs(fitted[0].scale - start[0].scale) < 1e-9, 'back to the fitted view');
+    // The wheel over one pane zooms them all, about the pointer.
+    await d.wheel('fm-compare .pane[data-index="1"] fm-viewport .area', { x: 120, y: 80 }, -200, W);
+    await alignedPanes('the panes aligned after the wheel in one of them', (p) => p[1].scale > fitted[1].scale);
   });
 
-  it('swipes between the refine and its parent with the arrow keys, revealing one or the other', async () => {
+  it('swipes between the refine and its parent with the arrow keys and by dragging the divider, revealing one or the other', async () => {
     await d.click('fm-compare [data-group="mode"] [aria-checked="true"]', W);
     await d.press('ArrowRight');
     await d.waitFor('fm-compare[mode="swipe"] .divider', W);
@@ -535,6 +538,10 @@ describeUi('The Studio (real VS Code host, Chromium, Foundry emulator)', functio
     // (Edges of the scaled images blend: a few points read as neither.)
     assert.ok(halves.left.under >= 0.8 && halves.left.over <= 0.05 && halves.right.over >= 0.8 && halves.right.under <= 0.05, `parent left of the divider, refine right of it: ${JSON.stringify(halves)}`);
     assert.match(await d.text('fm-compare .tag.before-tag', W), /^parent/);
+    // The divider drags too.
+    const stack = await d.box('fm-compare .stack', W);
+    await d.drag('fm-compare .stack', [0.51, 0.4, 0.3, 0.25].map((u) => ({ x: u * stack.width, y: stack.height / 2 })), W);
+    await until('the divider dragged to a quarter', async () => Math.abs(Number((await d.data('fm-compare', W))[0]?.swipe) - 25) < 1, 10_000);
     await d.screenshot('studio-compare-swipe');
   });
 
