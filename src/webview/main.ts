@@ -9,7 +9,7 @@ import { anchorOf, anchorSection, type AnchorView } from './anchor';
 import './components/compare';
 import { afterPaint, append, formatMs, formatUsd, h, replace, segmented } from './dom';
 import { imagePicker } from './imagePicker';
-import { MaskEditor } from './maskEditor';
+import { FmMaskPainter } from './components/maskPainter';
 import { FmViewport } from './components/viewport';
 
 interface VsCodeApi {
@@ -97,7 +97,7 @@ let workspaceImages: Array<{ file: string; uri: string }> | undefined;
 let showCompare = false;
 let code: { language: CodeLanguage; text: string } | undefined;
 let codeMenuFor: string | undefined;
-let mask: MaskEditor | undefined;
+let mask: FmMaskPainter | undefined;
 let maskFor: string | undefined;
 /** The refine hero: kept across renders so that its zoom and pan survive them. */
 let hero: FmViewport | undefined;
@@ -721,31 +721,28 @@ function renderIterate(): void {
     return;
   }
   const item = it.item;
-  const image = h('img', { class: 'iterate-image', src: item.uri, alt: `The image to ${it.mode}: ${item.name}` });
-  const canvasWrap = h('div', { class: 'canvas-wrap' }, image);
-  let maskTools: HTMLElement | string = '';
+  const alt = `The image to ${it.mode}: ${item.name}`;
   if (it.mode === 'inpaint') {
-    const start = (w: number, hh: number): void => {
-      if (!mask || maskFor !== item.file || mask.imageElement !== image) {
-        mask = new MaskEditor(image, w, hh, () => renderSendState());
-        maskFor = item.file;
-      }
-      canvasWrap.appendChild(mask.canvasElement);
-      toolsSlot.replaceChildren(mask.element);
-    };
-    const toolsSlot = h('div', { class: 'tools-slot' });
-    maskTools = toolsSlot;
-    if (item.width && item.height) start(item.width, item.height);
-    else image.addEventListener('load', () => start(image.naturalWidth, image.naturalHeight), { once: true });
+    // Kept across renders (and so its mask and undo history) while the same image is inpainted.
+    if (!mask || maskFor !== item.file) {
+      mask = new FmMaskPainter();
+      mask.src = item.uri;
+      mask.dataset.key = 'mask-painter';
+      if (item.width && item.height) [mask.naturalWidth, mask.naturalHeight] = [item.width, item.height];
+      mask.addEventListener('mask-change', () => renderSendState());
+      maskFor = item.file;
+    }
+    mask.alt = alt;
   } else {
     mask = undefined;
     maskFor = undefined;
     if (hero?.src !== item.uri) {
       hero = new FmViewport();
       hero.src = item.uri;
-      hero.alt = image.alt;
+      hero.dataset.key = 'hero';
       if (item.width && item.height) [hero.naturalWidth, hero.naturalHeight] = [item.width, item.height];
     }
+    hero.alt = alt;
   }
   const chain = item.chain.length
     ? h(
@@ -811,7 +808,7 @@ function renderIterate(): void {
       h(
         'div',
         { class: 'iterate-body' },
-        h('div', { class: 'iterate-visual' }, it.mode === 'inpaint' ? canvasWrap : hero, maskTools),
+        h('div', { class: 'iterate-visual' }, it.mode === 'inpaint' ? mask : hero),
         h(
           'div',
           { class: 'iterate-form' },

@@ -76,6 +76,53 @@ async function fill(d: PageDriver, selector: string, text: string, check?: () =>
   if (check) await until(`"${text}" in ${selector} to reach the host`, () => check(), 10_000);
 }
 
+/** A pixel predicate over image coordinates. */
+type PixelRule = (x: number, y: number) => boolean;
+
+/** The pixels a straight brush stroke of `diameter` paints: those whose centre is within its radius of the segment. */
+function strokeRule(a: { x: number; y: number }, b: { x: number; y: number }, diameter: number): PixelRule {
+  return (x, y) => {
+    const [cx, cy, ex, ey] = [x + 0.5, y + 0.5, b.x - a.x, b.y - a.y];
+    const t = Math.max(0, Math.min(1, ((cx - a.x) * ex + (cy - a.y) * ey) / (ex * ex + ey * ey)));
+    return Math.hypot(cx - (a.x + t * ex), cy - (a.y + t * ey)) <= diameter / 2;
+  };
+}
+
+/** The pixels a dragged rectangle with corners on pixel edges paints. */
+function rectRule(a: { x: number; y: number }, b: { x: number; y: number }): PixelRule {
+  return (x, y) => x >= Math.min(a.x, b.x) && x < Math.max(a.x, b.x) && y >= Math.min(a.y, b.y) && y < Math.max(a.y, b.y);
+}
+
+function countOf(width: number, height: number, rule: PixelRule): number {
+  let n = 0;
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) if (rule(x, y)) n++;
+  return n;
+}
+
+/**
+ * The mask an edit request carried, checked against `painted`: the mask has the image's size,
+ * every pixel is either transparent or opaque, and the transparent ones are exactly the painted.
+ */
+async function checkSentMask(request: Emulator['requests'][number] | undefined, painted: PixelRule): Promise<{ width: number; height: number; transparent: number; wrong: number }> {
+  const maskPart = request?.files.find((f) => f.field === 'mask');
+  assert.ok(maskPart, 'the edit carries a mask');
+  const imageMeta = await sharp(request?.files.find((f) => f.field === 'image')?.bytes).metadata();
+  const { data, info } = await sharp(maskPart.bytes).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  assert.equal(`${info.width}x${info.height}`, `${imageMeta.width}x${imageMeta.height}`, 'the mask has the image size');
+  let wrong = 0;
+  let transparent = 0;
+  for (let y = 0; y < info.height; y++) {
+    for (let x = 0; x < info.width; x++) {
+      const alpha = data[(y * info.width + x) * info.channels + 3];
+      if (alpha === 0) transparent++;
+      if ((alpha === 0) !== painted(x, y) || (alpha !== 0 && alpha !== 255)) wrong++;
+    }
+  }
+  return { width: info.width, height: info.height, transparent, wrong };
+}
+
+const near = (a: number, b: number, within = 0.01): boolean => Math.abs(a - b) <= within;
+
 // These tests act in the page through the offline host's bridge (npm run test:integration): a UI
 // suite, left out by name where there is no page to drive, never counted as pending.
 describeUi('The Studio (real VS Code host, Chromium, Foundry emulator)', function (driver: PageDriver) {
@@ -359,6 +406,71 @@ describeUi('The Studio (real VS Code host, Chromium, Foundry emulator)', functio
     assert.match(sent, /written in Japanese/);
   });
 
+  it('shows the image to refine large, and zooms and pans it: exactly 100 % by the keyboard, by wheel and steps, fit with 0', async () => {
+    // Still refining the result of the test above (600x200).
+    const img = 'fm-viewport[data-key="hero"] img';
+    const readout = 'fm-viewport[data-key="hero"] .readout';
+    await d.waitFor('fm-viewport[data-key="hero"][data-scale]', W);
+    const fitted = await d.box(img, W);
+    const fitScale = fitted.width / 600;
+    assert.ok(fitScale > 0 && fitScale <= 1, `fitted at ${fitScale}, never enlarged`);
+    assert.ok(near(fitted.height, 200 * fitScale), 'the aspect ratio is kept');
+    const area = await d.box('fm-viewport[data-key="hero"] .area', W);
+    assert.ok(near(fitted.x - area.x + fitted.width / 2, area.width / 2, 0.5) && near(fitted.y - area.y + fitted.height / 2, area.height / 2, 0.5), 'centred');
+    // Focus the canvas (a click on its zoom readout), zoom out two steps, then 1 for 100 %.
+    await d.click(readout, W);
+    await d.press('-');
+    await d.press('-');
+    await until('zoomed out', async () => (await d.box(img, W)).width < fitted.width - 1);
+    await d.press('1');
+    await untilText(d, readout, /^100 %$/);
+    let box = await d.box(img, W);
+    assert.ok(near(box.width, 600) && near(box.height, 200), `at 100 % the image is 600x200 CSS pixels, not ${box.width}x${box.height}`);
+    // Pan with the middle button: the image follows the pointer exactly.
+    await d.drag('fm-viewport[data-key="hero"] .area', [{ x: area.width / 2, y: area.height / 2 }, { x: area.width / 2 + 37, y: area.height / 2 + 23 }], { ...W, button: 'middle' });
+    let moved = box;
+    await until('the image to follow the middle-button drag', async () => {
+      moved = await d.box(img, W);
+      return near(moved.x, box.x + 37, 0.51) && near(moved.y, box.y + 23, 0.51);
+    }, 10_000).catch((error: Error) => {
+      throw new Error(`${error.message}: the image went from (${box.x}, ${box.y}) to (${moved.x}, ${moved.y})`);
+    });
+    // And with space held.
+    box = await d.box(img, W);
+    await d.drag('fm-viewport[data-key="hero"] .area', [{ x: area.width / 2, y: area.height / 2 }, { x: area.width / 2 - 20, y: area.height / 2 + 10 }], { ...W, hold: ' ' });
+    await until('the image to follow the space+drag', async () => {
+      moved = await d.box(img, W);
+      return near(moved.x, box.x - 20, 0.51) && near(moved.y, box.y + 10, 0.51);
+    }, 10_000).catch((error: Error) => {
+      throw new Error(`${error.message}: the image went from (${box.x}, ${box.y}) to (${moved.x}, ${moved.y})`);
+    });
+    box = await d.box(img, W);
+    // The arrow keys move the view (ArrowRight shows more of the right: the image moves left).
+    await d.press('ArrowRight');
+    await until('the arrow key to pan', async () => near((await d.box(img, W)).x, box.x - 40, 0.51));
+    // The wheel zooms about the pointer: the image point under it stays under it.
+    box = await d.box(img, W);
+    const at = { x: Math.round(area.width / 3), y: Math.round(area.height / 2) };
+    const under = { x: area.x + at.x - box.x, y: area.y + at.y - box.y }; // the image pixel under the pointer, at 100 %
+    await d.wheel('fm-viewport[data-key="hero"] .area', at, 240, W);
+    let wheeled = box;
+    await until('the wheel to zoom out', async () => (wheeled = await d.box(img, W)).width < 599);
+    const scale = wheeled.width / 600;
+    const after = { x: (area.x + at.x - wheeled.x) / scale, y: (area.y + at.y - wheeled.y) / scale };
+    // Within the half CSS pixel the view snaps by.
+    assert.ok(near(after.x, under.x, 0.6 / scale) && near(after.y, under.y, 0.6 / scale), `the image point under the pointer stays: (${under.x}, ${under.y}) became (${after.x}, ${after.y})`);
+    assert.doesNotMatch(await d.text(readout, W), /^100 %$/);
+    // Zoom-in steps land on exactly 100 %, not near it.
+    for (let i = 0; i < 10 && !/^100 %$/.test(await d.text(readout, W)); i++) await d.click('fm-viewport[data-key="hero"] [data-action="zoom-in"]', W);
+    await untilText(d, readout, /^100 %$/);
+    box = await d.box(img, W);
+    assert.ok(near(box.width, 600) && near(box.height, 200), `stepping reaches 600x200 CSS pixels, not ${box.width}x${box.height}`);
+    await d.waitFor('fm-viewport[data-key="hero"][data-scale="1"]', W);
+    // 0 fits again.
+    await d.press('0');
+    await until('fitted again', async () => near((await d.box(img, W)).width, fitted.width, 0.5));
+  });
+
   it('inpaints with a painted mask whose transparent pixels are exactly the painted ones', async () => {
     await d.click('[data-key="mode:inpaint"]', W);
     await d.waitFor('canvas.mask-canvas', W);
@@ -417,6 +529,76 @@ describeUi('The Studio (real VS Code host, Chromium, Foundry emulator)', functio
     assert.match(sidecar.lineage.mask.file, /-mask\.png$/);
     await fs.access(path.join(root(), sidecar.lineage.mask.file));
     assert.equal(result.chain.length, 3, 'generate → refine → inpaint');
+  });
+
+  it('paints a mask with the pointer at 100 % (a brush stroke and a rectangle): the sent mask is transparent exactly where painted; undo, redo and invert change it', async () => {
+    // Inpainting the result of the test above (600x200), with a new, empty mask.
+    const painter = 'fm-mask-painter[data-key="mask-painter"]';
+    const overlay = `${painter} .overlay`;
+    const status = `${painter} .mask-status`;
+    /** Brings the new image to 100 % and returns its size. */
+    const atActualSize = async (): Promise<void> => {
+      await d.waitFor(`${painter} canvas.mask-canvas`, W);
+      await d.click(`${painter} .readout`, W);
+      await d.press('1');
+      await untilText(d, `${painter} .readout`, /^100 %$/);
+      const box = await d.box(`${painter} fm-viewport img`, W);
+      assert.ok(near(box.width, 600) && near(box.height, 200), `600x200 CSS pixels at 100 %, not ${box.width}x${box.height}`);
+      const overlayBox = await d.box(overlay, W);
+      assert.ok(near(overlayBox.x, box.x) && near(overlayBox.width, box.width), 'the mask lies exactly over the image');
+    };
+    const stroke = { from: { x: 250, y: 100 }, to: { x: 350, y: 100 }, diameter: 21 };
+    const rect = { from: { x: 260, y: 30 }, to: { x: 340, y: 70 } };
+    const strokePixels = strokeRule(stroke.from, stroke.to, stroke.diameter);
+    const rectPixels = rectRule(rect.from, rect.to);
+    const both: PixelRule = (x, y) => strokePixels(x, y) || rectPixels(x, y);
+    const painted = (rule: PixelRule): RegExp => literally(`${countOf(600, 200, rule).toLocaleString('en-US')} pixels painted`);
+    const paint = async (): Promise<void> => {
+      await d.click(`${painter} [data-action="brush"]`, W);
+      await fill(d, `${painter} #brush-size-number`, String(stroke.diameter));
+      // Through a point in the middle: the pointer reports moves along the way, the stroke stays one capsule.
+      await d.drag(overlay, [stroke.from, { x: 300, y: 100 }, stroke.to], W);
+      await untilText(d, status, painted(strokePixels));
+      await d.click(`${painter} [data-action="rect"]`, W);
+      await d.drag(overlay, [rect.from, { x: 300, y: 55 }, rect.to], W);
+      await untilText(d, status, painted(both));
+    };
+    const send = async (prompt: string): Promise<Emulator['requests'][number] | undefined> => {
+      await fill(d, '#edit-prompt', prompt);
+      await untilText(d, '#send-hint', /^$/);
+      const mark = probe.posted.length;
+      const before = emulator.requests.length;
+      await d.click('#send-edit', W);
+      assert.equal((await jobEnd(probe, mark)).type, 'jobDone');
+      return emulator.requests.slice(before).find((r) => r.operation === 'edits');
+    };
+
+    await atActualSize();
+    await paint();
+    // Undo takes the rectangle away, redo (Ctrl+Y on the canvas) brings it back.
+    await d.click(`${painter} [data-action="undo"]`, W);
+    await untilText(d, status, painted(strokePixels));
+    await d.click(`${painter} .readout`, W);
+    await d.press('Control+y');
+    await untilText(d, status, painted(both));
+    await d.screenshot('studio-inpaint-pointer-mask');
+    const first = await checkSentMask(await send('A coupon strip'), both);
+    assert.equal(`${first.width}x${first.height}`, '600x200');
+    assert.equal(first.transparent, countOf(600, 200, both));
+    assert.equal(first.wrong, 0, 'transparent pixels are exactly the stroke and the rectangle');
+
+    // The next image: paint again, undo the rectangle (Ctrl+Z), invert.
+    await atActualSize();
+    await paint();
+    await d.click(`${painter} .readout`, W);
+    await d.press('Control+z');
+    await untilText(d, status, painted(strokePixels));
+    await d.click(`${painter} [data-action="invert"]`, W);
+    const inverted: PixelRule = (x, y) => !strokePixels(x, y);
+    await untilText(d, status, painted(inverted));
+    const second = await checkSentMask(await send('A plain background'), inverted);
+    assert.equal(second.transparent, 600 * 200 - countOf(600, 200, strokePixels));
+    assert.equal(second.wrong, 0, 'transparent pixels are exactly everything but the stroke');
   });
 
   it('copies the request as code without any secret', async () => {

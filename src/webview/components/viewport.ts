@@ -132,7 +132,8 @@ export class FmViewport extends LitElement {
   /** True once the user zoomed or panned: a resize then keeps the view instead of fitting again. */
   private userMoved = false;
   private spaceHeld = false;
-  private pan: { pointerId: number; x: number; y: number } | undefined;
+  /** A drag in progress: where it started, so the image follows the pointer exactly (rounded once, not per move). */
+  private pan: { pointerId: number; x: number; y: number; from: View } | undefined;
   private resizeObserver: ResizeObserver | undefined;
   private area: { width: number; height: number } = { width: 0, height: 0 };
 
@@ -159,6 +160,7 @@ export class FmViewport extends LitElement {
     this.addEventListener('pointerup', this.onPointerUp);
     this.addEventListener('pointercancel', this.onPointerUp);
     this.addEventListener('auxclick', this.onAuxClick);
+    this.addEventListener('mousedown', this.onAuxClick);
     if (this.hasUpdated) this.observeSize();
   }
 
@@ -174,6 +176,7 @@ export class FmViewport extends LitElement {
     this.removeEventListener('pointerup', this.onPointerUp);
     this.removeEventListener('pointercancel', this.onPointerUp);
     this.removeEventListener('auxclick', this.onAuxClick);
+    this.removeEventListener('mousedown', this.onAuxClick);
   }
 
   override firstUpdated(): void {
@@ -324,9 +327,10 @@ export class FmViewport extends LitElement {
 
   private onKeyDown = (event: KeyboardEvent): void => {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
-    // Keys typed into a control (a toolbar button, a field in the tools slot) are the control's.
+    // Keys typed into a field are the field's; on a toolbar button only Space is the button's.
     const origin = event.composedPath()[0];
-    if (origin instanceof HTMLButtonElement || origin instanceof HTMLInputElement || origin instanceof HTMLTextAreaElement || origin instanceof HTMLSelectElement) return;
+    if (origin instanceof HTMLInputElement || origin instanceof HTMLTextAreaElement || origin instanceof HTMLSelectElement) return;
+    if (origin instanceof HTMLButtonElement && event.key === ' ') return;
     const large = event.shiftKey ? ARROW_STEP_LARGE : ARROW_STEP;
     const pan = (dx: number, dy: number): void => {
       if (!this.view) return;
@@ -390,18 +394,15 @@ export class FmViewport extends LitElement {
     event.stopPropagation();
     event.preventDefault();
     this.focus({ preventScroll: true });
-    this.pan = { pointerId: event.pointerId, x: event.clientX, y: event.clientY };
+    this.pan = { pointerId: event.pointerId, x: event.clientX, y: event.clientY, from: this.view };
     this.setPointerCapture(event.pointerId);
     this.areaElement().classList.add('panning');
   };
 
   private onPointerMove = (event: PointerEvent): void => {
     if (!this.pan || event.pointerId !== this.pan.pointerId || !this.view) return;
-    const dx = event.clientX - this.pan.x;
-    const dy = event.clientY - this.pan.y;
-    this.pan = { ...this.pan, x: event.clientX, y: event.clientY };
     this.userMoved = true;
-    this.setView(panBy(this.view, dx, dy));
+    this.setView(panBy(this.pan.from, event.clientX - this.pan.x, event.clientY - this.pan.y));
   };
 
   private onPointerUp = (event: PointerEvent): void => {
@@ -411,7 +412,7 @@ export class FmViewport extends LitElement {
     this.areaElement().classList.remove('panning');
   };
 
-  /** A middle click pans; it must not also paste or open anything. */
+  /** A middle click pans; it must not also start the browser's autoscroll, paste or open anything. */
   private onAuxClick = (event: MouseEvent): void => {
     if (event.button === 1) event.preventDefault();
   };
