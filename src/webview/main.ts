@@ -6,13 +6,15 @@
 import { BACKGROUNDS, FITS, IMAGE_FORMATS } from '../core/vocabulary';
 import { type CodeLanguage, type Draft, type FailureAction, type FailureInfo, type HistoryQuery, type HostToWebview, type MockupItem, QUALITIES, RequestClient, type WebviewToHost } from '../studio/protocol';
 import { anchorOf, anchorSection, type AnchorView } from './anchor';
+import './components/compare';
 import { afterPaint, append, formatMs, formatUsd, h, replace, segmented } from './dom';
 import { imagePicker } from './imagePicker';
 import { displayLanguage, setBundle, t } from './l10n';
-import { MaskEditor } from './maskEditor';
 import './components/lightbox';
+import { FmMaskPainter } from './components/maskPainter';
 import './components/resultActions';
 import type { ResultAction } from './components/resultActions';
+import { FmViewport } from './components/viewport';
 import { distinguishingLabels } from '../core/studio/labels';
 
 interface VsCodeApi {
@@ -101,8 +103,10 @@ let history: Extract<HostToWebview, { type: 'history' }> | undefined;
 let workspaceImages: Array<{ file: string; uri: string }> | undefined;
 let showCompare = false;
 let code: { language: CodeLanguage; text: string } | undefined;
-let mask: MaskEditor | undefined;
+let mask: FmMaskPainter | undefined;
 let maskFor: string | undefined;
+/** The refine hero: kept across renders so that its zoom and pan survive them. */
+let hero: FmViewport | undefined;
 let pickingReferences = false;
 let pickingAnchor = false;
 let sentOpen = false;
@@ -725,25 +729,28 @@ function renderIterate(): void {
     return;
   }
   const item = it.item;
-  const image = h('img', { class: 'iterate-image', src: item.uri, alt: it.mode === 'inpaint' ? t('The image to inpaint: {0}', item.name) : t('The image to refine: {0}', item.name) });
-  const canvasWrap = h('div', { class: 'canvas-wrap' }, image);
-  let maskTools: HTMLElement | string = '';
+  const alt = it.mode === 'inpaint' ? t('The image to inpaint: {0}', item.name) : t('The image to refine: {0}', item.name);
   if (it.mode === 'inpaint') {
-    const start = (w: number, hh: number): void => {
-      if (!mask || maskFor !== item.file || mask.imageElement !== image) {
-        mask = new MaskEditor(image, w, hh, () => renderSendState());
-        maskFor = item.file;
-      }
-      canvasWrap.appendChild(mask.canvasElement);
-      toolsSlot.replaceChildren(mask.element);
-    };
-    const toolsSlot = h('div', { class: 'tools-slot' });
-    maskTools = toolsSlot;
-    if (item.width && item.height) start(item.width, item.height);
-    else image.addEventListener('load', () => start(image.naturalWidth, image.naturalHeight), { once: true });
+    // Kept across renders (and so its mask and undo history) while the same image is inpainted.
+    if (!mask || maskFor !== item.file) {
+      mask = new FmMaskPainter();
+      mask.src = item.uri;
+      mask.dataset.key = 'mask-painter';
+      if (item.width && item.height) [mask.naturalWidth, mask.naturalHeight] = [item.width, item.height];
+      mask.addEventListener('mask-change', () => renderSendState());
+      maskFor = item.file;
+    }
+    mask.alt = alt;
   } else {
     mask = undefined;
     maskFor = undefined;
+    if (hero?.src !== item.uri) {
+      hero = new FmViewport();
+      hero.src = item.uri;
+      hero.dataset.key = 'hero';
+      if (item.width && item.height) [hero.naturalWidth, hero.naturalHeight] = [item.width, item.height];
+    }
+    hero.alt = alt;
   }
   const chain = item.chain.length
     ? h(
@@ -815,7 +822,7 @@ function renderIterate(): void {
       h(
         'div',
         { class: 'iterate-body' },
-        h('div', { class: 'iterate-visual' }, canvasWrap, maskTools),
+        h('div', { class: 'iterate-visual' }, it.mode === 'inpaint' ? mask : hero),
         h(
           'div',
           { class: 'iterate-form' },
@@ -896,15 +903,18 @@ function renderCompare(): void {
     compareArea.replaceChildren();
     return;
   }
-  replace(
-    compareArea,
-    h(
-      'div',
-      { class: 'panel' },
-      h('div', { class: 'panel-head' }, h('h2', {}, `Compare ${items.length} images`), h('div', { class: 'spacer' }), h('button', { type: 'button', class: 'icon', 'aria-label': 'Close comparison', 'data-key': 'close-compare', onclick: () => ((showCompare = false), renderCompare()) }, '×')),
-      h('div', { class: 'compare' }, ...items.map((item) => h('figure', {}, h('img', { src: item.uri, alt: item.name }), h('figcaption', {}, h('strong', {}, item.name), h('span', { class: 'dim' }, ` ${item.sizeLabel}${item.locale ? ` · ${item.locale}` : ''}`))))),
-    ),
-  );
+  let compare = compareArea.querySelector('fm-compare');
+  if (!compare) {
+    compare = document.createElement('fm-compare');
+    compare.addEventListener('close', () => {
+      showCompare = false;
+      renderCompare();
+      renderResults();
+      resultsArea.querySelector<HTMLElement>('[data-action="compare"][aria-pressed="true"]')?.focus();
+    });
+    compareArea.replaceChildren(compare);
+  }
+  compare.items = items;
 }
 
 /** The actions of a mockup, as the card's icon toolbar and its overflow menu offer them. */

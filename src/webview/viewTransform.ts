@@ -97,3 +97,16 @@ export function matchView(view: View, from: Extent, to: Extent): View {
 export function percent(scale: number): string {
   return `${Math.round(scale * 100).toLocaleString('en-US')} %`;
 }
+
+/** The view moved by (`dx`, `dy`) CSS pixels: a drag or an arrow key. */
+export function panBy(view: View, dx: number, dy: number): View {
+  return { scale: view.scale, x: view.x + dx, y: view.y + dy };
+}
+
+/**
+ * The view with the image's corner on whole CSS pixels, so that at 100 % every image pixel covers
+ * exactly one CSS pixel (no resampling blur) and pointer positions map to pixel edges exactly.
+ */
+export function snap(view: View): View {
+  return { scale: view.scale, x: Math.round(view.x), y: Math.round(view.y) };
+}

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import { type AddressInfo } from 'node:net';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
-import { BridgeRequestError, MAX_REQUEST_BYTES, parseBridgeRequest, type BridgeRequest, type BridgeResponse } from './bridgeProtocol';
+import { BridgeRequestError, MAX_REQUEST_BYTES, parseBridgeRequest, type BridgeBox, type BridgePoint, type BridgeRequest, type BridgeResponse } from './bridgeProtocol';
 import { LOOPBACK, screenshotPath } from './config';
 
 /**
@@ -38,6 +38,10 @@ const COLORS_IN_PAGE = new Function(
   }
   return { color, background: 'rgb(255, 255, 255)' };`,
 ) as (element: unknown) => { color: string; background: string };
+
+/** Page-side code of the `data` action: an element's data-* attributes. */
+// eslint-disable-next-line @typescript-eslint/no-implied-eval
+const DATA_IN_PAGE = new Function('element', 'return { ...element.dataset };') as (element: unknown) => Record<string, string>;
 
 export interface Bridge {
   /** The URL to hand to the extension host (FOUNDRY_MOCKUPS_DRIVER_URL). */
@@ -209,6 +213,39 @@ async function perform(page: Page, request: BridgeRequest, artifactsDir: string)
       const text = await (await find(request)).first().evaluate(FOCUSED_IN_PAGE, undefined, { timeout: left() });
       return { ok: true, text };
     }
+    case 'box': {
+      const box = await (await find(request)).first().boundingBox({ timeout: left() });
+      if (!box) return { ok: false, error: `box: ${request.selector} is not rendered` };
+      return { ok: true, box };
+    }
+    case 'data': {
+      const all = await find(request);
+      await all.first().waitFor({ state: 'attached', timeout: left() });
+      const data = [];
+      for (const element of await all.all()) data.push(await element.evaluate(DATA_IN_PAGE, undefined, { timeout: left() }));
+      return { ok: true, data };
+    }
+    case 'wheel': {
+      const box = await boxOf(await find(request), left());
+      const [at] = inside(box, [request]);
+      await page.mouse.move(at.x, at.y);
+      await page.mouse.wheel(0, request.deltaY);
+      return { ok: true };
+    }
+    case 'drag': {
+      const box = await boxOf(await find(request), left());
+      const [first, ...rest] = inside(box, request.points);
+      if (request.hold) await page.keyboard.down(request.hold);
+      try {
+        await page.mouse.move(first.x, first.y);
+        await page.mouse.down({ button: request.button });
+        for (const point of rest) await page.mouse.move(point.x, point.y, { steps: 4 });
+        await page.mouse.up({ button: request.button });
+      } finally {
+        if (request.hold) await page.keyboard.up(request.hold);
+      }
+      return { ok: true };
+    }
     case 'screenshot': {
       await fs.promises.mkdir(artifactsDir, { recursive: true });
       const file = screenshotPath(artifactsDir, request.name);
@@ -216,6 +253,20 @@ async function perform(page: Page, request: BridgeRequest, artifactsDir: string)
       return { ok: true, path: file };
     }
   }
+}
+
+async function boxOf(located: Locator, timeout: number): Promise<BridgeBox> {
+  const box = await located.first().boundingBox({ timeout });
+  if (!box) throw new Error('the element is not rendered');
+  return box;
+}
+
+/** Points relative to `box` in page coordinates; refuses any outside it (a test must act where it says). */
+function inside(box: BridgeBox, points: readonly BridgePoint[]): BridgePoint[] {
+  return points.map((p) => {
+    if (p.x > box.width || p.y > box.height) throw new Error(`the point (${p.x}, ${p.y}) is outside the element's ${box.width}x${box.height} box`);
+    return { x: box.x + p.x, y: box.y + p.y };
+  });
 }
 
 function readBody(req: http.IncomingMessage): Promise<string> {

@@ -23,12 +23,35 @@ export type BridgeRequest =
    * roots), described as `tag#id[data-key=...][data-action=...] "accessible name"`: keyboard tests ask it.
    */
   | { action: 'focused'; selector: string; frame: BridgeFrame; timeoutMs: number }
-  | { action: 'screenshot'; name: string; fullPage: boolean };
+  | { action: 'screenshot'; name: string; fullPage: boolean }
+  /** The `data-*` attributes of every match, as `dataset` has them (state a component exposes for tests). */
+  | { action: 'data'; selector: string; frame: BridgeFrame; timeoutMs: number }
+  /** The first match's bounding box in page CSS pixels (for sizes a user sees, and to aim the pointer). */
+  | { action: 'box'; selector: string; frame: BridgeFrame; timeoutMs: number }
+  /** One wheel turn with the pointer at (`x`, `y`), CSS pixels from the first match's top-left corner, inside its box. */
+  | { action: 'wheel'; selector: string; frame: BridgeFrame; x: number; y: number; deltaY: number; timeoutMs: number }
+  /**
+   * A pointer drag along `points` (CSS pixels from the first match's top-left corner, each inside its
+   * box): press at the first, move through the others, release at the last; `hold` keeps a key down meanwhile.
+   */
+  | { action: 'drag'; selector: string; frame: BridgeFrame; points: BridgePoint[]; button: 'left' | 'middle'; hold?: string; timeoutMs: number };
+
+export interface BridgePoint {
+  x: number;
+  y: number;
+}
+
+export interface BridgeBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
 
 export type BridgeAction = BridgeRequest['action'];
 
 export type BridgeResponse =
-  | { ok: true; text?: string; texts?: string[]; path?: string; colors?: { color: string; background: string } }
+  | { ok: true; text?: string; texts?: string[]; path?: string; colors?: { color: string; background: string }; box?: BridgeBox; data?: Array<Record<string, string>> }
   | { ok: false; error: string };
 
 export const DEFAULT_ACTION_TIMEOUT_MS = 10_000;
@@ -38,6 +61,10 @@ export const MAX_REQUEST_BYTES = 64 * 1024;
 
 const MAX_SELECTOR_LENGTH = 1000;
 const MAX_TEXT_LENGTH = 10_000;
+/** A drag is a gesture, not a script: a few hundred points at most. */
+export const MAX_DRAG_POINTS = 200;
+/** Coordinates and wheel deltas beyond this are nonsense (CSS pixels). */
+const MAX_COORDINATE = 100_000;
 /** Playwright key names: `F1`, `Escape`, `Control+Shift+P`, `a`, `,`... printable ASCII, no spaces except a lone space. */
 const KEY = /^(?: |[\x21-\x7e]{1,64})$/;
 
@@ -79,6 +106,8 @@ export function parseBridgeRequest(input: unknown): BridgeRequest {
     case 'texts':
     case 'colors':
     case 'focused':
+    case 'box':
+    case 'data':
       only(body, ['action', 'selector', 'frame', 'timeoutMs']);
       return { action, ...located(body) };
     case 'screenshot': {
@@ -93,9 +122,35 @@ export function parseBridgeRequest(input: unknown): BridgeRequest {
       }
       return { action, name, fullPage };
     }
+    case 'wheel': {
+      only(body, ['action', 'selector', 'frame', 'x', 'y', 'deltaY', 'timeoutMs']);
+      const point = requiredPoint(body, 'wheel');
+      return { action, ...located(body), ...point, deltaY: requiredNumber(body, 'deltaY') };
+    }
+    case 'drag': {
+      only(body, ['action', 'selector', 'frame', 'points', 'button', 'hold', 'timeoutMs']);
+      const points = body.points;
+      if (!Array.isArray(points) || points.length < 2 || points.length > MAX_DRAG_POINTS) {
+        throw new BridgeRequestError(`'points' must be a list of 2 to ${MAX_DRAG_POINTS} points`);
+      }
+      const parsed = points.map((p: unknown, i) => {
+        if (typeof p !== 'object' || p === null || Array.isArray(p)) throw new BridgeRequestError(`'points[${i}]' must be an object with x and y`);
+        const point = p as Record<string, unknown>;
+        const extra = Object.keys(point).filter((k) => k !== 'x' && k !== 'y');
+        if (extra.length) throw new BridgeRequestError(`unexpected field(s) in 'points[${i}]': ${extra.join(', ')}`);
+        return requiredPoint(point, `points[${i}]`);
+      });
+      const button = optionalEnum(body, 'button', ['left', 'middle'] as const) ?? 'left';
+      let hold: string | undefined;
+      if (body.hold !== undefined) {
+        hold = requiredString(body, 'hold', 64);
+        if (!KEY.test(hold)) throw new BridgeRequestError(`'hold' is not a key name: '${hold}'`);
+      }
+      return { action, ...located(body), points: parsed, button, ...(hold !== undefined ? { hold } : {}) };
+    }
     default:
       throw new BridgeRequestError(
-        `unknown action ${JSON.stringify(action)}; use press, type, fill, click, waitFor, text, texts, colors, focused or screenshot`,
+        `unknown action ${JSON.stringify(action)}; use press, type, fill, click, waitFor, text, texts, colors, focused, screenshot, box, data, wheel or drag`,
       );
   }
 }
@@ -111,6 +166,22 @@ function located(body: Record<string, unknown>): { selector: string; frame: Brid
     throw new BridgeRequestError(`'timeoutMs' must be a whole number from 1 to ${MAX_ACTION_TIMEOUT_MS}`);
   }
   return { selector, frame, timeoutMs };
+}
+
+function requiredNumber(body: Record<string, unknown>, field: string, what = field): number {
+  const value = body[field];
+  if (typeof value !== 'number' || !Number.isFinite(value) || Math.abs(value) > MAX_COORDINATE) {
+    throw new BridgeRequestError(`'${what}' must be a finite number within ±${MAX_COORDINATE}`);
+  }
+  return value;
+}
+
+/** x and y, relative to an element's box: not negative (whether they are inside it is checked against the box when acting). */
+function requiredPoint(body: Record<string, unknown>, what: string): BridgePoint {
+  const x = requiredNumber(body, 'x', `${what}.x`);
+  const y = requiredNumber(body, 'y', `${what}.y`);
+  if (x < 0 || y < 0) throw new BridgeRequestError(`'${what}' must not be left of or above the element's box`);
+  return { x, y };
 }
 
 function only(body: Record<string, unknown>, allowed: readonly string[]): void {

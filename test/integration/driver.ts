@@ -3,7 +3,7 @@
 // the bridge. UI suites are declared with `describeUi`: without a bridge they fail, unless the run
 // says it has no page to drive (FOUNDRY_MOCKUPS_NO_UI=1, set by `npm run test:electron`), which
 // leaves them out by name instead of counting them as passed or pending.
-import type { BridgeFrame, BridgeRequest, BridgeResponse, BridgeWaitState } from '../host/bridgeProtocol';
+import type { BridgeBox, BridgeFrame, BridgePoint, BridgeRequest, BridgeResponse, BridgeWaitState } from '../host/bridgeProtocol';
 
 const DRIVER_URL_ENV = 'FOUNDRY_MOCKUPS_DRIVER_URL';
 
@@ -65,6 +65,30 @@ export class PageDriver {
   /** What has the keyboard focus in the frame (see the bridge's `focused`): `tag#id[data-key=...]... "name"`, or '' for none. */
   async focused(options: LocateOptions = {}): Promise<string> {
     return (await this.send({ action: 'focused', selector: 'body', ...located(options) })).text ?? '';
+  }
+
+  /** The bounding box of the first match, in page CSS pixels. */
+  async box(selector: string, options: LocateOptions = {}): Promise<BridgeBox> {
+    const response = await this.send({ action: 'box', selector, ...located(options) });
+    if (!response.box) throw new Error(`no box for ${selector}`);
+    return response.box;
+  }
+
+  /** The data-* attributes of every match (waits for the first to exist). */
+  async data(selector: string, options: LocateOptions = {}): Promise<Array<Record<string, string>>> {
+    const response = await this.send({ action: 'data', selector, ...located(options) });
+    return response.data ?? [];
+  }
+
+  /** Turns the wheel by `deltaY` with the pointer at `at`, CSS pixels from the first match's top-left corner. */
+  async wheel(selector: string, at: BridgePoint, deltaY: number, options: LocateOptions = {}): Promise<void> {
+    await this.send({ action: 'wheel', selector, ...located(options), x: at.x, y: at.y, deltaY });
+  }
+
+  /** Drags the pointer along `points` (CSS pixels from the first match's top-left corner), optionally with a key held. */
+  async drag(selector: string, points: BridgePoint[], options: LocateOptions & { button?: 'left' | 'middle'; hold?: string } = {}): Promise<void> {
+    const { button = 'left', hold, ...rest } = options;
+    await this.send({ action: 'drag', selector, ...located(rest), points, button, ...(hold ? { hold } : {}) });
   }
 
   /** Saves test-artifacts/<name>.png and returns its path. */

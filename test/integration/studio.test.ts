@@ -12,8 +12,9 @@ import { ANCHOR_INSTRUCTION } from '../../src/core/prompts';
 import { STUDIO_VIEW_TYPE } from '../../src/studio/protocol';
 import type { FoundryMockupsApi } from '../../src/extension';
 import type { StudioProbe } from '../../src/studio/studioPanel';
-import type { Draft, HostToWebview, WebviewToHost } from '../../src/studio/protocol';
+import type { Draft, HostToWebview, MockupItem, WebviewToHost } from '../../src/studio/protocol';
 import { type Emulator, startEmulator } from '../emulator/server';
+import type { BridgeBox } from '../host/bridgeProtocol';
 import { describeUi, type PageDriver } from './driver';
 import { activateExtension, RecordingUi } from './testUi';
 
@@ -74,6 +75,53 @@ async function fill(d: PageDriver, selector: string, text: string, check?: () =>
   await d.fill(selector, text, W);
   if (check) await until(`"${text}" in ${selector} to reach the host`, () => check(), 10_000);
 }
+
+/** A pixel predicate over image coordinates. */
+type PixelRule = (x: number, y: number) => boolean;
+
+/** The pixels a straight brush stroke of `diameter` paints: those whose centre is within its radius of the segment. */
+function strokeRule(a: { x: number; y: number }, b: { x: number; y: number }, diameter: number): PixelRule {
+  return (x, y) => {
+    const [cx, cy, ex, ey] = [x + 0.5, y + 0.5, b.x - a.x, b.y - a.y];
+    const t = Math.max(0, Math.min(1, ((cx - a.x) * ex + (cy - a.y) * ey) / (ex * ex + ey * ey)));
+    return Math.hypot(cx - (a.x + t * ex), cy - (a.y + t * ey)) <= diameter / 2;
+  };
+}
+
+/** The pixels a dragged rectangle with corners on pixel edges paints. */
+function rectRule(a: { x: number; y: number }, b: { x: number; y: number }): PixelRule {
+  return (x, y) => x >= Math.min(a.x, b.x) && x < Math.max(a.x, b.x) && y >= Math.min(a.y, b.y) && y < Math.max(a.y, b.y);
+}
+
+function countOf(width: number, height: number, rule: PixelRule): number {
+  let n = 0;
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) if (rule(x, y)) n++;
+  return n;
+}
+
+/**
+ * The mask an edit request carried, checked against `painted`: the mask has the image's size,
+ * every pixel is either transparent or opaque, and the transparent ones are exactly the painted.
+ */
+async function checkSentMask(request: Emulator['requests'][number] | undefined, painted: PixelRule): Promise<{ width: number; height: number; transparent: number; wrong: number }> {
+  const maskPart = request?.files.find((f) => f.field === 'mask');
+  assert.ok(maskPart, 'the edit carries a mask');
+  const imageMeta = await sharp(request?.files.find((f) => f.field === 'image')?.bytes).metadata();
+  const { data, info } = await sharp(maskPart.bytes).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  assert.equal(`${info.width}x${info.height}`, `${imageMeta.width}x${imageMeta.height}`, 'the mask has the image size');
+  let wrong = 0;
+  let transparent = 0;
+  for (let y = 0; y < info.height; y++) {
+    for (let x = 0; x < info.width; x++) {
+      const alpha = data[(y * info.width + x) * info.channels + 3];
+      if (alpha === 0) transparent++;
+      if ((alpha === 0) !== painted(x, y) || (alpha !== 0 && alpha !== 255)) wrong++;
+    }
+  }
+  return { width: info.width, height: info.height, transparent, wrong };
+}
+
+const near = (a: number, b: number, within = 0.01): boolean => Math.abs(a - b) <= within;
 
 // These tests act in the page through the offline host's bridge (npm run test:integration): a UI
 // suite, left out by name where there is no page to drive, never counted as pending.
@@ -380,6 +428,71 @@ describeUi('The Studio (real VS Code host, Chromium, Foundry emulator)', functio
     assert.match(sent, /written in Japanese/);
   });
 
+  it('shows the image to refine large, and zooms and pans it: exactly 100 % by the keyboard, by wheel and steps, fit with 0', async () => {
+    // Still refining the result of the test above (600x200).
+    const img = 'fm-viewport[data-key="hero"] img';
+    const readout = 'fm-viewport[data-key="hero"] .readout';
+    await d.waitFor('fm-viewport[data-key="hero"][data-scale]', W);
+    const fitted = await d.box(img, W);
+    const fitScale = fitted.width / 600;
+    assert.ok(fitScale > 0 && fitScale <= 1, `fitted at ${fitScale}, never enlarged`);
+    assert.ok(near(fitted.height, 200 * fitScale), 'the aspect ratio is kept');
+    const area = await d.box('fm-viewport[data-key="hero"] .area', W);
+    assert.ok(near(fitted.x - area.x + fitted.width / 2, area.width / 2, 0.5) && near(fitted.y - area.y + fitted.height / 2, area.height / 2, 0.5), 'centred');
+    // Focus the canvas (a click on its zoom readout), zoom out two steps, then 1 for 100 %.
+    await d.click(readout, W);
+    await d.press('-');
+    await d.press('-');
+    await until('zoomed out', async () => (await d.box(img, W)).width < fitted.width - 1);
+    await d.press('1');
+    await untilText(d, readout, /^100 %$/);
+    let box = await d.box(img, W);
+    assert.ok(near(box.width, 600) && near(box.height, 200), `at 100 % the image is 600x200 CSS pixels, not ${box.width}x${box.height}`);
+    // Pan with the middle button: the image follows the pointer exactly.
+    await d.drag('fm-viewport[data-key="hero"] .area', [{ x: area.width / 2, y: area.height / 2 }, { x: area.width / 2 + 37, y: area.height / 2 + 23 }], { ...W, button: 'middle' });
+    let moved = box;
+    await until('the image to follow the middle-button drag', async () => {
+      moved = await d.box(img, W);
+      return near(moved.x, box.x + 37, 0.51) && near(moved.y, box.y + 23, 0.51);
+    }, 10_000).catch((error: Error) => {
+      throw new Error(`${error.message}: the image went from (${box.x}, ${box.y}) to (${moved.x}, ${moved.y})`);
+    });
+    // And with space held.
+    box = await d.box(img, W);
+    await d.drag('fm-viewport[data-key="hero"] .area', [{ x: area.width / 2, y: area.height / 2 }, { x: area.width / 2 - 20, y: area.height / 2 + 10 }], { ...W, hold: ' ' });
+    await until('the image to follow the space+drag', async () => {
+      moved = await d.box(img, W);
+      return near(moved.x, box.x - 20, 0.51) && near(moved.y, box.y + 10, 0.51);
+    }, 10_000).catch((error: Error) => {
+      throw new Error(`${error.message}: the image went from (${box.x}, ${box.y}) to (${moved.x}, ${moved.y})`);
+    });
+    box = await d.box(img, W);
+    // The arrow keys move the view (ArrowRight shows more of the right: the image moves left).
+    await d.press('ArrowRight');
+    await until('the arrow key to pan', async () => near((await d.box(img, W)).x, box.x - 40, 0.51));
+    // The wheel zooms about the pointer: the image point under it stays under it.
+    box = await d.box(img, W);
+    const at = { x: Math.round(area.width / 3), y: Math.round(area.height / 2) };
+    const under = { x: area.x + at.x - box.x, y: area.y + at.y - box.y }; // the image pixel under the pointer, at 100 %
+    await d.wheel('fm-viewport[data-key="hero"] .area', at, 240, W);
+    let wheeled = box;
+    await until('the wheel to zoom out', async () => (wheeled = await d.box(img, W)).width < 599);
+    const scale = wheeled.width / 600;
+    const after = { x: (area.x + at.x - wheeled.x) / scale, y: (area.y + at.y - wheeled.y) / scale };
+    // Within the half CSS pixel the view snaps by.
+    assert.ok(near(after.x, under.x, 0.6 / scale) && near(after.y, under.y, 0.6 / scale), `the image point under the pointer stays: (${under.x}, ${under.y}) became (${after.x}, ${after.y})`);
+    assert.doesNotMatch(await d.text(readout, W), /^100 %$/);
+    // Zoom-in steps land on exactly 100 %, not near it.
+    for (let i = 0; i < 10 && !/^100 %$/.test(await d.text(readout, W)); i++) await d.click('fm-viewport[data-key="hero"] [data-action="zoom-in"]', W);
+    await untilText(d, readout, /^100 %$/);
+    box = await d.box(img, W);
+    assert.ok(near(box.width, 600) && near(box.height, 200), `stepping reaches 600x200 CSS pixels, not ${box.width}x${box.height}`);
+    await d.waitFor('fm-viewport[data-key="hero"][data-scale="1"]', W);
+    // 0 fits again.
+    await d.press('0');
+    await until('fitted again', async () => near((await d.box(img, W)).width, fitted.width, 0.5));
+  });
+
   it('inpaints with a painted mask whose transparent pixels are exactly the painted ones', async () => {
     await d.click('[data-key="mode:inpaint"]', W);
     await d.waitFor('canvas.mask-canvas', W);
@@ -440,6 +553,76 @@ describeUi('The Studio (real VS Code host, Chromium, Foundry emulator)', functio
     assert.equal(result.chain.length, 3, 'generate → refine → inpaint');
   });
 
+  it('paints a mask with the pointer at 100 % (a brush stroke and a rectangle): the sent mask is transparent exactly where painted; undo, redo and invert change it', async () => {
+    // Inpainting the result of the test above (600x200), with a new, empty mask.
+    const painter = 'fm-mask-painter[data-key="mask-painter"]';
+    const overlay = `${painter} .overlay`;
+    const status = `${painter} .mask-status`;
+    /** Brings the new image to 100 % and returns its size. */
+    const atActualSize = async (): Promise<void> => {
+      await d.waitFor(`${painter} canvas.mask-canvas`, W);
+      await d.click(`${painter} .readout`, W);
+      await d.press('1');
+      await untilText(d, `${painter} .readout`, /^100 %$/);
+      const box = await d.box(`${painter} fm-viewport img`, W);
+      assert.ok(near(box.width, 600) && near(box.height, 200), `600x200 CSS pixels at 100 %, not ${box.width}x${box.height}`);
+      const overlayBox = await d.box(overlay, W);
+      assert.ok(near(overlayBox.x, box.x) && near(overlayBox.width, box.width), 'the mask lies exactly over the image');
+    };
+    const stroke = { from: { x: 250, y: 100 }, to: { x: 350, y: 100 }, diameter: 21 };
+    const rect = { from: { x: 260, y: 30 }, to: { x: 340, y: 70 } };
+    const strokePixels = strokeRule(stroke.from, stroke.to, stroke.diameter);
+    const rectPixels = rectRule(rect.from, rect.to);
+    const both: PixelRule = (x, y) => strokePixels(x, y) || rectPixels(x, y);
+    const painted = (rule: PixelRule): RegExp => literally(`${countOf(600, 200, rule).toLocaleString('en-US')} pixels painted`);
+    const paint = async (): Promise<void> => {
+      await d.click(`${painter} [data-action="brush"]`, W);
+      await fill(d, `${painter} #brush-size-number`, String(stroke.diameter));
+      // Through a point in the middle: the pointer reports moves along the way, the stroke stays one capsule.
+      await d.drag(overlay, [stroke.from, { x: 300, y: 100 }, stroke.to], W);
+      await untilText(d, status, painted(strokePixels));
+      await d.click(`${painter} [data-action="rect"]`, W);
+      await d.drag(overlay, [rect.from, { x: 300, y: 55 }, rect.to], W);
+      await untilText(d, status, painted(both));
+    };
+    const send = async (prompt: string): Promise<Emulator['requests'][number] | undefined> => {
+      await fill(d, '#edit-prompt', prompt);
+      await untilText(d, '#send-hint', /^$/);
+      const mark = probe.posted.length;
+      const before = emulator.requests.length;
+      await d.click('#send-edit', W);
+      assert.equal((await jobEnd(probe, mark)).type, 'jobDone');
+      return emulator.requests.slice(before).find((r) => r.operation === 'edits');
+    };
+
+    await atActualSize();
+    await paint();
+    // Undo takes the rectangle away, redo (Ctrl+Y on the canvas) brings it back.
+    await d.click(`${painter} [data-action="undo"]`, W);
+    await untilText(d, status, painted(strokePixels));
+    await d.click(`${painter} .readout`, W);
+    await d.press('Control+y');
+    await untilText(d, status, painted(both));
+    await d.screenshot('studio-inpaint-pointer-mask');
+    const first = await checkSentMask(await send('A coupon strip'), both);
+    assert.equal(`${first.width}x${first.height}`, '600x200');
+    assert.equal(first.transparent, countOf(600, 200, both));
+    assert.equal(first.wrong, 0, 'transparent pixels are exactly the stroke and the rectangle');
+
+    // The next image: paint again, undo the rectangle (Ctrl+Z), invert.
+    await atActualSize();
+    await paint();
+    await d.click(`${painter} .readout`, W);
+    await d.press('Control+z');
+    await untilText(d, status, painted(strokePixels));
+    await d.click(`${painter} [data-action="invert"]`, W);
+    const inverted: PixelRule = (x, y) => !strokePixels(x, y);
+    await untilText(d, status, painted(inverted));
+    const second = await checkSentMask(await send('A plain background'), inverted);
+    assert.equal(second.transparent, 600 * 200 - countOf(600, 200, strokePixels));
+    assert.equal(second.wrong, 0, 'transparent pixels are exactly everything but the stroke');
+  });
+
   it('copies the request as code without any secret', async () => {
     // The card's code button opens a menu of the languages.
     await d.click('.results .card [data-action="code"]', W);
@@ -497,6 +680,245 @@ describeUi('The Studio (real VS Code host, Chromium, Foundry emulator)', functio
     assert.equal(edited.chain.at(-2)?.file, card, 'the keyboard refined the image it reached');
     assert.match(String(emulator.requests.at(-1)?.body?.prompt), /^Make the total bold/);
   });
+
+  // Compare: the results compared, from the earlier tests: the refine and its parent (600x200), the
+  // parent's other locale, and one more made here at twice the resolution (1200x400).
+  let parent: MockupItem;
+  let refined: MockupItem;
+  let big: MockupItem;
+  let otherLocale: MockupItem;
+
+  /** Picks the results to compare and makes the 1200x400 one. */
+  async function compareSetup(): Promise<void> {
+    const results = postedOf(probe, 'result').flatMap((r) => r.items);
+    const refine = results.find((i) => i.chain.length === 2 && /-refined\.png$/.test(i.name));
+    assert.ok(refine, 'the refine test made a refine');
+    refined = refine;
+    const found = results.find((i) => i.file === refine.chain[0].file);
+    assert.ok(found, 'its parent is among the results');
+    parent = found;
+    const other = results.find((i) => i.chain.length === 1 && i.sizeLabel === parent.sizeLabel && i.locale !== parent.locale);
+    assert.ok(other, 'a result in the other locale');
+    otherLocale = other;
+    // The same screen at twice the resolution, sent in the app's place (the composition stays as it
+    // is), in English: the history test after this one reuses the latest Japanese mockup.
+    const composed = receivedOf(probe, 'plan').filter((m) => m.id !== INJECTED_ID).at(-1)?.draft;
+    assert.ok(composed, 'something was composed');
+    const mark = probe.posted.length;
+    await probe.receive({ type: 'generate', draft: { ...composed, sizes: ['1200x400'], locales: ['en'], partialImages: 0 } });
+    assert.equal((await jobEnd(probe, mark)).type, 'jobDone');
+    const made = postedOf(probe, 'result', mark)[0]?.items[0];
+    assert.ok(made, 'the 1200x400 image');
+    big = made;
+    await d.waitFor(`.results .card[data-file="${big.file}"]`, W);
+  }
+
+  it('compares two to four results side by side, labelled by what tells them apart, zooming (keys, wheel) and panning all panes together across resolutions', async () => {
+    await compareSetup();
+    await d.click(`.results .card[data-file="${parent.file}"] [data-action="compare"]`, W);
+    await d.click(`.results .card[data-file="${refined.file}"] [data-action="compare"]`, W);
+    // Two ticked: the comparison opens, the parent labelled as such and the refine by its edit.
+    await d.waitFor('fm-compare .pane[data-index="1"]', W);
+    assert.deepEqual(await d.texts('fm-compare .pane .label', W), ['parent', 'edit: Make the pay button green']);
+    await d.click(`.results .card[data-file="${big.file}"] [data-action="compare"]`, W);
+    await d.click(`.results .card[data-file="${otherLocale.file}"] [data-action="compare"]`, W);
+    await d.waitFor('fm-compare .pane[data-index="3"]', W);
+    assert.match(await d.text('fm-compare h2', W), /Compare 4 images/);
+    const labels = await d.texts('fm-compare .pane .label', W);
+    assert.equal(labels.length, 4);
+    assert.deepEqual(
+      labels,
+      [`parent · ${parent.sizeLabel} · ${parent.locale}`, `edit: Make the pay button green · ${refined.sizeLabel} · ${refined.locale}`, `${big.sizeLabel} · ${big.locale}`, `${otherLocale.sizeLabel} · ${otherLocale.locale}`],
+    );
+    assert.deepEqual([parent, refined, big, otherLocale].map((i) => `${i.width}x${i.height}`), ['600x200', '600x200', '1200x400', '600x200']);
+    await d.screenshot('studio-compare-side-by-side');
+
+    // Every pane shows the same place of the screen, the 1200x400 one at half the scale.
+    const start = await alignedPanes('the panes aligned when opened');
+    // Zoom in the 1200x400 pane with the keyboard: all panes follow.
+    await d.click('fm-compare .pane[data-index="2"] fm-viewport .area', W);
+    await d.press('+');
+    const zoomed = await alignedPanes('the panes aligned after + in one of them', (p) => p[2].scale > start[2].scale);
+    assert.ok(zoomed[0].scale > start[0].scale, 'the other panes zoomed in too');
+    // Pan with an arrow key: the image moves right by the same amount in every pane.
+    await d.press('ArrowLeft');
+    const panned = await alignedPanes('the panes aligned after a pan', (p) => p[2].x > zoomed[2].x);
+    assert.ok(panned.every((p, i) => p.x > zoomed[i].x));
+    // 100 % in a 600x200 pane: that one shows one image pixel per CSS pixel, the 1200x400 one half of that.
+    await d.click('fm-compare .pane[data-index="0"] fm-viewport .area', W);
+    await d.press('1');
+    const actual = await alignedPanes('the panes at 100 % of the first', (p) => p[0].scale === 1);
+    assert.deepEqual(actual.map((p) => p.scale), [1, 1, 0.5, 1]);
+    assert.deepEqual(await d.texts('fm-compare .pane fm-viewport .readout', W), ['100 %', '100 %', '50 %', '100 %'], 'each pane reads its own zoom');
+    await d.screenshot('studio-compare-synced-100');
+    // And fit again (0) from another pane.
+    await d.click('fm-compare .pane[data-index="3"] fm-viewport .area', W);
+    await d.press('0');
+    const fitted = await alignedPanes('the panes fitted again', (p) => p[3].scale < 1);
+    assert.ok(Math.abs(fitted[0].scale - start[0].scale) < 1e-9, 'back to the fitted view');
+    // The wheel over one pane zooms them all, about the pointer.
+    await d.wheel('fm-compare .pane[data-index="1"] fm-viewport .area', { x: 120, y: 80 }, -200, W);
+    await alignedPanes('the panes aligned after the wheel in one of them', (p) => p[1].scale > fitted[1].scale);
+  });
+
+  it('swipes between the refine and its parent with the arrow keys and by dragging the divider, revealing one or the other', async () => {
+    await d.click('fm-compare [data-group="mode"] [aria-checked="true"]', W);
+    await d.press('ArrowRight');
+    await d.waitFor('fm-compare[mode="swipe"] .divider', W);
+    // Of the four, the refine is overlaid on its parent.
+    const [host] = await d.data('fm-compare', W);
+    assert.deepEqual([host.before, host.after], [parent.file, refined.file]);
+    const [under, over] = await Promise.all([pixels(path.join(root(), parent.file)), pixels(path.join(root(), refined.file))]);
+    await d.click('fm-compare .divider', W);
+    await d.press('Home');
+    await waitForData('fm-compare', 'swipe', '0');
+    assert.ok((await overlayMatches(under, over, 'swipe-0')).over >= 0.9, 'divider at the left: the refine everywhere');
+    await d.press('End');
+    await waitForData('fm-compare', 'swipe', '100');
+    assert.ok((await overlayMatches(under, over, 'swipe-100')).under >= 0.9, 'divider at the right: the parent everywhere');
+    for (let i = 0; i < 5; i++) await d.press('Shift+ArrowLeft');
+    await d.press('ArrowRight');
+    await waitForData('fm-compare', 'swipe', '51');
+    const halves = await overlayMatches(under, over, 'swipe-51', 0.51);
+    // (Edges of the scaled images blend: a few points read as neither.)
+    assert.ok(halves.left.under >= 0.8 && halves.left.over <= 0.05 && halves.right.over >= 0.8 && halves.right.under <= 0.05, `parent left of the divider, refine right of it: ${JSON.stringify(halves)}`);
+    assert.match(await d.text('fm-compare .tag.before-tag', W), /^parent/);
+    // The divider drags too.
+    const stack = await d.box('fm-compare .stack', W);
+    await d.drag('fm-compare .stack', [0.51, 0.4, 0.3, 0.25].map((u) => ({ x: u * stack.width, y: stack.height / 2 })), W);
+    await until('the divider dragged to a quarter', async () => Math.abs(Number((await d.data('fm-compare', W))[0]?.swipe) - 25) < 1, 10_000);
+    await d.screenshot('studio-compare-swipe');
+  });
+
+  it('fades the refine over its parent with the onion-skin slider, and Escape closes the comparison', async () => {
+    await d.click('fm-compare [data-group="mode"] [aria-checked="true"]', W);
+    await d.press('ArrowRight');
+    await d.waitFor('fm-compare[mode="onion"] #opacity', W);
+    const [under, over] = await Promise.all([pixels(path.join(root(), parent.file)), pixels(path.join(root(), refined.file))]);
+    await d.click('fm-compare #opacity', W);
+    await d.press('End');
+    await waitForData('fm-compare', 'opacity', '100');
+    assert.equal(await d.text('fm-compare .opacity output', W), '100 %');
+    assert.ok((await overlayMatches(under, over, 'onion-100')).over >= 0.9, 'fully opaque: the refine');
+    await d.press('Home');
+    await waitForData('fm-compare', 'opacity', '0');
+    assert.ok((await overlayMatches(under, over, 'onion-0')).under >= 0.9, 'transparent: the parent');
+    for (let i = 0; i < 50; i += 10) await d.press('PageUp');
+    await waitForData('fm-compare', 'opacity', '50');
+    const half = await overlayMatches(under, over, 'onion-50');
+    assert.ok(half.between >= 0.8, `half opaque: a blend of the two: ${JSON.stringify(half)}`);
+    await d.screenshot('studio-compare-onion');
+    await d.press('Escape');
+    await d.waitFor('fm-compare', { ...W, state: 'detached' });
+    // The Studio's own Escape did not act as well: the results and the composition are there.
+    await d.waitFor('#prompt', W);
+  });
+
+  interface Pane {
+    scale: number;
+    x: number;
+    y: number;
+    width: number;
+  }
+
+  /**
+   * Waits until every pane shows the same place of the screen (the condition `ready` too), by
+   * the panes' attributes and by the boxes the images are drawn in, and returns the panes.
+   */
+  async function alignedPanes(what: string, ready: (panes: Pane[]) => boolean = () => true): Promise<Pane[]> {
+    const widths = [parent, refined, big, otherLocale].map((i) => i.width ?? NaN);
+    let seen = '';
+    return until(what, async () => {
+      const figures = await d.data('fm-compare .pane', W);
+      const panes = figures.map((f, i) => ({ scale: Number(f.scale), x: Number(f.x), y: Number(f.y), width: widths[i] }));
+      seen = JSON.stringify(panes);
+      if (figures.length !== 4 || panes.some((p) => !Number.isFinite(p.scale)) || !ready(panes)) return undefined;
+      // (A pane's image is not rendered until its view is known.)
+      const drawn = async (i: number, part: string): Promise<BridgeBox | undefined> => d.box(`fm-compare .pane[data-index="${i}"] fm-viewport ${part}`, W).catch(() => undefined);
+      const areas: Array<BridgeBox | undefined> = [];
+      const images: Array<BridgeBox | undefined> = [];
+      for (let i = 0; i < 4; i++) {
+        areas.push(await drawn(i, '.area'));
+        images.push(await drawn(i, '.stage img'));
+      }
+      seen = JSON.stringify({ panes, areas, images });
+      for (let i = 0; i < 4; i++) {
+        const image = images[i];
+        const area = areas[i];
+        if (!image || !area) return undefined;
+        // What is drawn is what the attributes say...
+        if (Math.abs(image.x - area.x - panes[i].x) > 1 || Math.abs(image.y - area.y - panes[i].y) > 1 || Math.abs(image.width - panes[i].width * panes[i].scale) > 1) return undefined;
+        // ...and the same in every pane: the same place, the same displayed size.
+        const first = images[0];
+        const firstArea = areas[0];
+        if (!first || !firstArea) return undefined;
+        if (Math.abs(image.x - area.x - (first.x - firstArea.x)) > 1 || Math.abs(image.y - area.y - (first.y - firstArea.y)) > 1 || Math.abs(image.width - first.width) > 1 || Math.abs(image.height - first.height) > 1) return undefined;
+      }
+      return panes;
+    }, 15_000).catch((error: Error) => {
+      throw new Error(`${error.message}; the panes: ${seen}`);
+    });
+  }
+
+  /**
+   * Takes a screenshot and reads the overlay in it: at points where the two images differ, the
+   * share of points that show the image underneath, the one on top, or a blend half-way (for
+   * the halves left and right of `divider`, a fraction of the width, too).
+   */
+  async function overlayMatches(under: Pixels, over: Pixels, name: string, divider = 0.5): Promise<{ under: number; over: number; between: number; left: { under: number; over: number }; right: { under: number; over: number }; points: number }> {
+    const box = await d.box('fm-compare .stack img.before', W);
+    const page = await d.box('body');
+    const shot = await pixels(await d.screenshot(`studio-compare-${name}`, false));
+    const dpr = shot.width / page.width;
+    const count = { under: 0, over: 0, between: 0, points: 0, left: { under: 0, over: 0, points: 0 }, right: { under: 0, over: 0, points: 0 } };
+    for (let row = 1; row < 24; row++) {
+      for (let column = 1; column < 48; column++) {
+        const u = column / 48;
+        const v = row / 24;
+        const cssX = box.x + u * box.width;
+        const cssY = box.y + v * box.height;
+        // Leave out the labels drawn over the top corners and the divider's handle.
+        if (cssY < box.y + 32 || Math.abs(u - divider) * box.width < 10 || u * box.width < 10 || (1 - u) * box.width < 10) continue;
+        const a = under.at(Math.floor(u * under.width), Math.floor(v * under.height));
+        const b = over.at(Math.floor(u * over.width), Math.floor(((v * box.height) / box.width) * over.width));
+        if (distance(a, b) < 90) continue;
+        const s = shot.at(Math.round(cssX * dpr), Math.round(cssY * dpr));
+        const mid = a.map((c, i) => (c + b[i]) / 2);
+        const [da, db, dm] = [distance(s, a), distance(s, b), distance(s, mid)];
+        const half = u < divider ? count.left : count.right;
+        count.points++;
+        half.points++;
+        if (dm < da && dm < db) count.between++;
+        else if (da < db) {
+          count.under++;
+          half.under++;
+        } else {
+          count.over++;
+          half.over++;
+        }
+      }
+    }
+    assert.ok(count.points >= 30 && count.left.points >= 10 && count.right.points >= 10, `enough points where the two images differ to tell them apart: ${JSON.stringify(count)}`);
+    const share = (n: number, of: number): number => n / Math.max(1, of);
+    return {
+      under: share(count.under, count.points),
+      over: share(count.over, count.points),
+      between: share(count.between, count.points),
+      left: { under: share(count.left.under, count.left.points), over: share(count.left.over, count.left.points) },
+      right: { under: share(count.right.under, count.right.points), over: share(count.right.over, count.right.points) },
+      points: count.points,
+    };
+  }
+
+  async function waitForData(selector: string, key: string, value: string): Promise<void> {
+    let last: string | undefined;
+    await until(`${selector} data-${key}="${value}"`, async () => {
+      last = (await d.data(selector, W))[0]?.[key];
+      return last === value;
+    }, 10_000).catch((error: Error) => {
+      throw new Error(`${error.message}; it is ${last}`);
+    });
+  }
 
   it('browses the history from the sidecars, filters it, opens an image and reuses its settings', async () => {
     await d.click('[data-view="history"]', W);
@@ -864,6 +1286,31 @@ describeUi('The Studio (real VS Code host, Chromium, Foundry emulator)', functio
     }
   });
 });
+
+interface Pixels {
+  readonly width: number;
+  readonly height: number;
+  /** The RGB of a pixel (clamped to the image). */
+  at(x: number, y: number): [number, number, number];
+}
+
+/** The RGB pixels of an image file. */
+async function pixels(file: string): Promise<Pixels> {
+  const { data, info } = await sharp(file).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  return {
+    width: info.width,
+    height: info.height,
+    at(x, y) {
+      const i = (Math.min(info.height - 1, Math.max(0, y)) * info.width + Math.min(info.width - 1, Math.max(0, x))) * info.channels;
+      return [data[i], data[i + 1], data[i + 2]];
+    },
+  };
+}
+
+/** How far apart two colours are (Euclidean, in RGB). */
+function distance(a: readonly number[], b: readonly number[]): number {
+  return Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
+}
 
 /** Relative luminance (WCAG 2) of a CSS `rgb()`/`rgba()` colour. */
 function luminance(css: string): number {

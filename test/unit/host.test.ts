@@ -201,6 +201,8 @@ describe('offline test host', () => {
         timeoutMs: 500,
       });
       assert.deepEqual(parseBridgeRequest({ action: 'screenshot', name: 'studio' }), { action: 'screenshot', name: 'studio', fullPage: true });
+      assert.deepEqual(parseBridgeRequest({ action: 'data', selector: 'fm-compare .pane', frame: 'webview' }), { action: 'data', selector: 'fm-compare .pane', frame: 'webview', timeoutMs: DEFAULT_ACTION_TIMEOUT_MS });
+      assert.throws(() => parseBridgeRequest({ action: 'data', selector: '.pane', text: 'x' }), /unexpected field/);
       assert.deepEqual(parseBridgeRequest({ action: 'type', text: '' }), { action: 'type', text: '' });
       assert.deepEqual(parseBridgeRequest({ action: 'fill', selector: '#mask-x', frame: 'webview', text: '10' }), {
         action: 'fill',
@@ -212,6 +214,20 @@ describe('offline test host', () => {
       assert.deepEqual(parseBridgeRequest({ action: 'focused', selector: 'body', frame: 'webview' }), { action: 'focused', selector: 'body', frame: 'webview', timeoutMs: DEFAULT_ACTION_TIMEOUT_MS });
       assert.throws(() => parseBridgeRequest({ action: 'focused', selector: 'body', text: 'x' }), /text/);
       assert.throws(() => parseBridgeRequest({ action: 'fill', selector: '#x' }), /text/);
+      assert.deepEqual(parseBridgeRequest({ action: 'box', selector: 'img', frame: 'webview' }), { action: 'box', selector: 'img', frame: 'webview', timeoutMs: 10_000 });
+      assert.deepEqual(parseBridgeRequest({ action: 'wheel', selector: '.area', x: 10, y: 20.5, deltaY: -120 }), { action: 'wheel', selector: '.area', frame: 'page', x: 10, y: 20.5, deltaY: -120, timeoutMs: 10_000 });
+      assert.deepEqual(parseBridgeRequest({ action: 'drag', selector: '.stage', frame: 'webview', points: [{ x: 0, y: 0 }, { x: 5, y: 6 }] }), {
+        action: 'drag',
+        selector: '.stage',
+        frame: 'webview',
+        points: [
+          { x: 0, y: 0 },
+          { x: 5, y: 6 },
+        ],
+        button: 'left',
+        timeoutMs: 10_000,
+      });
+      assert.equal((parseBridgeRequest({ action: 'drag', selector: '.stage', points: [{ x: 0, y: 0 }, { x: 1, y: 1 }], button: 'middle', hold: ' ' }) as { hold?: string }).hold, ' ');
     });
 
     it('refuses malformed requests with a reason', () => {
@@ -230,6 +246,17 @@ describe('offline test host', () => {
         [{ action: 'type', text: 'x'.repeat(10_001) }, /longer than/],
         [{ action: 'screenshot', name: '../../etc/x' }, /plain file name/],
         [{ action: 'screenshot', name: 'x', fullPage: 'yes' }, /fullPage/],
+        [{ action: 'box', selector: '#x', extra: true }, /unexpected field/],
+        [{ action: 'wheel', selector: '#x', x: 1, y: 1 }, /'deltaY' must be a finite number/],
+        [{ action: 'wheel', selector: '#x', x: -1, y: 1, deltaY: 1 }, /left of or above/],
+        [{ action: 'wheel', selector: '#x', x: 1, y: Number.NaN, deltaY: 1 }, /'wheel.y' must be a finite number/],
+        [{ action: 'drag', selector: '#x', points: [{ x: 1, y: 1 }] }, /2 to 200 points/],
+        [{ action: 'drag', selector: '#x', points: Array.from({ length: 201 }, () => ({ x: 1, y: 1 })) }, /2 to 200 points/],
+        [{ action: 'drag', selector: '#x', points: [{ x: 1, y: 1 }, [2, 2]] }, /'points\[1\]' must be an object/],
+        [{ action: 'drag', selector: '#x', points: [{ x: 1, y: 1 }, { x: 2, y: '2' }] }, /'points\[1\].y'/],
+        [{ action: 'drag', selector: '#x', points: [{ x: 1, y: 1 }, { x: 2, y: 2, z: 0 }] }, /unexpected field\(s\) in 'points\[1\]'/],
+        [{ action: 'drag', selector: '#x', points: [{ x: 1, y: 1 }, { x: 2, y: 2 }], button: 'right' }, /'button'/],
+        [{ action: 'drag', selector: '#x', points: [{ x: 1, y: 1 }, { x: 2, y: 2 }], hold: 'Shift Alt' }, /not a key name/],
       ];
       for (const [input, message] of cases) {
         assert.throws(() => parseBridgeRequest(input), message, JSON.stringify(input));

@@ -133,6 +133,97 @@ describe('Studio mask model and mask check', () => {
     assert.ok(mask.isPainted(0, 0) && mask.isPainted(39, 1) && !mask.isPainted(0, 2), 'clipped to the image');
   });
 
+  /** The pixels painted, as "x,y" strings, for comparing with what a rule predicts. */
+  const paintedSet = (mask: MaskModel): Set<string> => {
+    const set = new Set<string>();
+    for (let y = 0; y < mask.height; y++) for (let x = 0; x < mask.width; x++) if (mask.isPainted(x, y)) set.add(`${x},${y}`);
+    return set;
+  };
+  const predicted = (width: number, height: number, inside: (cx: number, cy: number) => boolean): Set<string> => {
+    const set = new Set<string>();
+    for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) if (inside(x + 0.5, y + 0.5)) set.add(`${x},${y}`);
+    return set;
+  };
+
+  it('paints a brush stroke as a capsule: the same pixels however many pointer moves described it', () => {
+    const whole = new MaskModel(120, 60);
+    whole.line(20.3, 30.1, 95.7, 22.4, 17);
+    const pieces = new MaskModel(120, 60);
+    const steps = 7;
+    for (let i = 0; i < steps; i++) pieces.line(20.3 + ((95.7 - 20.3) * i) / steps, 30.1 + ((22.4 - 30.1) * i) / steps, 20.3 + ((95.7 - 20.3) * (i + 1)) / steps, 30.1 + ((22.4 - 30.1) * (i + 1)) / steps, 17);
+    assert.deepEqual(paintedSet(pieces), paintedSet(whole));
+    // Exactly the pixels whose centre is within 8.5 px of the segment.
+    const distance = (cx: number, cy: number): number => {
+      const [ax, ay, ex, ey] = [20.3, 30.1, 95.7 - 20.3, 22.4 - 30.1];
+      const t = Math.max(0, Math.min(1, ((cx - ax) * ex + (cy - ay) * ey) / (ex * ex + ey * ey)));
+      return Math.hypot(cx - (ax + t * ex), cy - (ay + t * ey));
+    };
+    assert.deepEqual(paintedSet(whole), predicted(120, 60, (cx, cy) => distance(cx, cy) <= 8.5));
+    const dot = new MaskModel(10, 10);
+    dot.dab(5.5, 5.5, 1);
+    assert.deepEqual([...paintedSet(dot)], ['5,5'], 'a 1 px brush on a pixel paints that pixel');
+  });
+
+  it('paints a dragged rectangle by pixel centres, in either direction, clipped to the image', () => {
+    const mask = new MaskModel(50, 40);
+    mask.rectBetween({ x: 30, y: 25 }, { x: 10, y: 20 });
+    assert.equal(mask.paintedCount(), 20 * 5, 'pixel edges as corners: 20 x 5 pixels');
+    assert.ok(mask.isPainted(10, 20) && mask.isPainted(29, 24) && !mask.isPainted(30, 24) && !mask.isPainted(9, 20));
+    mask.clear();
+    mask.rectBetween({ x: 10.5, y: 20.5 }, { x: 12.5, y: 20.5 });
+    assert.deepEqual([...paintedSet(mask)], ['10,20', '11,20', '12,20'], 'centres on the edge are in');
+    mask.clear();
+    mask.rectBetween({ x: -5, y: -5 }, { x: 3, y: 1000 }, false);
+    assert.equal(mask.paintedCount(), 3 * 40);
+    mask.rectBetween({ x: 0, y: 0 }, { x: 50, y: 40 }, true);
+    assert.equal(mask.paintedCount(), 0, 'erases');
+  });
+
+  it('fills a lasso polygon by the non-zero rule with the inclusive pixel-centre rule', () => {
+    const square = new MaskModel(30, 30);
+    square.polygon([{ x: 5, y: 5 }, { x: 15, y: 5 }, { x: 15, y: 12 }, { x: 5, y: 12 }]);
+    assert.equal(square.paintedCount(), 10 * 7);
+    const onCentres = new MaskModel(30, 30);
+    onCentres.polygon([{ x: 5.5, y: 5.5 }, { x: 8.5, y: 5.5 }, { x: 8.5, y: 7.5 }, { x: 5.5, y: 7.5 }]);
+    assert.equal(onCentres.paintedCount(), 4 * 3, 'an outline through pixel centres includes them, top and bottom rows too');
+    // Random non-degenerate polygons against a direct winding-number test of every pixel centre.
+    let seed = 7;
+    const random = (): number => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    for (let round = 0; round < 20; round++) {
+      const points = Array.from({ length: 3 + (round % 6) }, () => ({ x: random() * 70 - 5, y: random() * 50 - 5 }));
+      const mask = new MaskModel(60, 40);
+      mask.polygon(points);
+      const winding = (cx: number, cy: number): number => {
+        let w = 0;
+        for (let i = 0; i < points.length; i++) {
+          const a = points[i];
+          const b = points[(i + 1) % points.length];
+          const side = (b.x - a.x) * (cy - a.y) - (cx - a.x) * (b.y - a.y);
+          if (a.y <= cy && b.y > cy && side > 0) w++;
+          else if (b.y <= cy && a.y > cy && side < 0) w--;
+        }
+        return w;
+      };
+      assert.deepEqual(paintedSet(mask), predicted(60, 40, (cx, cy) => winding(cx, cy) !== 0), `polygon ${round}`);
+    }
+    // A star drawn in one stroke crosses itself: non-zero fills its middle (even-odd would leave a hole).
+    const star = new MaskModel(100, 100);
+    star.polygon([0, 2, 4, 1, 3].map((k) => ({ x: 50 + 40 * Math.sin((k * 2 * Math.PI) / 5), y: 50 - 40 * Math.cos((k * 2 * Math.PI) / 5) })));
+    assert.ok(star.isPainted(50, 50), 'the middle of the star is painted');
+    const line = new MaskModel(10, 10);
+    line.polygon([{ x: 1, y: 1 }, { x: 8, y: 8 }]);
+    assert.equal(line.paintedCount(), 0, 'two points enclose nothing');
+  });
+
+  it('draws the overlay from the mask without copying it', () => {
+    const mask = new MaskModel(3, 1);
+    mask.rect(1, 0, 1, 1);
+    const rgba = new Uint8ClampedArray(12).fill(9);
+    mask.drawOverlay(rgba, [10, 20, 30, 140]);
+    assert.deepEqual([...rgba], [9, 9, 9, 0, 10, 20, 30, 140, 9, 9, 9, 0]);
+    assert.throws(() => mask.drawOverlay(new Uint8ClampedArray(4), [0, 0, 0, 0]), /needs 12 bytes/);
+  });
+
   it('exports painted pixels as alpha 0 and all others as alpha 255', () => {
     const mask = new MaskModel(4, 2);
     mask.rect(1, 0, 2, 1);
