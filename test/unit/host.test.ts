@@ -178,6 +178,14 @@ describe('offline test host', () => {
         timeoutMs: 10_000,
       });
       assert.throws(() => parseBridgeRequest({ action: 'fill', selector: '#x' }), /text/);
+      assert.deepEqual(parseBridgeRequest({ action: 'matchScreenshot', name: 'studio-light', selector: '#prompt', frame: 'webview' }), {
+        action: 'matchScreenshot',
+        name: 'studio-light',
+        selector: '#prompt',
+        frame: 'webview',
+        mask: [],
+        timeoutMs: DEFAULT_ACTION_TIMEOUT_MS,
+      });
     });
 
     it('refuses malformed requests with a reason', () => {
@@ -196,6 +204,10 @@ describe('offline test host', () => {
         [{ action: 'type', text: 'x'.repeat(10_001) }, /longer than/],
         [{ action: 'screenshot', name: '../../etc/x' }, /plain file name/],
         [{ action: 'screenshot', name: 'x', fullPage: 'yes' }, /fullPage/],
+        [{ action: 'matchScreenshot', name: '../baselines/x', selector: '#x' }, /plain file name/],
+        [{ action: 'matchScreenshot', name: 'x', selector: '#x', mask: '.cost' }, /'mask' must be a list/],
+        [{ action: 'matchScreenshot', name: 'x', selector: '#x', mask: [''] }, /'mask' must be a list/],
+        [{ action: 'matchScreenshot', name: 'x' }, /'selector' must be a string/],
       ];
       for (const [input, message] of cases) {
         assert.throws(() => parseBridgeRequest(input), message, JSON.stringify(input));
@@ -203,7 +215,7 @@ describe('offline test host', () => {
     });
 
     it('answers over loopback only with the token, and refuses bad bodies before touching a page', async () => {
-      const bridge = await startBridge({ artifactsDir: '/nonexistent' });
+      const bridge = await startBridge({ artifactsDir: '/nonexistent', baselineDir: '/nonexistent' });
       try {
         const url = new URL(bridge.url);
         assert.equal(url.hostname, '127.0.0.1');
