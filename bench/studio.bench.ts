@@ -9,6 +9,7 @@
  */
 import type * as vscodeTypes from 'vscode';
 import type { FoundryMockupsApi } from '../src/extension';
+import type { StudioOpenMarks } from '../src/studio/session';
 
 const OPEN_RUNS = Number(process.env['BENCH_STUDIO_OPENS'] ?? 7);
 const STREAM_RUNS = Number(process.env['BENCH_STUDIO_STREAMS'] ?? 4);
@@ -34,6 +35,28 @@ async function until<T>(fn: () => T | undefined | false, timeoutMs = 30_000): Pr
   }
 }
 
+const STEPS = ['command', 'page', 'webview', 'init', 'paint', 'total'] as const;
+type Step = (typeof STEPS)[number];
+
+/**
+ * Where an open's time went, from the panel's marks (all on the extension host's clock):
+ * command: executeCommand -> the open command runs (the first time: loading dist/features.js);
+ * page: -> the page is handed to the webview; webview: -> its script ran and said ready (the
+ * workbench creating the iframe, loading webview.js and studio.css); init: -> `init` posted (what
+ * the host still read after ready); paint: -> the webview painted it; total: executeCommand -> paint.
+ */
+function breakdown(invoked: number, marks: StudioOpenMarks): Record<Step, number> {
+  const at = (mark: keyof StudioOpenMarks): number => marks[mark] ?? Number.NaN;
+  return {
+    command: at('opened') - invoked,
+    page: at('html') - at('opened'),
+    webview: at('ready') - at('html'),
+    init: at('init') - at('ready'),
+    paint: at('painted') - at('init'),
+    total: at('painted') - invoked,
+  };
+}
+
 /** Inside the extension host: the measurements. */
 export async function run(): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -44,15 +67,22 @@ export async function run(): Promise<void> {
   const api = await extension.activate();
 
   const opens: number[] = [];
+  const steps: Array<Record<Step, number>> = [];
   for (let i = 0; i < OPEN_RUNS; i++) {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await until(() => api.studio.current() === undefined || undefined, 10_000).catch(() => undefined);
+    const invoked = performance.now();
     await vscode.commands.executeCommand('foundryMockups.openStudio');
     const probe = await until(() => api.studio.current());
     opens.push(await until(() => probe.metrics.openToPaintMs));
+    steps.push(breakdown(invoked, probe.metrics.marks));
   }
   console.log(summary('open command -> first paint', opens));
   console.log(`[bench] first open (cold webview): ${opens[0].toFixed(0)} ms; later opens median ${median(opens.slice(1)).toFixed(0)} ms`);
+  const line = (values: Record<Step, number>): string => STEPS.map((step) => `${step} ${values[step].toFixed(0)}`).join(', ');
+  console.log(`[bench] first open, by step (ms): ${line(steps[0])}`);
+  const later = Object.fromEntries(STEPS.map((step) => [step, median(steps.slice(1).map((s) => s[step]))])) as Record<Step, number>;
+  console.log(`[bench] later opens, by step (median ms): ${line(later)}`);
 
   const emulator = await startEmulator({ apiKey: 'bench-key-0123456789abcdef0123', streamIntervalMs: 40 });
   try {

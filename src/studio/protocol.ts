@@ -326,6 +326,9 @@ export type HostToWebview =
   | { type: 'notice'; level: 'info' | 'error'; message: string }
   | { type: 'rejected'; error: string };
 
+/** The state the app composes with (see src/studio/handlers/init.ts). */
+export type InitMessage = Extract<HostToWebview, { type: 'init' }>;
+
 /**
  * The messages the webview sends that get exactly one answer, and the answer's type. The host's
  * dispatcher posts a request handler's answer with the request's id; the app awaits it through

@@ -2,11 +2,29 @@ import type * as vscode from 'vscode';
 import type { KeptFailure } from '../host/failure';
 import type { Services } from '../host/services';
 import type { HistoryIndex } from './history';
-import type { HostToWebview } from './protocol';
+import type { HostToWebview, InitMessage } from './protocol';
+
+/**
+ * When each step of the panel's first load happened (performance.now(), the extension host's
+ * clock), for the benchmark's breakdown of the first paint. Each is set once.
+ */
+export interface StudioOpenMarks {
+  /** The open command ran (after dist/features.js was loaded). */
+  opened?: number;
+  /** The page was handed to the webview. */
+  html?: number;
+  /** The webview's script ran and said ready. */
+  ready?: number;
+  /** `init` was posted: what the first paint shows. */
+  init?: number;
+  /** The webview painted its first frame with `init` and said so. */
+  painted?: number;
+}
 
 /** The metrics tests and the benchmark read (see StudioProbe). */
 export interface StudioMetrics {
   openToPaintMs?: number;
+  readonly marks: StudioOpenMarks;
   readonly partialToDisplayMs: number[];
 }
 
@@ -24,6 +42,8 @@ export interface StudioSession {
   post(message: HostToWebview): void;
   /** Whether the webview is ready to receive messages. */
   isReady(): boolean;
+  /** What to answer a ready with: the `init` read while the page loaded, the first time, else a fresh read. */
+  initForReady(): Promise<InitMessage>;
   /** The ready handshake: posts `init` first, then what waited for it. */
   becomeReady(init: HostToWebview): Promise<void>;
   /** The webview URI of a workspace image (its folder allowed first); the image counts as shown. */

@@ -10,7 +10,7 @@ import { IMAGE_GLOB, resolveWorkspacePath } from '../host/workspace';
 import { dispatch, type Handlers } from './dispatch';
 import { initMessage, selectImage, studioHandlers } from './handlers';
 import { HistoryIndex, workspaceRelative } from './history';
-import { type HostToWebview, parseWebviewMessage, type ParseContext, STUDIO_VIEW_TYPE, type WebviewL10n, type WebviewToHost } from './protocol';
+import { type HostToWebview, type InitMessage, parseWebviewMessage, type ParseContext, STUDIO_VIEW_TYPE, type WebviewL10n, type WebviewToHost } from './protocol';
 import type { StudioMetrics, StudioSession } from './session';
 import { webviewL10n } from './webviewL10n';
 
@@ -51,7 +51,7 @@ export class StudioPanel implements StudioProbe, StudioSession {
   readonly posted: HostToWebview[] = [];
   readonly received: WebviewToHost[] = [];
   readonly rejected: string[] = [];
-  readonly metrics: StudioMetrics = { partialToDisplayMs: [] };
+  readonly metrics: StudioMetrics = { marks: {}, partialToDisplayMs: [] };
   readonly history = new HistoryIndex();
   readonly partialArrivals = new Map<string, number>();
   readonly openedAt: number | undefined;
@@ -70,11 +70,20 @@ export class StudioPanel implements StudioProbe, StudioSession {
   private readonly parseContext: ParseContext = { resolvePath: (p) => resolveWorkspacePath(p).absolute };
   /** The workspace folders the webview may load images from. */
   private imageFolders: string[] = [];
+  /** Folders of the workspace's images found after the first paint and not allowed yet (see allowFoldersOf). */
+  private foundFolders: string[] = [];
+  private imageFoldersSearched = false;
   private refreshTimer: NodeJS.Timeout | undefined;
   /** What the jobs since the panel opened cost, in USD. */
   private spentUsd = 0;
   /** Counts the `init` reads started by changes; only the latest is posted. */
   private refreshGeneration = 0;
+  /**
+   * `init` read while the webview loads (presets, the design system's discovery), for its first
+   * ready: the host's reads overlap the page's load instead of following its handshake. Dropped
+   * when a setting, the presets or the design system change before that ready.
+   */
+  private initAhead: Promise<InitMessage> | undefined;
 
   static show(services: Services, options: ShowOptions = {}): StudioPanel {
     const existing = StudioPanel.current;
@@ -84,7 +93,7 @@ export class StudioPanel implements StudioProbe, StudioSession {
       return existing;
     }
     const panel = vscode.window.createWebviewPanel(STUDIO_VIEW_TYPE, vscode.l10n.t('Mockup Studio'), vscode.ViewColumn.Active, StudioPanel.webviewOptions(services, []));
-    const studio = new StudioPanel(services, panel, options.openedAt);
+    const studio = new StudioPanel(services, panel, { openedAt: options.openedAt, ...(options.select ? { showing: [options.select.fsPath] } : {}) });
     if (options.select) void studio.selectImage(options.select.fsPath, 'refine');
     return studio;
   }
@@ -93,7 +102,7 @@ export class StudioPanel implements StudioProbe, StudioSession {
   static revive(services: Services, panel: vscode.WebviewPanel): StudioPanel {
     StudioPanel.current?.panel.dispose();
     panel.webview.options = StudioPanel.webviewOptions(services, []);
-    return new StudioPanel(services, panel, undefined);
+    return new StudioPanel(services, panel, { restoring: true });
   }
 
   /**
@@ -113,25 +122,42 @@ export class StudioPanel implements StudioProbe, StudioSession {
   private constructor(
     readonly services: Services,
     readonly panel: vscode.WebviewPanel,
-    openedAt: number | undefined,
+    start: { openedAt?: number; showing?: readonly string[]; restoring?: boolean },
   ) {
     StudioPanel.current = this;
-    this.openedAt = openedAt;
+    this.openedAt = start.openedAt;
+    this.metrics.marks.opened = start.openedAt;
     this.handlers = studioHandlers(this);
+    this.initAhead = initMessage(services);
+    // Read again on ready if this read fails; its error is logged then.
+    this.initAhead.catch(() => undefined);
     panel.iconPath = vscode.Uri.joinPath(services.context.extensionUri, 'media', 'icon.png');
     // The resource roots are settled before the page loads: changing them later reloads it.
-    void Promise.all([this.initialFolders(), webviewL10n(services)]).then(
-      ([folders, l10n]) => {
-        if (this.disposed) return;
-        this.imageFolders = folders;
-        panel.webview.options = StudioPanel.webviewOptions(services, folders);
-        panel.webview.html = this.html(l10n);
-      },
-      (error: unknown) => {
-        services.log.warn(`Studio: could not list the workspace's images: ${String(error)}`);
-        if (!this.disposed) void webviewL10n(services).then((l10n) => (panel.webview.html = this.html(l10n)));
-      },
-    );
+    if (start.restoring) {
+      // The page VS Code hands back shows what it showed before the reload, from any folder: its
+      // roots are the folders of the workspace's images, found first.
+      this.imageFoldersSearched = true;
+      void this.workspaceImageFolders().then(
+        (folders) => {
+          if (this.disposed) return;
+          this.imageFolders = withFoldersOf(folders, this.outputFolderProbe());
+          panel.webview.options = StudioPanel.webviewOptions(services, this.imageFolders);
+          this.setHtml();
+        },
+        (error: unknown) => {
+          services.log.warn(`Studio: could not list the workspace's images: ${String(error)}`);
+          if (!this.disposed) this.setHtml();
+        },
+      );
+    } else {
+      // A new page shows no image before it asks for one: it loads at once, allowed the output
+      // folder (and the image it opens with). The folders of the workspace's other images are
+      // searched for after its first paint (the search would slow the page's load) and allowed
+      // together when the Studio first shows an image outside the roots.
+      this.imageFolders = withFoldersOf([], [...this.outputFolderProbe(), ...(start.showing ?? [])]);
+      panel.webview.options = StudioPanel.webviewOptions(services, this.imageFolders);
+      this.setHtml();
+    }
     const presetsFile = vscode.workspace.createFileSystemWatcher('**/.vscode/mockups.json');
     this.disposables.push(
       panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
@@ -152,20 +178,37 @@ export class StudioPanel implements StudioProbe, StudioSession {
     );
   }
 
-  /** The folders of the workspace's images and the output folder, found before the Studio's page loads. */
-  private async initialFolders(): Promise<string[]> {
+  /** Once, after the first paint: the folders of the workspace's images, to allow with the first image outside the roots. */
+  private searchImageFolders(): void {
+    if (this.imageFoldersSearched) return;
+    this.imageFoldersSearched = true;
+    void this.workspaceImageFolders().then(
+      (folders) => {
+        this.foundFolders = folders.filter((folder) => !isCovered(this.imageFolders, folder));
+      },
+      (error: unknown) => this.services.log.warn(`Studio: could not list the workspace's images: ${String(error)}`),
+    );
+  }
+
+  /** The folders of the workspace's images (up to 2,000 images). */
+  private async workspaceImageFolders(): Promise<string[]> {
     const images = await vscode.workspace.findFiles(IMAGE_GLOB, '**/node_modules/**', 2000);
-    let output: string[] = [];
+    return withFoldersOf([], images.map((uri) => uri.fsPath));
+  }
+
+  /** A file in the output folder (where generated images land), to allow that folder; none without one in the workspace. */
+  private outputFolderProbe(): string[] {
     try {
-      output = [path.join(resolveWorkspacePath(outputFolder()).absolute, 'x.png')];
+      return [path.join(resolveWorkspacePath(outputFolder()).absolute, 'x.png')];
     } catch {
       // no workspace folder, or an output folder outside it: nothing to allow
+      return [];
     }
-    return withFoldersOf([], [...images.map((uri) => uri.fsPath), ...output]);
   }
 
   /** Sends `init` again (coalescing a burst of changes) so the open Studio shows the current settings. */
   private refresh(): void {
+    this.initAhead = undefined;
     if (this.disposed || this.refreshTimer) return;
     this.refreshTimer = setTimeout(() => {
       this.refreshTimer = undefined;
@@ -190,6 +233,15 @@ export class StudioPanel implements StudioProbe, StudioSession {
     this.failures.clear();
     for (const d of this.disposables) d.dispose();
     if (StudioPanel.current === this) StudioPanel.current = undefined;
+  }
+
+  /** Sets the page, with the strings for the display language (cached after the first read). */
+  private setHtml(): void {
+    void webviewL10n(this.services).then((l10n) => {
+      if (this.disposed) return;
+      this.panel.webview.html = this.html(l10n);
+      this.metrics.marks.html ??= performance.now();
+    });
   }
 
   /** The page; `l10n` is embedded too, so that what the app builds before `init` arrives is in the display language. */
@@ -243,9 +295,16 @@ export class StudioPanel implements StudioProbe, StudioSession {
     return this.ready;
   }
 
+  initForReady(): Promise<InitMessage> {
+    const ahead = this.initAhead;
+    this.initAhead = undefined;
+    return ahead?.catch(() => initMessage(this.services)) ?? initMessage(this.services);
+  }
+
   async becomeReady(init: HostToWebview): Promise<void> {
     this.ready = true;
     this.posted.push(init);
+    this.metrics.marks.init ??= performance.now();
     await this.panel.webview.postMessage(init);
     for (const queued of this.queue.splice(0)) void this.panel.webview.postMessage(queued);
   }
@@ -273,12 +332,16 @@ export class StudioPanel implements StudioProbe, StudioSession {
   /**
    * Lets the webview load `files`: their folders are added to its resource roots when they are not
    * covered yet. Changing the roots reloads the webview's content (VS Code has no other way), so it
-   * happens only for a folder that was not there when the Studio opened; the app restores its
-   * state and says ready again, and messages wait for that.
+   * happens at most once for the folders of the images the workspace held when the Studio opened
+   * (they come along with the first one shown once they are found), and then only for a new
+   * folder; the app restores
+   * its state and says ready again, and messages wait for that.
    */
   allowFoldersOf(files: readonly string[]): void {
     if (files.every((file) => isCovered(this.imageFolders, file))) return;
-    this.imageFolders = withFoldersOf(this.imageFolders, files);
+    // The folders found at open come along, so that this is the only reload they cause.
+    this.imageFolders = withFoldersOf([...this.imageFolders, ...this.foundFolders], files);
+    this.foundFolders = [];
     this.services.log.info(`Studio: images may now load from ${this.imageFolders.map((f) => workspaceRelative(f) || '.').join(', ')}.`);
     this.ready = false;
     this.panel.webview.options = StudioPanel.webviewOptions(this.services, this.imageFolders);
@@ -326,6 +389,8 @@ export class StudioPanel implements StudioProbe, StudioSession {
       return;
     }
     const message = parsed.value;
+    if (message.type === 'ready') this.metrics.marks.ready ??= performance.now();
+    if (message.type === 'painted') this.searchImageFolders();
     this.received.push(message.type === 'edit' && message.mask ? { ...message, mask: `<${message.mask.length} chars>` } : message);
     if (this.received.length > 500) this.received.splice(0, this.received.length - 500);
     try {

@@ -8,6 +8,7 @@ import * as http from 'node:http';
 import { type AddressInfo } from 'node:net';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { BridgeRequestError, MAX_REQUEST_BYTES, parseBridgeRequest, type BridgeBox, type BridgePoint, type BridgeRequest, type BridgeResponse } from './bridgeProtocol';
+import { baselineModeFromEnv, matchBaseline } from './baseline';
 import { LOOPBACK, screenshotPath } from './config';
 
 /**
@@ -54,6 +55,8 @@ export interface Bridge {
 export interface BridgeOptions {
   /** Folder for screenshots (created on demand). */
   artifactsDir: string;
+  /** Folder of the committed screenshot baselines (matchScreenshot). */
+  baselineDir: string;
   /** Called for every action, e.g. to print a trace line. */
   onAction?: (request: BridgeRequest, result: BridgeResponse) => void;
 }
@@ -73,21 +76,40 @@ export function webviewFrame(page: Page, index = 0): FrameLocator {
  * reports its own timeout.
  */
 async function locateInWebviews(page: Page, selector: string, waitMs: number): Promise<Locator> {
+  const index = await webviewHolding(page, selector, waitMs);
+  return webviewFrame(page, index).locator(selector);
+}
+
+/**
+ * The index of the webview iframe that holds `selector`: searched as `locateInWebviews` says,
+ * the newest when none does within `waitMs`.
+ */
+async function webviewHolding(page: Page, selector: string, waitMs: number): Promise<number> {
   const deadline = Date.now() + waitMs;
   for (;;) {
     const count = await page.locator(WEBVIEW_IFRAMES).count();
     // What the user sees first: a hidden webview (a panel in the background, or one being disposed)
     // may still hold an older copy of the same page.
-    let hidden: Locator | undefined;
+    let hidden: number | undefined;
     for (let i = count - 1; i >= 0; i--) {
-      const candidate = webviewFrame(page, i).locator(selector);
-      if ((await candidate.count().catch(() => 0)) === 0) continue;
-      if (await page.locator(WEBVIEW_IFRAMES).nth(i).isVisible().catch(() => false)) return candidate;
-      hidden ??= candidate;
+      if ((await webviewFrame(page, i).locator(selector).count().catch(() => 0)) === 0) continue;
+      if (await page.locator(WEBVIEW_IFRAMES).nth(i).isVisible().catch(() => false)) return i;
+      hidden ??= i;
     }
-    if (hidden) return hidden;
-    if (Date.now() >= deadline) return webviewFrame(page, Math.max(0, count - 1)).locator(selector);
+    if (hidden !== undefined) return hidden;
+    if (Date.now() >= deadline) return Math.max(0, count - 1);
     await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Shots of `region` until two in a row are the same (a theme or a late answer still painting), or `deadline`; the last one. */
+async function settledScreenshot(region: Locator, mask: Locator[], deadline: number): Promise<Buffer> {
+  let previous: Buffer | undefined;
+  for (;;) {
+    const shot = await region.screenshot({ animations: 'disabled', caret: 'hide', mask, scale: 'css', timeout: Math.max(1, deadline - Date.now()) });
+    if ((previous && shot.equals(previous)) || Date.now() >= deadline) return shot;
+    previous = shot;
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
 
@@ -126,7 +148,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
           reply(503, { ok: false, error: 'the driver has no page yet' });
           return;
         }
-        const run = queue.then(() => perform(current, request, options.artifactsDir));
+        const run = queue.then(() => perform(current, request, options));
         queue = run.catch(() => undefined);
         let result: BridgeResponse;
         try {
@@ -169,7 +191,8 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   };
 }
 
-async function perform(page: Page, request: BridgeRequest, artifactsDir: string): Promise<BridgeResponse> {
+async function perform(page: Page, request: BridgeRequest, options: BridgeOptions): Promise<BridgeResponse> {
+  const { artifactsDir } = options;
   // One deadline for the whole action: finding the right webview spends part of the timeout.
   const deadline = Date.now() + ('timeoutMs' in request ? request.timeoutMs : 0);
   const left = (): number => Math.max(1, deadline - Date.now());
@@ -251,6 +274,26 @@ async function perform(page: Page, request: BridgeRequest, artifactsDir: string)
       const file = screenshotPath(artifactsDir, request.name);
       await page.screenshot({ path: file, fullPage: request.fullPage });
       return { ok: true, path: file };
+    }
+    case 'matchScreenshot': {
+      let region: Locator;
+      let scope: { locator(selector: string): Locator };
+      if (request.frame === 'webview') {
+        const index = await webviewHolding(page, request.selector, left());
+        await webviewFrame(page, index).locator(request.selector).first().waitFor({ state: 'visible', timeout: left() });
+        region = page.locator(WEBVIEW_IFRAMES).nth(index);
+        scope = webviewFrame(page, index);
+      } else {
+        region = page.locator(request.selector).first();
+        await region.waitFor({ state: 'visible', timeout: left() });
+        scope = page;
+      }
+      // A hover style must not depend on where the last click left the pointer: the top-left
+      // corner is the workbench's own chrome, outside every region a test compares.
+      await page.mouse.move(0, 0);
+      const png = await settledScreenshot(region, request.mask.map((selector) => scope.locator(selector)), deadline);
+      const baseline = await matchBaseline(png, request.name, { baselineDir: options.baselineDir, artifactsDir, mode: baselineModeFromEnv() });
+      return { ok: true, baseline };
     }
   }
 }

@@ -1,6 +1,7 @@
 // The page-action bridge's wire format, shared by the driver (test/host/bridge.ts, in the test
 // runner's Node) and its client (test/integration/driver.ts, inside the extension host).
 // Requests come from another process, so the driver validates every field before acting.
+import type { BaselineResult } from './baseline';
 import { isArtifactName } from './config';
 
 /** Where to look for a selector: the workbench page, or the active webview's content. */
@@ -34,7 +35,15 @@ export type BridgeRequest =
    * A pointer drag along `points` (CSS pixels from the first match's top-left corner, each inside its
    * box): press at the first, move through the others, release at the last; `hold` keeps a key down meanwhile.
    */
-  | { action: 'drag'; selector: string; frame: BridgeFrame; points: BridgePoint[]; button: 'left' | 'middle'; hold?: string; timeoutMs: number };
+  | { action: 'drag'; selector: string; frame: BridgeFrame; points: BridgePoint[]; button: 'left' | 'middle'; hold?: string; timeoutMs: number }
+  /**
+   * A screenshot of one region compared with the committed baseline `name` (test/host/baseline.ts).
+   * frame 'webview': the region is the whole webview that holds `selector`; 'page': the first element
+   * matching `selector`. `mask`: selectors in the same frame whose boxes are painted over (what
+   * legitimately changes from run to run). Animations are stopped, the caret hidden, the pointer
+   * moved off the page's content, and shots are taken until two in a row are the same.
+   */
+  | { action: 'matchScreenshot'; name: string; selector: string; frame: BridgeFrame; mask: string[]; timeoutMs: number };
 
 export interface BridgePoint {
   x: number;
@@ -51,7 +60,7 @@ export interface BridgeBox {
 export type BridgeAction = BridgeRequest['action'];
 
 export type BridgeResponse =
-  | { ok: true; text?: string; texts?: string[]; path?: string; colors?: { color: string; background: string }; box?: BridgeBox; data?: Array<Record<string, string>> }
+  | { ok: true; text?: string; texts?: string[]; path?: string; colors?: { color: string; background: string }; box?: BridgeBox; data?: Array<Record<string, string>>; baseline?: BaselineResult }
   | { ok: false; error: string };
 
 export const DEFAULT_ACTION_TIMEOUT_MS = 10_000;
@@ -65,6 +74,7 @@ const MAX_TEXT_LENGTH = 10_000;
 export const MAX_DRAG_POINTS = 200;
 /** Coordinates and wheel deltas beyond this are nonsense (CSS pixels). */
 const MAX_COORDINATE = 100_000;
+const MAX_MASKS = 20;
 /** Playwright key names: `F1`, `Escape`, `Control+Shift+P`, `a`, `,`... printable ASCII, no spaces except a lone space. */
 const KEY = /^(?: |[\x21-\x7e]{1,64})$/;
 
@@ -148,9 +158,21 @@ export function parseBridgeRequest(input: unknown): BridgeRequest {
       }
       return { action, ...located(body), points: parsed, button, ...(hold !== undefined ? { hold } : {}) };
     }
+    case 'matchScreenshot': {
+      only(body, ['action', 'name', 'selector', 'frame', 'mask', 'timeoutMs']);
+      const name = requiredString(body, 'name', 100);
+      if (!isArtifactName(name)) {
+        throw new BridgeRequestError(`'name' must be a plain file name (letters, digits, '.', '-', '_'), got '${name}'`);
+      }
+      const mask = body.mask ?? [];
+      if (!Array.isArray(mask) || mask.length > MAX_MASKS || mask.some((m) => typeof m !== 'string' || m.trim() === '' || m.length > MAX_SELECTOR_LENGTH)) {
+        throw new BridgeRequestError(`'mask' must be a list of at most ${MAX_MASKS} selectors`);
+      }
+      return { action, name, ...located(body), mask: mask as string[] };
+    }
     default:
       throw new BridgeRequestError(
-        `unknown action ${JSON.stringify(action)}; use press, type, fill, click, waitFor, text, texts, colors, focused, screenshot, box, data, wheel or drag`,
+        `unknown action ${JSON.stringify(action)}; use press, type, fill, click, waitFor, text, texts, colors, focused, screenshot, matchScreenshot, box, data, wheel or drag`,
       );
   }
 }

@@ -31,6 +31,8 @@ import {
 /** The repository root, from this file's place in `out/test/host/`. */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 export const ARTIFACTS_DIR = path.join(REPO_ROOT, 'test-artifacts');
+/** The committed screenshot baselines the UI tests compare with (test/host/baseline.ts). */
+export const BASELINES_DIR = path.join(REPO_ROOT, 'test', 'integration', 'baselines');
 export const WORKSPACE_FIXTURE = path.join(REPO_ROOT, 'test', 'fixtures', 'workspace');
 /** code-server and the Node 22 it runs on, installed by test/host/install.sh. */
 export const HOST_INSTALL = hostInstall(REPO_ROOT);
@@ -142,7 +144,7 @@ export async function startHost(options: HostOptions = {}): Promise<Host> {
     const useBrowser = options.browser ?? true;
     let bridge: Bridge | undefined;
     if (options.bridge ?? useBrowser) {
-      bridge = await startBridge({ artifactsDir: ARTIFACTS_DIR, onAction: options.onBridgeAction });
+      bridge = await startBridge({ artifactsDir: ARTIFACTS_DIR, baselineDir: BASELINES_DIR, onAction: options.onBridgeAction });
       resources.bridge = bridge;
     }
 

@@ -7,6 +7,7 @@
 // `runHostTests({ env: { FOUNDRY_MOCKUPS_TEST_ENDPOINT: url, ...forwardEnv(['SOME_VAR']) } })`.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { UPDATE_BASELINES_ENV } from './baseline';
 import { failureScreenshotName, forwardEnv, hostRuns, isWorkbenchNoise, timeoutFromEnv } from './config';
 import { onShutdownSignal, REPO_ROOT, startHost, type Host } from './host';
 
@@ -190,6 +191,16 @@ async function runAll(): Promise<number> {
 }
 
 if (require.main === module) {
+  // `--update-baselines` (npm run test:baselines): the UI tests write their screenshot baselines
+  // instead of comparing (the bridge, in this process, reads the switch; see baseline.ts).
+  for (const arg of process.argv.slice(2)) {
+    if (arg === '--update-baselines') {
+      process.env[UPDATE_BASELINES_ENV] = '1';
+    } else {
+      process.stderr.write(`[host] unknown argument '${arg}' (the only one is --update-baselines)\n`);
+      process.exit(2);
+    }
+  }
   runAll().then(
     (code) => process.exit(code),
     (error: unknown) => {

@@ -3,6 +3,7 @@
 // the bridge. UI suites are declared with `describeUi`: without a bridge they fail, unless the run
 // says it has no page to drive (FOUNDRY_MOCKUPS_NO_UI=1, set by `npm run test:electron`), which
 // leaves them out by name instead of counting them as passed or pending.
+import type { BaselineResult } from '../host/baseline';
 import type { BridgeBox, BridgeFrame, BridgePoint, BridgeRequest, BridgeResponse, BridgeWaitState } from '../host/bridgeProtocol';
 
 const DRIVER_URL_ENV = 'FOUNDRY_MOCKUPS_DRIVER_URL';
@@ -95,6 +96,23 @@ export class PageDriver {
   async screenshot(name: string, fullPage = true): Promise<string> {
     const response = await this.send({ action: 'screenshot', name, fullPage });
     return response.path ?? '';
+  }
+
+  /**
+   * Compares a screenshot of a region with its committed baseline test/integration/baselines/<name>.png
+   * (see test/host/baseline.ts): with `frame: 'webview'` the whole webview holding `selector`, else
+   * the first element matching it. `mask`: selectors in the same frame to paint over. Fails, naming
+   * the actual and diff images written to test-artifacts/, when they differ beyond the tolerance,
+   * or when there is no baseline under CI; warns when it wrote a missing one.
+   */
+  async matchScreenshot(name: string, selector: string, options: LocateOptions & { mask?: string[] } = {}): Promise<BaselineResult> {
+    const response = await this.send({ action: 'matchScreenshot', name, selector, ...located({ timeoutMs: 30_000, ...options }), mask: options.mask ?? [] });
+    const result = response.baseline;
+    if (!result) throw new Error(`page driver: no baseline result for ${name}`);
+    if (result.outcome === 'differs' || result.outcome === 'missing') throw new Error(`screenshot ${result.message}`);
+    if (result.outcome === 'created') console.warn(`warning: ${result.message}`);
+    if (result.outcome === 'matched' && (result.differingShare ?? 0) > 0) console.log(`      (${result.message})`);
+    return result;
   }
 
   private async send(request: BridgeRequest): Promise<Extract<BridgeResponse, { ok: true }>> {

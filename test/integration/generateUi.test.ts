@@ -201,6 +201,9 @@ describeUi('Generate Mockup in the workbench UI (Chromium)', function (driver) {
     const open = '.context-view .action-item >> text="Open Studio"';
     await driver.waitFor(open);
     await driver.screenshot('image-context-menu');
+    // The menu itself (not the workbench around it) against its baseline: every entry, in order,
+    // with the extension's group at the bottom.
+    await driver.matchScreenshot('explorer-image-context-menu', '.context-view .monaco-menu');
     await chooseMenuItem(driver, 'Open Studio');
     const selected = await waitUntil(() =>
       api.studio.current()?.posted.find((m) => m.type === 'selected' && m.item.file === 'designs/empty-inbox-illustration-instagram-square.png'),

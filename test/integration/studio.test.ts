@@ -1249,13 +1249,32 @@ describeUi('The Studio (real VS Code host, Chromium, Foundry emulator)', functio
     assert.match(postedOf(probe, 'notice', refusedMark)[0]?.message ?? '', /not an image the Studio showed/);
   });
 
-  it('looks right in a light, a dark and a high-contrast theme (screenshots)', async () => {
+  it('looks right in a light, a dark and a high-contrast theme (screenshots match their baselines)', async () => {
     const config = vscode.workspace.getConfiguration('workbench');
     const original = config.inspect<string>('colorTheme')?.globalValue;
-    await vscode.commands.executeCommand('workbench.action.closeOtherEditors');
+    // The same picture whatever ran before (and in a run of this test alone): a fresh Studio, alone
+    // in the window, composing from a fixed design system; no results, jobs or banners of earlier
+    // tests. Its webview is compared, not the workbench around it.
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await until('the earlier Studio closed', () => api.studio.current() === undefined);
+    const style = JSON.stringify({ brand: 'Beanery', colors: { primary: '#6F4E37', accent: '#1B998B' }, typography: 'Inter', tone: 'warm and friendly' });
+    await fs.writeFile(path.join(root(), 'design', 'style.json'), style);
+    await vscode.workspace.getConfiguration('foundryMockups').update('styleGuide', 'design/style.json', vscode.ConfigurationTarget.Workspace);
     await vscode.commands.executeCommand('workbench.action.closePanel');
     await vscode.commands.executeCommand('workbench.action.closeSidebar');
-    await new Promise((r) => setTimeout(r, 4500)); // notices from earlier tests fade out
+    await vscode.commands.executeCommand('workbench.action.closeAuxiliaryBar');
+    await vscode.commands.executeCommand('notifications.clearAll');
+    await vscode.commands.executeCommand('foundryMockups.openStudio');
+    probe = await until('the fresh Studio', () => api.studio.current());
+    await d.waitFor('#prompt', { ...W, timeoutMs: 60_000 });
+    // The design system as written now (a read from before the write is followed by the current one).
+    await until('the fixed design system in the page', async () => {
+      const swatches = (await d.texts('.design-summary .swatch', W).catch(() => [])).join(' ');
+      return /#6f4e37/i.test(swatches) && /#1b998b/i.test(swatches);
+    });
+    // Something composed, so that the plan, the estimate and an enabled Generate are in the picture.
+    await fill(d, '#prompt', 'A checkout screen for a coffee ordering app, with a loyalty badge.');
+    await until('the estimate', async () => /≈ \$\d/.test(await d.text('#estimate', W)));
     try {
       for (const [theme, name] of [
         ['Default Light Modern', 'studio-light'],
@@ -1264,8 +1283,16 @@ describeUi('The Studio (real VS Code host, Chromium, Foundry emulator)', functio
       ] as const) {
         await config.update('colorTheme', theme, vscode.ConfigurationTarget.Global);
         await until(`the ${theme} theme`, () => (theme.includes('High') ? vscode.window.activeColorTheme.kind === vscode.ColorThemeKind.HighContrast : theme.includes('Light') ? vscode.window.activeColorTheme.kind === vscode.ColorThemeKind.Light : vscode.window.activeColorTheme.kind === vscode.ColorThemeKind.Dark), 10_000);
-        await new Promise((r) => setTimeout(r, 800));
-        await d.waitFor('#prompt', W);
+        // The theme is really applied: the background under the headings follows it.
+        let page = 0;
+        await until(`the Studio's background in the ${theme} theme`, async () => {
+          page = luminance((await d.colors('#h-prompt', W)).background);
+          return theme.includes('Light') ? page > 0.5 : page < 0.1;
+        }, 10_000).catch((error: Error) => {
+          throw new Error(`${name}: the Studio's background (luminance ${page.toFixed(2)}) does not follow the theme: ${error.message}`);
+        });
+        // The webview as a user sees it, against test/integration/baselines/<name>.png.
+        await d.matchScreenshot(name, '#prompt', W);
         await d.screenshot(name);
         // What a user reads must be readable in every theme: WCAG contrast of the key controls
         // (4.5:1 for text, 7:1 in high contrast), computed from the colours the page paints.
@@ -1276,9 +1303,6 @@ describeUi('The Studio (real VS Code host, Chromium, Foundry emulator)', functio
           measured[selector] = contrastRatio(color, background);
           assert.ok(measured[selector] >= minimum, `${name}: ${selector} has contrast ${measured[selector].toFixed(2)}:1 (${color} on ${background}), below ${minimum}:1`);
         }
-        // The theme is really applied: the background under the headings follows it.
-        const page = luminance((await d.colors('#h-prompt', W)).background);
-        assert.ok(theme.includes('Light') ? page > 0.5 : page < 0.1, `${name}: the Studio's background (luminance ${page.toFixed(2)}) follows the theme`);
       }
     } finally {
       await vscode.commands.executeCommand('workbench.action.toggleSidebarVisibility');

@@ -228,6 +228,14 @@ describe('offline test host', () => {
         timeoutMs: 10_000,
       });
       assert.equal((parseBridgeRequest({ action: 'drag', selector: '.stage', points: [{ x: 0, y: 0 }, { x: 1, y: 1 }], button: 'middle', hold: ' ' }) as { hold?: string }).hold, ' ');
+      assert.deepEqual(parseBridgeRequest({ action: 'matchScreenshot', name: 'studio-light', selector: '#prompt', frame: 'webview' }), {
+        action: 'matchScreenshot',
+        name: 'studio-light',
+        selector: '#prompt',
+        frame: 'webview',
+        mask: [],
+        timeoutMs: DEFAULT_ACTION_TIMEOUT_MS,
+      });
     });
 
     it('refuses malformed requests with a reason', () => {
@@ -257,6 +265,10 @@ describe('offline test host', () => {
         [{ action: 'drag', selector: '#x', points: [{ x: 1, y: 1 }, { x: 2, y: 2, z: 0 }] }, /unexpected field\(s\) in 'points\[1\]'/],
         [{ action: 'drag', selector: '#x', points: [{ x: 1, y: 1 }, { x: 2, y: 2 }], button: 'right' }, /'button'/],
         [{ action: 'drag', selector: '#x', points: [{ x: 1, y: 1 }, { x: 2, y: 2 }], hold: 'Shift Alt' }, /not a key name/],
+        [{ action: 'matchScreenshot', name: '../baselines/x', selector: '#x' }, /plain file name/],
+        [{ action: 'matchScreenshot', name: 'x', selector: '#x', mask: '.cost' }, /'mask' must be a list/],
+        [{ action: 'matchScreenshot', name: 'x', selector: '#x', mask: [''] }, /'mask' must be a list/],
+        [{ action: 'matchScreenshot', name: 'x' }, /'selector' must be a string/],
       ];
       for (const [input, message] of cases) {
         assert.throws(() => parseBridgeRequest(input), message, JSON.stringify(input));
@@ -264,7 +276,7 @@ describe('offline test host', () => {
     });
 
     it('answers over loopback only with the token, and refuses bad bodies before touching a page', async () => {
-      const bridge = await startBridge({ artifactsDir: '/nonexistent' });
+      const bridge = await startBridge({ artifactsDir: '/nonexistent', baselineDir: '/nonexistent' });
       try {
         const url = new URL(bridge.url);
         assert.equal(url.hostname, '127.0.0.1');

@@ -1,14 +1,14 @@
 import * as vscode from 'vscode';
 import type { Handlers } from '../dispatch';
 import type { StudioSession } from '../session';
-import { initMessage } from './init';
 
 /** The handshake, the first-paint and preview-display measurements, the webview's log lines. */
 export function lifecycleHandlers(session: StudioSession): Pick<Handlers, 'ready' | 'painted' | 'log' | 'partialShown' | 'openStyleGuideSetting'> {
   const { services, metrics } = session;
   return {
-    ready: async () => session.becomeReady(await initMessage(services)),
+    ready: async () => session.becomeReady(await session.initForReady()),
     painted: () => {
+      metrics.marks.painted ??= performance.now();
       if (session.openedAt !== undefined && metrics.openToPaintMs === undefined) {
         metrics.openToPaintMs = performance.now() - session.openedAt;
         services.log.info(`Studio: first paint ${metrics.openToPaintMs.toFixed(0)} ms after the open command.`);
