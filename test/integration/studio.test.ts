@@ -93,6 +93,15 @@ function rectRule(a: { x: number; y: number }, b: { x: number; y: number }): Pix
   return (x, y) => x >= Math.min(a.x, b.x) && x < Math.max(a.x, b.x) && y >= Math.min(a.y, b.y) && y < Math.max(a.y, b.y);
 }
 
+/** The pixels a lasso around a triangle paints: those whose centre is inside it (none of them lies on its outline here). */
+function triangleRule(a: { x: number; y: number }, b: { x: number; y: number }, c: { x: number; y: number }): PixelRule {
+  const side = (p: { x: number; y: number }, q: { x: number; y: number }, x: number, y: number): number => (q.x - p.x) * (y - p.y) - (x - p.x) * (q.y - p.y);
+  return (x, y) => {
+    const [s1, s2, s3] = [side(a, b, x + 0.5, y + 0.5), side(b, c, x + 0.5, y + 0.5), side(c, a, x + 0.5, y + 0.5)];
+    return (s1 >= 0 && s2 >= 0 && s3 >= 0) || (s1 <= 0 && s2 <= 0 && s3 <= 0);
+  };
+}
+
 function countOf(width: number, height: number, rule: PixelRule): number {
   let n = 0;
   for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) if (rule(x, y)) n++;
@@ -471,14 +480,16 @@ describeUi('The Studio (real VS Code host, Chromium, Foundry emulator)', functio
     await d.press('ArrowRight');
     await until('the arrow key to pan', async () => near((await d.box(img, W)).x, box.x - 40, 0.51));
     // The wheel zooms about the pointer: the image point under it stays under it.
+    // (Measured again: focusing the canvas may have scrolled the page.)
+    const areaNow = await d.box('fm-viewport[data-key="hero"] .area', W);
     box = await d.box(img, W);
-    const at = { x: Math.round(area.width / 3), y: Math.round(area.height / 2) };
-    const under = { x: area.x + at.x - box.x, y: area.y + at.y - box.y }; // the image pixel under the pointer, at 100 %
+    const at = { x: Math.round(areaNow.width / 3), y: Math.round(areaNow.height / 2) };
+    const under = { x: areaNow.x + at.x - box.x, y: areaNow.y + at.y - box.y }; // the image pixel under the pointer, at 100 %
     await d.wheel('fm-viewport[data-key="hero"] .area', at, 240, W);
     let wheeled = box;
     await until('the wheel to zoom out', async () => (wheeled = await d.box(img, W)).width < 599);
     const scale = wheeled.width / 600;
-    const after = { x: (area.x + at.x - wheeled.x) / scale, y: (area.y + at.y - wheeled.y) / scale };
+    const after = { x: (areaNow.x + at.x - wheeled.x) / scale, y: (areaNow.y + at.y - wheeled.y) / scale };
     // Within the half CSS pixel the view snaps by.
     assert.ok(near(after.x, under.x, 0.6 / scale) && near(after.y, under.y, 0.6 / scale), `the image point under the pointer stays: (${under.x}, ${under.y}) became (${after.x}, ${after.y})`);
     assert.doesNotMatch(await d.text(readout, W), /^100 %$/);
@@ -553,7 +564,7 @@ describeUi('The Studio (real VS Code host, Chromium, Foundry emulator)', functio
     assert.equal(result.chain.length, 3, 'generate → refine → inpaint');
   });
 
-  it('paints a mask with the pointer at 100 % (a brush stroke and a rectangle): the sent mask is transparent exactly where painted; undo, redo and invert change it', async () => {
+  it('paints a mask with the pointer at 100 % (a brush stroke, a rectangle, a lasso): the sent mask is transparent exactly where painted; undo, redo and invert change it', async () => {
     // Inpainting the result of the test above (600x200), with a new, empty mask.
     const painter = 'fm-mask-painter[data-key="mask-painter"]';
     const overlay = `${painter} .overlay`;
@@ -603,11 +614,17 @@ describeUi('The Studio (real VS Code host, Chromium, Foundry emulator)', functio
     await d.click(`${painter} .readout`, W);
     await d.press('Control+y');
     await untilText(d, status, painted(both));
+    // A lasso round a triangle beside them.
+    const lasso = [{ x: 190, y: 120 }, { x: 230, y: 120 }, { x: 210, y: 190 }] as const;
+    const all: PixelRule = (x, y) => both(x, y) || triangleRule(...lasso)(x, y);
+    await d.click(`${painter} [data-action="lasso"]`, W);
+    await d.drag(overlay, [...lasso, lasso[0]], W);
+    await untilText(d, status, painted(all));
     await d.screenshot('studio-inpaint-pointer-mask');
-    const first = await checkSentMask(await send('A coupon strip'), both);
+    const first = await checkSentMask(await send('A coupon strip'), all);
     assert.equal(`${first.width}x${first.height}`, '600x200');
-    assert.equal(first.transparent, countOf(600, 200, both));
-    assert.equal(first.wrong, 0, 'transparent pixels are exactly the stroke and the rectangle');
+    assert.equal(first.transparent, countOf(600, 200, all));
+    assert.equal(first.wrong, 0, 'transparent pixels are exactly the stroke, the rectangle and the lasso');
 
     // The next image: paint again, undo the rectangle (Ctrl+Z), invert.
     await atActualSize();

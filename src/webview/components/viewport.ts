@@ -7,7 +7,8 @@
  * same transform (the mask painter's canvas), so it is drawn in image pixels.
  *
  * API (the Compare view reuses it): properties `src`, `alt`, `naturalWidth`/`naturalHeight` (read
- * from the image when not set), `view`, `panTool`; methods `fit()`, `zoomTo(scale, at?)`,
+ * from the image when not set), `view` (a view set from outside is shown as given, without a
+ * `view-change`, and stops the refitting), `panTool`; methods `fit()`, `zoomTo(scale, at?)`,
  * `imagePoint(event)`; event `view-change` with the View in `detail`. The view is also mirrored
  * in the `data-scale`, `data-x` and `data-y` attributes for tests.
  */
@@ -131,6 +132,8 @@ export class FmViewport extends LitElement {
 
   /** True once the user zoomed or panned: a resize then keeps the view instead of fitting again. */
   private userMoved = false;
+  /** The last view this element chose; any other value of `view` was set from outside (a comparison keeping two viewports in step). */
+  private ownView: View | undefined;
   private spaceHeld = false;
   /** A drag in progress: where it started, so the image follows the pointer exactly (rounded once, not per move). */
   private pan: { pointerId: number; x: number; y: number; from: View } | undefined;
@@ -195,6 +198,10 @@ export class FmViewport extends LitElement {
     if (changed.has('src') || changed.has('alt')) {
       this.setAttribute('aria-label', t('Image canvas, {0}. The wheel or + and - zoom, 0 fits, 1 shows actual size; drag with the middle button or space held, or use the arrow keys, to pan.', this.alt || this.src.split('/').pop() || ''));
     }
+    if (changed.has('view') && this.view && this.view !== this.ownView) {
+      // Set from outside: kept as given (no view-change, so two viewports can follow each other), and no longer refitted.
+      this.userMoved = true;
+    }
     if (changed.has('src') && changed.get('src') !== undefined) {
       // Another image: fit it once it is known.
       this.userMoved = false;
@@ -203,6 +210,11 @@ export class FmViewport extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
+    if (changed.has('view') && this.view) {
+      this.dataset.scale = String(this.view.scale);
+      this.dataset.x = String(this.view.x);
+      this.dataset.y = String(this.view.y);
+    }
     if (changed.has('naturalWidth') || changed.has('naturalHeight')) {
       if (!this.view || !this.userMoved) this.fitIfReady();
     }
@@ -261,9 +273,7 @@ export class FmViewport extends LitElement {
     const before = this.view;
     if (before && before.scale === view.scale && before.x === view.x && before.y === view.y) return;
     this.view = view;
-    this.dataset.scale = String(view.scale);
-    this.dataset.x = String(view.x);
-    this.dataset.y = String(view.y);
+    this.ownView = view;
     this.dispatchEvent(new CustomEvent<View>('view-change', { detail: view, bubbles: true, composed: true }));
   }
 
