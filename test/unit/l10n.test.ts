@@ -117,7 +117,7 @@ describe('localisation bundles', () => {
     const japanese = /[\u3040-\u30ff\u4e00-\u9fff]/;
     const untranslated = (translated: Record<string, string>, keep: (key: string) => boolean): string[] => Object.entries(translated).filter(([key, text]) => !keep(key) && !japanese.test(text)).map(([key]) => key);
     // Product names, setting ids, format examples and pure placeholders stay as they are.
-    const kept = (key: string): boolean => /^(Mockup Studio|Foundry Mockups|\{0\}: \{1\}|WxH or WxH@2x|\/openai\/.*|configuration\.title|chatParticipant\.fullName|mcpServerDefinitionProvider\.label)$/.test(key);
+    const kept = (key: string): boolean => !/[A-Za-z]/.test(key.replace(/\{\d+\}/g, '')) || /^(Mockup Studio|Foundry Mockups|\{0\}: \{1\}|WxH or WxH@2x|\/openai\/.*|configuration\.title|chatParticipant\.fullName|mcpServerDefinitionProvider\.label)$/.test(key);
     assert.deepEqual(untranslated(readJson(path.join(L10N, 'bundle.l10n.ja.json')), kept), []);
     assert.deepEqual(untranslated(readJson(path.join(ROOT, 'package.nls.ja.json')), kept), []);
     assert.deepEqual(untranslated(readJson(path.join(L10N, 'webview.l10n.ja.json')), kept), []);
