@@ -119,6 +119,8 @@ export interface EmulatorOptions {
   readonly deployments?: Readonly<Record<string, ModelFamily>>;
   /** Images per window; 429 with a correct retry-after when exceeded. */
   readonly quota?: { readonly images: number; readonly windowMs: number };
+  /** The clock the quota window runs on (ms); default Date.now. Tests pass one they move themselves. */
+  readonly now?: () => number;
   /** Added to every request (for demos). Default 0. */
   readonly latencyMs?: number;
   /** Pause between streamed events (for demos). Default 0. */
@@ -299,7 +301,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   function checkQuota(images: number): HttpError | undefined {
     const quota = options.quota;
     if (!quota) return undefined;
-    const now = Date.now();
+    const now = (options.now ?? Date.now)();
     if (now >= quotaWindow.start + quota.windowMs) quotaWindow = { start: now, used: 0 };
     if (quotaWindow.used + images <= quota.images) {
       quotaWindow.used += images;
