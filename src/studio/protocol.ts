@@ -352,11 +352,21 @@ export function isRequest(message: WebviewToHost): message is WebviewMessage<Req
  * host message and says whether it answered a request. `isLatest` tells a stale answer (an older plan) from the current one.
  */
 export class RequestClient {
-  private nextId = 1;
+  private nextId: number;
   private readonly pending = new Map<number, { answer: HostToWebview['type']; resolve: (message: HostToWebview) => void; reject: (error: Error) => void }>();
   private readonly latest = new Map<string, number>();
 
-  constructor(private readonly send: (message: WebviewToHost) => void) {}
+  /**
+   * `firstId`: where this page's ids start. A page loaded again (hidden and shown, or reloaded for a
+   * new resource root) is a new client: starting from its load time keeps its ids apart from the
+   * last page's, whose answers may still be on their way.
+   */
+  constructor(
+    private readonly send: (message: WebviewToHost) => void,
+    firstId = 1,
+  ) {
+    this.nextId = firstId;
+  }
 
   request<M extends WithoutId<WebviewMessage<RequestType>>>(message: M): Promise<ResponseTo<M['type']>> {
     const id = this.nextId++;

@@ -75,7 +75,7 @@ interface JobView {
 const vscode = acquireVsCodeApi();
 const post = (message: WebviewToHost): void => vscode.postMessage(message);
 /** Requests and their answers, correlated by id (plan, history, images, select, request as code). */
-const requests = new RequestClient(post);
+const requests = new RequestClient(post, Math.floor(performance.timeOrigin) * 1000);
 
 const DEFAULT_DRAFT: Draft = {
   prompt: '',

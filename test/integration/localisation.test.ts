@@ -8,21 +8,11 @@ import * as vscode from 'vscode';
 import type { FoundryMockupsApi } from '../../src/extension';
 import { LOCALISATION_SUITE, TEST_LOCALE_ENV } from '../host/config';
 import { describeUi, type PageDriver } from './driver';
-import { activateExtension } from './testUi';
+import { activateExtension, until } from './testUi';
 
 const QUICK_INPUT = '.quick-input-widget';
 const QUICK_INPUT_ROWS = `${QUICK_INPUT} .quick-input-list .monaco-list-row`;
 const W = { frame: 'webview' as const, timeoutMs: 20_000 };
-
-async function until<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 // Declared by the Japanese run only (TEST_LOCALE_ENV): the English run leaves it out.
 if (process.env[TEST_LOCALE_ENV] === 'ja') {

@@ -16,7 +16,7 @@ import type { Draft, HostToWebview, MockupItem, WebviewToHost } from '../../src/
 import { type Emulator, startEmulator } from '../emulator/server';
 import type { BridgeBox } from '../host/bridgeProtocol';
 import { describeUi, type PageDriver } from './driver';
-import { activateExtension, RecordingUi } from './testUi';
+import { activateExtension, RecordingUi, until } from './testUi';
 
 const W = { frame: 'webview' as const, timeoutMs: 20_000 };
 const FOLDER = 'mockups/studio';
@@ -42,16 +42,6 @@ async function untilText(d: PageDriver, selector: string, pattern: RegExp): Prom
   }, 15_000).catch((error: Error) => {
     throw new Error(`${error.message}; it reads "${last}"`);
   });
-}
-
-async function until<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 function postedOf<T extends HostToWebview['type']>(probe: StudioProbe, type: T, after = 0): Array<Extract<HostToWebview, { type: T }>> {

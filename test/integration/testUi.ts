@@ -133,3 +133,17 @@ export async function activateExtension(vscodeApi: typeof vscode): Promise<Found
   if (!extension) throw new Error(`extension ${EXTENSION_ID} is not installed in the test host`);
   return extension.activate();
 }
+
+/**
+ * Polls `fn` every 50 ms until it returns something truthy (returned), or throws naming `what` once
+ * `timeoutMs` have passed: a bound on how long a wait may take, never a measure of speed.
+ */
+export async function until<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const value = await fn();
+    if (value) return value;
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

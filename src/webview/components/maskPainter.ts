@@ -15,8 +15,7 @@ import { css, html, LitElement, nothing, type PropertyValues, svg } from 'lit';
 import { MaskModel, type MaskPoint } from '../../core/studio/maskModel';
 import { displayLanguage, t } from '../l10n';
 import type { View } from '../viewTransform';
-import './viewport';
-import type { FmViewport } from './viewport';
+import { type FmViewport, IMAGE_PROPERTIES } from './viewport';
 
 export type MaskTool = 'brush' | 'eraser' | 'rect' | 'lasso';
 
@@ -33,10 +32,7 @@ type Gesture =
 
 export class FmMaskPainter extends LitElement {
   static override properties = {
-    src: { type: String },
-    alt: { type: String },
-    naturalWidth: { type: Number, attribute: 'natural-width' },
-    naturalHeight: { type: Number, attribute: 'natural-height' },
+    ...IMAGE_PROPERTIES,
     tool: { state: true },
     brush: { state: true },
     feather: { state: true },

@@ -22,12 +22,17 @@ const ARROW_STEP_LARGE = 200;
 /** Room kept around a fitted image, in CSS pixels. */
 const FIT_PADDING = 16;
 
+/** The properties of an element that shows one image: its URI, its alt text and its size in pixels. */
+export const IMAGE_PROPERTIES = {
+  src: { type: String },
+  alt: { type: String },
+  naturalWidth: { type: Number, attribute: 'natural-width' },
+  naturalHeight: { type: Number, attribute: 'natural-height' },
+} as const;
+
 export class FmViewport extends LitElement {
   static override properties = {
-    src: { type: String },
-    alt: { type: String },
-    naturalWidth: { type: Number, attribute: 'natural-width' },
-    naturalHeight: { type: Number, attribute: 'natural-height' },
+    ...IMAGE_PROPERTIES,
     panTool: { type: Boolean, attribute: 'pan-tool', reflect: true },
     view: { attribute: false },
   };
