@@ -17,12 +17,12 @@ const azureIdentityLazy = {
 
 /**
  * The webview app is a browser bundle: besides its own files and packages, it may import only the
- * protocol, the vocabulary and the browser-safe Studio models. `depth` is how far below src/ the
+ * protocol, the vocabulary and the browser-safe mask model. `depth` is how far below src/ the
  * importing file is (src/webview/x.ts: 1; src/webview/components/x.ts: 2), so `../` inside the app stays allowed.
  */
 const webviewOnlyProtocol = (depth) => ({
-  regex: `^${'\\.\\./'.repeat(depth)}(?!(\\.\\./)*(studio/)?(protocol|viewType)$|(\\.\\./)*core/(vocabulary|studio/maskModel|studio/labels)$)`,
-  message: 'The Studio app may import only src/studio/protocol.ts, src/core/vocabulary.ts and the browser-safe Studio models (src/core/studio/maskModel.ts, labels.ts) from outside its folder: the host sends it what the core computed.',
+  regex: `^${'\\.\\./'.repeat(depth)}(?!(\\.\\./)*(studio/)?(protocol|viewType)$|(\\.\\./)*core/(vocabulary|studio/maskModel)$)`,
+  message: 'The Studio app may import only src/studio/protocol.ts, src/core/vocabulary.ts and the browser-safe mask model (src/core/studio/maskModel.ts) from outside its folder: the host sends it what the core computed.',
 });
 /** One place reads the extension's settings, with their defaults once. */
 const settingsReadOnce = {

@@ -8,6 +8,7 @@ import { type CodeLanguage, type Draft, type FailureAction, type FailureInfo, ty
 import { anchorOf, anchorSection, type AnchorView } from './anchor';
 import './components/compare';
 import { afterPaint, append, formatMs, formatUsd, h, replace, segmented } from './dom';
+import { compareLabels } from './compareModel';
 import { imagePicker } from './imagePicker';
 import { displayLanguage, setBundle, t } from './l10n';
 import './components/lightbox';
@@ -15,7 +16,6 @@ import { FmMaskPainter } from './components/maskPainter';
 import './components/resultActions';
 import type { ResultAction } from './components/resultActions';
 import { FmViewport } from './components/viewport';
-import { distinguishingLabels } from '../core/studio/labels';
 
 interface VsCodeApi {
   postMessage(message: WebviewToHost): void;
@@ -994,7 +994,7 @@ function onCardAction(item: MockupItem, where: 'results' | 'history', action: st
 /** The lightbox over the Studio: one image of `set` large, the others a key away. */
 const lightbox = document.createElement('fm-lightbox');
 function showLightbox(set: readonly MockupItem[], item: MockupItem): void {
-  const labels = distinguishingLabels(set);
+  const labels = compareLabels(set, t);
   lightbox.images = set.map((m, i) => ({ uri: m.uri, label: labels[i] ?? m.name, name: m.name, alt: m.promptTyped ? t('Mockup: {0}', m.promptTyped.slice(0, 120)) : m.name }));
   if (!lightbox.isConnected) document.body.append(lightbox);
   lightbox.show(Math.max(0, set.indexOf(item)));
@@ -1038,7 +1038,7 @@ function card(item: MockupItem, where: 'results' | 'history', label: string, set
 
 /** Cards for a set of mockups, each named by what tells it from the others. */
 function cards(items: readonly MockupItem[], where: 'results' | 'history'): HTMLElement[] {
-  const labels = distinguishingLabels(items);
+  const labels = compareLabels(items, t);
   return items.map((item, i) => card(item, where, labels[i] ?? item.name, items));
 }
 
