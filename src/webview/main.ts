@@ -181,7 +181,7 @@ const errorArea = h('div', { class: 'error-area' });
 const jobArea = h('section', { class: 'job-area', 'aria-label': t('Progress') });
 const iterateArea = h('section', { class: 'iterate-area', id: 'iterate', 'aria-label': t('Refine and inpaint') });
 const codeArea = h('section', { class: 'code-area', 'aria-label': t('Request as code') });
-const compareArea = h('section', { class: 'compare-area', 'aria-label': 'Compare variants' });
+const compareArea = h('section', { class: 'compare-area', 'aria-label': t('Compare variants') });
 const resultsArea = h('section', { class: 'results-area', 'aria-labelledby': 'h-results' });
 append(stage, [errorArea, jobArea, iterateArea, codeArea, compareArea, resultsArea]);
 append(createView, [compose, stage]);
