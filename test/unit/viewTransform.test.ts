@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
 import { centred, clampPan, fitView, matchView, panBy, percent, snap, stepScale, toImage, toViewport, wheelFactor, zoomAt } from '../../src/webview/viewTransform';
-import { Store } from '../../src/webview/store';
 
 describe('Studio canvas view (zoom and pan)', () => {
   const phone = { width: 1170, height: 2532 };
@@ -87,21 +86,5 @@ describe('Studio comparison panes (synced zoom)', () => {
     assert.deepEqual(new Set(images.map((image, i) => Math.round(image.width * views[i].scale * 1e6))).size, 1);
     const back = matchView(views[2], images[2], images[lead]);
     assert.ok(Math.abs(back.scale - zoomed.scale) < 1e-12 && back.x === zoomed.x && back.y === zoomed.y);
-  });
-});
-
-describe('Studio store', () => {
-  it('applies a change in one step, tells subscribers once, and ignores a change that changes nothing', () => {
-    const store = new Store({ zoom: 1, selected: 'a.png' });
-    const seen: Array<[number, number]> = [];
-    const stop = store.subscribe((state, previous) => seen.push([previous.zoom, state.zoom]));
-    store.update((s) => ({ zoom: s.zoom * 2 }));
-    store.update({ zoom: 2 });
-    store.update({ selected: 'a.png' });
-    assert.deepEqual(seen, [[1, 2]]);
-    stop();
-    store.update({ zoom: 3 });
-    assert.equal(seen.length, 1);
-    assert.equal(store.state.zoom, 3);
   });
 });
