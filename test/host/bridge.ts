@@ -257,7 +257,9 @@ async function perform(page: Page, request: BridgeRequest, options: BridgeOption
     }
     case 'drag': {
       const box = await boxOf(await find(request), left());
-      const [first, ...rest] = inside(box, request.points);
+      // The button goes down on the element; the drag may then leave it (a splitter, a divider).
+      const [first] = inside(box, request.points.slice(0, 1));
+      const rest = request.points.slice(1).map((p) => ({ x: box.x + p.x, y: box.y + p.y }));
       if (request.hold) await page.keyboard.down(request.hold);
       try {
         await page.mouse.move(first.x, first.y);
@@ -307,7 +309,7 @@ async function boxOf(located: Locator, timeout: number): Promise<BridgeBox> {
 /** Points relative to `box` in page coordinates; refuses any outside it (a test must act where it says). */
 function inside(box: BridgeBox, points: readonly BridgePoint[]): BridgePoint[] {
   return points.map((p) => {
-    if (p.x > box.width || p.y > box.height) throw new Error(`the point (${p.x}, ${p.y}) is outside the element's ${box.width}x${box.height} box`);
+    if (p.x < 0 || p.y < 0 || p.x > box.width || p.y > box.height) throw new Error(`the point (${p.x}, ${p.y}) is outside the element's ${box.width}x${box.height} box`);
     return { x: box.x + p.x, y: box.y + p.y };
   });
 }
