@@ -9,7 +9,6 @@ let language = 'en';
 export function setBundle(next: Readonly<Record<string, string>> | undefined, lang = 'en'): void {
   bundle = next ?? {};
   language = lang;
-  document.documentElement.lang = lang;
 }
 
 export function t(message: string, ...args: Array<string | number>): string {
@@ -17,10 +16,12 @@ export function t(message: string, ...args: Array<string | number>): string {
   return args.length ? text.replace(/\{(\d+)\}/g, (whole, index: string) => (Number(index) < args.length ? String(args[Number(index)]) : whole)) : text;
 }
 
-// The host embeds the bundle in the page too (`data-l10n` of #app), so that what the app builds
-// before `init` arrives is in the display language as well.
-const embedded = typeof document === 'undefined' ? undefined : document.getElementById('app')?.dataset.l10n;
-if (embedded) {
+/**
+ * The bundle the host embeds in the page (`data-l10n` of #app), read before anything renders, so
+ * that what the app builds before `init` arrives is in the display language as well.
+ */
+export function useEmbeddedBundle(embedded: string | undefined): void {
+  if (!embedded) return;
   try {
     const l10n = JSON.parse(embedded) as { language?: unknown; bundle?: unknown };
     if (typeof l10n.language === 'string') setBundle(typeof l10n.bundle === 'object' && l10n.bundle !== null ? (l10n.bundle as Record<string, string>) : undefined, l10n.language);

@@ -182,6 +182,38 @@ describeUi('The Studio (real VS Code host, Chromium, Foundry emulator)', functio
     for (const native of ['English', '日本語', '한국어', '简体中文', 'हिन्दी', 'বাংলা', 'العربية', 'Español', 'Deutsch', 'Français']) assert.ok(locales.includes(native), `locale ${native}`);
   });
 
+  it('puts the canvas first: the settings rail resizes by pointer and keyboard, folds away and comes back as it was', async () => {
+    const rail = async (): Promise<number> => (await d.box('#rail', W)).width;
+    const canvas = async (): Promise<number> => (await d.box('.stage', W)).width;
+    const before = await rail();
+    assert.ok(before >= 260 && before <= 640, `the rail's width: ${before}`);
+    // Dragged wider by 80 px.
+    const splitter = await d.box('fm-rail-splitter', W);
+    const mid = { x: splitter.width / 2, y: splitter.height / 2 };
+    await d.drag('fm-rail-splitter', [mid, { x: mid.x + 40, y: mid.y }, { x: mid.x + 80, y: mid.y }], W);
+    await until('the rail 80 px wider', async () => Math.abs((await rail()) - (before + 80)) <= 2);
+    // By the keyboard (the drag left the focus on the separator): two steps narrower.
+    await d.press('ArrowLeft');
+    await d.press('ArrowLeft');
+    await until('the rail two steps narrower', async () => Math.abs((await rail()) - (before + 80 - 32)) <= 2);
+    // Folded away with Enter: the canvas takes the width, the top bar's toggle says so and brings it back.
+    const narrow = await canvas();
+    await d.press('Enter');
+    await d.waitFor('#rail', { ...W, state: 'hidden' });
+    assert.ok((await canvas()) > narrow + 200, 'the canvas takes the rail\'s place');
+    await d.click('#toggle-rail', W);
+    await d.waitFor('#rail', W);
+    assert.ok(Math.abs((await rail()) - (before + 48)) <= 2, 'back at the width it had');
+    // Home and End: the narrowest and the widest.
+    await d.click('fm-rail-splitter', W);
+    await d.press('Home');
+    await until('the rail at its narrowest', async () => Math.abs((await rail()) - 260) <= 2);
+    await d.press('End');
+    await until('the rail at its widest', async () => Math.abs((await rail()) - 640) <= 2);
+    for (let i = 0; i < 18; i++) await d.press('ArrowLeft');
+    await until('the rail 18 steps narrower', async () => Math.abs((await rail()) - (640 - 18 * 16)) <= 2);
+  });
+
   it('composes with a template, locales and a custom size, streams previews and saves every asset', async () => {
     await d.click('[data-template="mobile-screen"]', W);
     const lastDraft = (): Draft | undefined => receivedOf(probe, 'plan').at(-1)?.draft;
@@ -196,8 +228,12 @@ describeUi('The Studio (real VS Code host, Chromium, Foundry emulator)', functio
     await d.click('[data-key="partials:2"]', W);
     await fill(d, '#folder', FOLDER);
     await d.press('Tab');
-    // The live plan and estimate for the whole request.
-    await until('the plan of 600x200', async () => (await d.texts('#plan-list li', W)).some((t) => /600x200/.test(t) && /Generate/i.test(t)));
+    // The live plan and estimate for the whole request: each size's plan as a short badge, the full sentence on demand.
+    await until('the plan of 600x200 in short', async () => (await d.texts('#plan-list li[data-size="600x200"] .plan-badge', W)).some((t) => /\S/.test(t) && t.length <= 24));
+    // The full sentence waits to be asked for.
+    await d.waitFor('#plan-list li[data-size="600x200"] .plan-text', { ...W, state: 'detached' });
+    await d.click('#plan-list [data-key="plan:600x200"]', W);
+    await until('the plan of 600x200 in full', async () => (await d.texts('#plan-list li[data-size="600x200"] .plan-text', W)).some((t) => /Generate/i.test(t) && /600x200/.test(t)));
     await until('the estimate', async () => /2 image\(s\) in 2 request\(s\)/.test(await d.text('#estimate', W)));
     // What is sent, part by part: the template, the text, the style guide and the language.
     await d.click('#h-sent', W);
@@ -232,6 +268,30 @@ describeUi('The Studio (real VS Code host, Chromium, Foundry emulator)', functio
     assert.ok(emulator.requests.every((r) => r.body?.stream === true && r.body.partial_images === 2));
     const cards = await d.texts('.results .card', W);
     assert.equal(cards.length, 2);
+    // The filmstrip under the canvas has them, named by what tells them apart; choosing one shows it large.
+    await until('the results in the filmstrip', async () => (await d.data('fm-filmstrip [data-group="session"] [role="option"]', W)).length === 2);
+    const film = await d.data('fm-filmstrip [data-group="session"] [role="option"]', W);
+    const jaFile = film.map((e) => e.key ?? '').find((k) => k.includes('-ja'));
+    assert.ok(jaFile, JSON.stringify(film));
+    await d.click(`fm-filmstrip [data-key="${jaFile}"]`, W);
+    await d.waitFor(`.focus[data-file="${jaFile}"] fm-viewport[data-key="result-view"]`, W);
+    assert.equal(await d.text('.focus .focus-title', W), 'ja');
+    // The README's picture of the canvas: a mockup large, the filmstrip under it.
+    await until('the mockup fitted on the canvas', async () => Number((await d.data('.focus fm-viewport[data-key="result-view"]', W))[0]?.scale) > 0);
+    await d.screenshot('studio-canvas');
+    await d.click('#back-to-set', W);
+    await d.waitFor('.focus', { ...W, state: 'detached' });
+    // By the keyboard: the filmstrip is one tab stop; the arrow keys move along it, Enter shows one, Escape goes back.
+    const [first, second] = film.map((e) => e.key ?? '');
+    await d.click(`fm-filmstrip [data-key="${first}"]`, W);
+    await d.waitFor(`.focus[data-file="${first}"]`, W);
+    await until('one tab stop in the filmstrip', async () => (await d.data('fm-filmstrip [role="option"][tabindex="0"]', W)).length === 1);
+    await d.press('ArrowRight');
+    await d.press('Enter');
+    await d.waitFor(`.focus[data-file="${second}"]`, W);
+    assert.deepEqual((await d.data('fm-filmstrip [role="option"][aria-selected="true"]', W)).map((e) => e.key), [second], 'the one shown is the one selected');
+    await d.press('Escape');
+    await d.waitFor('.focus', { ...W, state: 'detached' });
     for (const text of cards) {
       assert.match(text, /600x200/);
       assert.match(text, /tokens/);
@@ -249,8 +309,16 @@ describeUi('The Studio (real VS Code host, Chromium, Foundry emulator)', functio
     const menu = await d.texts('.results .card vscode-context-menu-item .label', W);
     assert.ok(menu.some((m) => /Copy prompt/.test(m)) && menu.some((m) => /Use as anchor/.test(m)), JSON.stringify(menu));
     await d.press('Escape');
-    // The image opens in the lightbox, the arrow keys go to the other one, Escape closes it.
+    // A click shows the image large on the canvas, with its name, its actions on a toolbar and zoom.
     await d.click('.results .card .thumb', W);
+    await d.waitFor('.focus fm-viewport[data-key="result-view"][data-scale]', W);
+    const shown = await d.text('.focus .focus-title', W);
+    assert.ok(shown === 'en' || shown === 'ja', shown);
+    const canvasBox = await d.box('.stage', W);
+    const heroBox = await d.box('.focus fm-viewport[data-key="result-view"]', W);
+    assert.ok(heroBox.width > canvasBox.width * 0.8, `the image fills the canvas: ${heroBox.width} of ${canvasBox.width} px`);
+    // From there, the lightbox: the arrow keys go to the other one, Escape closes it.
+    await d.click('.focus fm-result-actions [data-action="view"]', W);
     await d.waitFor('fm-lightbox[open] [role="dialog"]', W);
     const first = await d.text('fm-lightbox h2', W);
     assert.ok(first === 'en' || first === 'ja', first);
@@ -259,6 +327,10 @@ describeUi('The Studio (real VS Code host, Chromium, Foundry emulator)', functio
     await until('the other image in the lightbox', async () => (await d.text('fm-lightbox h2', W)) !== first);
     await d.press('Escape');
     await d.waitFor('fm-lightbox:not([open])', { ...W, state: 'attached' });
+    // Escape again goes back from the one image to the whole set, the keyboard on its card.
+    await d.press('Escape');
+    await d.waitFor('.focus', { ...W, state: 'detached' });
+    await d.waitFor('.results .card', W);
   });
 
   it('shows a failure with its typed message and keeps what was composed', async () => {
@@ -330,6 +402,9 @@ describeUi('The Studio (real VS Code host, Chromium, Foundry emulator)', functio
     assert.equal(emulator.requests.length - requestsBefore, 1, 'the first request failed and the job stopped');
     // The request the failure stopped before it was sent says so, instead of "waiting" for ever.
     assert.deepEqual(await d.texts('.job-area [data-state]', W).then((t) => t.map((x) => x.replace(/^.*· /s, ''))), ['failed', 'not sent']);
+    // Every image of the request at once, on the canvas: the tiles side by side, not one row each.
+    const [failedTile, unsentTile] = [await d.box('.job-area [data-state="failed"]', W), await d.box('.job-area [data-state="notSent"]', W)];
+    assert.ok(Math.abs(failedTile.y - unsentTile.y) < 1 && unsentTile.x > failedTile.x, `one row: ${JSON.stringify([failedTile, unsentTile])}`);
 
     await vscode.env.clipboard.writeText('');
     await d.click('.error-banner [data-failure-action="copyRequestId"]', W);
@@ -651,7 +726,13 @@ describeUi('The Studio (real VS Code host, Chromium, Foundry emulator)', functio
   it('composes, generates and refines with the keyboard only', async () => {
     // From the panel's focus: Tab to the prompt, type, Ctrl+Enter generates; Tab to a result's
     // Refine, Enter opens it with the focus in its prompt, Ctrl+Enter sends the edit.
-    await vscode.commands.executeCommand('foundryMockups.openStudio');
+    // Opened (when run alone) and settled: keys typed while the workbench moves the focus into a
+    // webview it reveals are lost, so a Studio already active is not revealed again.
+    if (!api.studio.current()?.panel.active) {
+      await vscode.commands.executeCommand('foundryMockups.openStudio');
+      await until('the Studio active', () => api.studio.current()?.panel.active === true);
+    }
+    probe = api.studio.current() ?? probe;
     const tabTo = async (what: string, match: (focused: string) => boolean, limit = 250): Promise<string> => {
       const seen: string[] = [];
       for (let i = 0; i < limit; i++) {
@@ -665,7 +746,9 @@ describeUi('The Studio (real VS Code host, Chromium, Foundry emulator)', functio
     await tabTo('the prompt', (f) => f.startsWith('textarea#prompt'));
     await d.press('Control+A');
     await d.type('A receipt screen for the keyboard test');
-    await until('the typed prompt to reach the host', () => receivedOf(probe, 'plan').at(-1)?.draft.prompt === 'A receipt screen for the keyboard test', 10_000);
+    await until('the typed prompt to reach the host', () => receivedOf(probe, 'plan').at(-1)?.draft.prompt === 'A receipt screen for the keyboard test', 10_000).catch((error: Error) => {
+      throw new Error(`${error.message}: the host has ${JSON.stringify(receivedOf(probe, 'plan').at(-1)?.draft.prompt)}`);
+    });
     const mark = probe.posted.length;
     const sentBefore = emulator.requests.length;
     await d.press('Control+Enter');
@@ -795,6 +878,19 @@ describeUi('The Studio (real VS Code host, Chromium, Foundry emulator)', functio
     await d.drag('fm-compare .stack', [0.51, 0.4, 0.3, 0.25].map((u) => ({ x: u * stack.width, y: stack.height / 2 })), W);
     await until('the divider dragged to a quarter', async () => Math.abs(Number((await d.data('fm-compare', W))[0]?.swipe) - 25) < 1, 10_000);
     await d.screenshot('studio-compare-swipe');
+    // The overlay zooms like any canvas: both images together, the divider staying where it was in the image.
+    const overlayScale = async (): Promise<number> => Number((await d.data('fm-compare fm-viewport.overlay-view', W))[0]?.scale);
+    const fitted = await overlayScale();
+    assert.ok(fitted > 0, 'the overlay is shown fitted');
+    await d.click('fm-compare fm-viewport.overlay-view [data-action="zoom-in"]', W);
+    await d.click('fm-compare fm-viewport.overlay-view [data-action="zoom-in"]', W);
+    await until('the overlay zoomed in', async () => (await overlayScale()) > fitted * 1.2);
+    const zoomed = await overlayScale();
+    assert.ok(Math.abs((await d.box('fm-compare .stack', W)).width - (parent.width ?? 0) * zoomed) <= 2, 'both images drawn at the zoom, in image pixels');
+    assert.ok(Math.abs(Number((await d.data('fm-compare', W))[0]?.swipe) - 25) < 1, 'the divider did not move');
+    await d.screenshot('studio-compare-swipe-zoomed');
+    await d.click('fm-compare fm-viewport.overlay-view [data-action="fit"]', W);
+    await until('the overlay fitted again', async () => Math.abs((await overlayScale()) - fitted) < 1e-6);
   });
 
   it('fades the refine over its parent with the onion-skin slider, and Escape closes the comparison', async () => {
@@ -873,7 +969,7 @@ describeUi('The Studio (real VS Code host, Chromium, Foundry emulator)', functio
    * the halves left and right of `divider`, a fraction of the width, too).
    */
   async function overlayMatches(under: Pixels, over: Pixels, name: string, divider = 0.5): Promise<{ under: number; over: number; between: number; left: { under: number; over: number }; right: { under: number; over: number }; points: number }> {
-    const box = await d.box('fm-compare .stack img.before', W);
+    const box = await d.box('fm-compare .stack', W);
     const page = await d.box('body');
     const shot = await pixels(await d.screenshot(`studio-compare-${name}`, false));
     const dpr = shot.width / page.width;
@@ -1298,8 +1394,9 @@ describeUi('The Studio (real VS Code host, Chromium, Foundry emulator)', functio
         }, 10_000).catch((error: Error) => {
           throw new Error(`${name}: the Studio's background (luminance ${page.toFixed(2)}) does not follow the theme: ${error.message}`);
         });
-        // The webview as a user sees it, against test/integration/baselines/<name>.png.
-        await d.matchScreenshot(name, '#prompt', W);
+        // The webview as a user sees it, against test/integration/baselines/<name>.png. The
+        // filmstrip's thumbnails are the history the earlier tests made, in the order they ran: masked.
+        await d.matchScreenshot(name, '#prompt', { ...W, mask: ['fm-filmstrip [role="listbox"]'] });
         await d.screenshot(name);
         // What a user reads must be readable in every theme: WCAG contrast of the key controls
         // (4.5:1 for text, 7:1 in high contrast), computed from the colours the page paints.

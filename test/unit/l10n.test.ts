@@ -74,7 +74,7 @@ describe('localisation bundles', () => {
     for (const dir of ['src/commands', 'src/host', 'src/auth', 'src/agents', 'src/studio', 'src/batchFiles']) assert.ok(places(host).has(dir), `${dir} uses vscode.l10n.t`);
     assert.ok(!places(host).has('src/core'), 'the core never imports vscode');
     const webviewFiles = new Set([...webview.messages.values()].flat().map((at) => at.split(':')[0]));
-    for (const file of ['src/webview/main.ts', 'src/webview/anchor.ts']) assert.ok(webviewFiles.has(file), `${file} uses t()`);
+    for (const file of ['src/webview/store.ts', 'src/webview/views/studio.ts', 'src/webview/views/compose.ts', 'src/webview/views/canvas.ts', 'src/webview/components/splitter.ts']) assert.ok(webviewFiles.has(file), `${file} uses t()`);
     assert.deepEqual(host.messages.get('Mockup Studio')?.length, 2, 'the panel title and the page title');
     assert.ok(webview.messages.has('Generate (Ctrl+Enter)'));
   });

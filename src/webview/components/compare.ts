@@ -31,6 +31,7 @@ export class FmCompare extends LitElement {
     opacity: { type: Number, reflect: true, attribute: 'data-opacity' },
     pair: { state: true },
     views: { state: true },
+    overlayView: { state: true },
   };
 
   /** The images compared, two to four. */
@@ -44,6 +45,8 @@ export class FmCompare extends LitElement {
   declare pair: [number, number];
   /** The view of each side-by-side pane, as the panes last reported or were told. */
   declare views: ReadonlyArray<View | undefined>;
+  /** The view of the swipe and onion-skin overlay (one viewport showing both images), once moved. */
+  declare overlayView: View | undefined;
   /** The decoded sizes of the images, for those the sidecar does not state. */
   private decoded = new Map<string, Extent>();
   private focusAfterUpdate: string | undefined;
@@ -56,6 +59,7 @@ export class FmCompare extends LitElement {
     this.opacity = 50;
     this.pair = [0, 1];
     this.views = [];
+    this.overlayView = undefined;
     this.addEventListener('keydown', (event) => {
       if (event.key !== 'Escape') return;
       // The comparison closes; the Studio's own Escape (cancel a job...) must not also act on it.
@@ -70,6 +74,7 @@ export class FmCompare extends LitElement {
       if (before !== this.items.map((i) => i.file).join('\n')) {
         this.pair = this.items.length >= 2 ? defaultPair(this.items) : [0, 1];
         this.views = [];
+        this.overlayView = undefined;
       }
     }
   }
@@ -83,8 +88,6 @@ export class FmCompare extends LitElement {
     const stack = this.renderRoot.querySelector<HTMLElement>('.stack');
     if (stack) {
       // CSSOM, not style attributes: the webview's CSP allows no inline styles.
-      const under = this.extent(this.pair[0]);
-      stack.style.setProperty('--ratio', under ? String(under.width / under.height) : '1');
       stack.style.setProperty('--swipe', `${this.swipe}%`);
       stack.style.setProperty('--opacity', String(this.opacity / 100));
     }
@@ -149,6 +152,8 @@ export class FmCompare extends LitElement {
     const next = sliderKey(this.swipe, event.key, event.shiftKey);
     if (next === undefined) return;
     event.preventDefault();
+    // The divider's keys, not the viewport's (which pans with the arrows).
+    event.stopPropagation();
     this.setSwipe(next);
   };
 
@@ -234,10 +239,23 @@ export class FmCompare extends LitElement {
           </div>`
         : nothing;
     const swipe = this.mode === 'swipe';
+    const onView = (event: Event): void => {
+      const view = (event as CustomEvent<View | undefined>).detail;
+      if (view && !sameView(view, this.overlayView)) this.overlayView = view;
+    };
     return html`${pickers}
-      <div class="overlay" data-mode=${this.mode}>
-        <div class="stack" @pointerdown=${swipe ? this.onSwipePointer : nothing} @pointermove=${swipe ? this.onSwipePointer : nothing}>
-          <img class="before" src=${before.uri} alt=${`${labels[a]}: ${before.name}`} draggable="false" @load=${(e: Event) => this.onImageSize(before.file, e)} />
+      <div class="tags" aria-hidden="true"><span class="tag before-tag" title=${before.file}>${labels[a]}</span><span class="tag after-tag" title=${after.file}>${labels[b]}</span></div>
+      <fm-viewport
+        class="overlay-view"
+        data-mode=${this.mode}
+        .src=${before.uri}
+        .alt=${`${labels[a]}: ${before.name}`}
+        .naturalWidth=${before.width ?? 0}
+        .naturalHeight=${before.height ?? 0}
+        .view=${this.overlayView}
+        @view-change=${onView}
+      >
+        <div slot="overlay" class="stack" data-mode=${this.mode} @pointerdown=${swipe ? this.onSwipePointer : nothing} @pointermove=${swipe ? this.onSwipePointer : nothing}>
           <img class="after" src=${after.uri} alt=${`${labels[b]}: ${after.name}`} draggable="false" @load=${(e: Event) => this.onImageSize(after.file, e)} />
           ${swipe
             ? html`<div
@@ -253,10 +271,8 @@ export class FmCompare extends LitElement {
                 @keydown=${this.onDividerKey}
               ></div>`
             : nothing}
-          <span class="tag before-tag">${labels[a]}</span>
-          <span class="tag after-tag">${labels[b]}</span>
         </div>
-      </div>
+      </fm-viewport>
       ${swipe
         ? html`<p class="hint">${t('Drag the divider, or focus it and use the arrow keys (Shift for bigger steps).')}</p>`
         : html`<label class="opacity"
@@ -375,37 +391,45 @@ export class FmCompare extends LitElement {
     .picker-label {
       color: var(--vscode-descriptionForeground);
     }
-    .overlay {
+    .tags {
       display: flex;
-      justify-content: center;
-      background: var(--vscode-textCodeBlock-background);
-      padding: 8px;
+      justify-content: space-between;
+      gap: 8px;
+      margin-bottom: 4px;
+    }
+    .tag {
+      padding: 1px 6px;
+      border-radius: 2px;
+      color: var(--vscode-badge-foreground);
+      background: var(--vscode-badge-background);
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+    }
+    fm-viewport.overlay-view {
+      --fm-viewport-height: 65vh;
     }
     .stack {
-      position: relative;
       overflow: hidden;
-      aspect-ratio: var(--ratio, 1);
-      width: min(100%, calc(65vh * var(--ratio, 1)));
       touch-action: none;
       user-select: none;
+      line-height: 0;
     }
-    .overlay[data-mode='swipe'] .stack {
+    .stack[data-mode='swipe'] {
       cursor: ew-resize;
     }
-    .stack img {
+    .stack img.after {
       position: absolute;
       top: 0;
       left: 0;
       width: 100%;
+      height: auto;
       display: block;
     }
-    img.before {
-      height: 100%;
-    }
-    .overlay[data-mode='swipe'] img.after {
+    .stack[data-mode='swipe'] img.after {
       clip-path: inset(0 0 0 var(--swipe, 50%));
     }
-    .overlay[data-mode='onion'] img.after {
+    .stack[data-mode='onion'] img.after {
       opacity: var(--opacity, 0.5);
     }
     .divider {
@@ -427,21 +451,6 @@ export class FmCompare extends LitElement {
       border-radius: 3px;
       background: var(--vscode-focusBorder);
       border: 1px solid var(--vscode-editorWidget-background);
-    }
-    .tag {
-      position: absolute;
-      top: 6px;
-      padding: 1px 6px;
-      border-radius: 2px;
-      color: var(--vscode-badge-foreground);
-      background: var(--vscode-badge-background);
-      pointer-events: none;
-    }
-    .before-tag {
-      left: 6px;
-    }
-    .after-tag {
-      right: 6px;
     }
     .opacity {
       display: flex;

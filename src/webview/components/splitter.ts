@@ -59,22 +59,23 @@ export class RailSplitter extends LitElement {
     this.setAttribute('role', 'separator');
     this.setAttribute('aria-orientation', 'vertical');
     this.setAttribute('aria-controls', 'rail');
-    this.addEventListener('pointerdown', this.onPointerDown);
-    this.addEventListener('pointermove', this.onPointerMove);
-    this.addEventListener('pointerup', this.onPointerEnd);
-    this.addEventListener('pointercancel', this.onPointerEnd);
-    this.addEventListener('keydown', this.onKeyDown);
-    this.addEventListener('dblclick', this.onDoubleClick);
+    for (const [type, listener] of this.listeners()) this.addEventListener(type, listener);
   }
 
   override disconnectedCallback(): void {
-    this.removeEventListener('pointerdown', this.onPointerDown);
-    this.removeEventListener('pointermove', this.onPointerMove);
-    this.removeEventListener('pointerup', this.onPointerEnd);
-    this.removeEventListener('pointercancel', this.onPointerEnd);
-    this.removeEventListener('keydown', this.onKeyDown);
-    this.removeEventListener('dblclick', this.onDoubleClick);
+    for (const [type, listener] of this.listeners()) this.removeEventListener(type, listener);
     super.disconnectedCallback();
+  }
+
+  private listeners(): ReadonlyArray<[string, EventListener]> {
+    return [
+      ['pointerdown', this.onPointerDown as EventListener],
+      ['pointermove', this.onPointerMove as EventListener],
+      ['pointerup', this.onPointerEnd as EventListener],
+      ['pointercancel', this.onPointerEnd as EventListener],
+      ['keydown', this.onKeyDown as EventListener],
+      ['dblclick', this.onDoubleClick],
+    ];
   }
 
   protected override render(): unknown {
