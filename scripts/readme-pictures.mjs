@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** test-artifacts/<name>.png -> media/readme/<name>.png, and which test takes it. */
 const PICTURES = {
+  'studio-canvas': 'The Studio suite: composes with a template, locales and a custom size',
   'studio-light': 'The Studio suite: looks right in a light, a dark and a high-contrast theme',
   'studio-dark': 'The Studio suite: looks right in a light, a dark and a high-contrast theme',
   'generate-palette-sizes': 'The UI suite: the Generate Mockup flow in the real quick input',
