@@ -142,6 +142,11 @@ describeUi('The Studio (real VS Code host, Chromium, Foundry emulator)', functio
     await fs.mkdir(path.join(root(), 'design'), { recursive: true });
     await fs.writeFile(path.join(root(), 'design', 'style.json'), JSON.stringify({ brand: 'Beanery', colors: { primary: '#6F4E37' }, typography: 'Inter', tone: 'warm and friendly' }));
     await vscode.workspace.getConfiguration('foundryMockups').update('styleGuide', 'design/style.json', vscode.ConfigurationTarget.Workspace);
+    // The window as a designer works in it, whatever the suites before left open (the Problems
+    // panel of the batch suite): the Studio as tall as the window, so that what the pixel checks
+    // sample and the pointer paints is on screen, as in a run of this suite alone.
+    await vscode.commands.executeCommand('workbench.action.closePanel');
+    await vscode.commands.executeCommand('workbench.action.closeAuxiliaryBar');
   });
 
   // Every test also checks that the page threw nothing: an uncaught error in the app arrives as an
