@@ -161,7 +161,11 @@ export const webviewMessageSchema = (resolve: Resolve) =>
         v.check((edit) => edit.mode !== 'inpaint' || edit.mask !== undefined, 'an inpaint needs a mask'),
       ),
       object({ type: v.literal('listImages'), id: requestId }),
-      object({ type: v.literal('history'), id: requestId, query: historyQuerySchema }),
+      /**
+       * `reach: 'loadable'`: only the mockups the page may load already (the filmstrip asks so in
+       * the background: widening the webview's resource roots reloads the page under the user).
+       */
+      object({ type: v.literal('history'), id: requestId, query: historyQuerySchema, reach: v.optional(v.picklist(['loadable', 'all'])) }),
       object({ type: v.literal('select'), id: requestId, file: path(resolve) }),
       fileMessage('openFile', resolve),
       fileMessage('reveal', resolve),

@@ -48,6 +48,8 @@ export interface StudioSession {
   becomeReady(init: HostToWebview): Promise<void>;
   /** The webview URI of a workspace image (its folder allowed first); the image counts as shown. */
   imageUri(absolute: string): string;
+  /** Whether the page may load this image already, without widening its resource roots (a reload). */
+  canLoad(absolute: string): boolean;
   /** Whether the Studio showed `absolute` (an image, or the sidecar of one it showed). */
   wasShown(absolute: string): boolean;
   /** The workspace design system's version now (SHA-256), if there is one. */

@@ -337,6 +337,10 @@ export class StudioPanel implements StudioProbe, StudioSession {
    * folder; the app restores
    * its state and says ready again, and messages wait for that.
    */
+  canLoad(absolute: string): boolean {
+    return isCovered(this.imageFolders, absolute);
+  }
+
   allowFoldersOf(files: readonly string[]): void {
     if (files.every((file) => isCovered(this.imageFolders, file))) return;
     // The folders found at open come along, so that this is the only reload they cause.

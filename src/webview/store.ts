@@ -221,10 +221,16 @@ export class StudioStore {
     }, 120);
   }
 
+  /**
+   * The history, for the History view and the filmstrip. While the History view is not shown, only
+   * the mockups the page can load already: showing one from another folder widens the webview's
+   * resource roots, which reloads the page, and that is for the user to ask by opening History.
+   */
   requestHistory(): void {
     this.timers.clearTimeout(this.historyTimer);
     this.historyTimer = this.timers.setTimeout(() => {
-      void this.requests.request({ type: 'history', query: this.state.historyQuery }).then((answer) => {
+      const reach = this.state.view === 'history' ? 'all' : 'loadable';
+      void this.requests.request({ type: 'history', query: this.state.historyQuery, reach }).then((answer) => {
         if (!this.requests.isLatest('history', answer.id)) return;
         this.history = answer;
         this.changed();

@@ -749,7 +749,10 @@ describeUi('The Studio (real VS Code host, Chromium, Foundry emulator)', functio
       throw new Error(`Tab never reached ${what}; it went through ${JSON.stringify(seen.slice(-12))}`);
     };
     await tabTo('the prompt', (f) => f.startsWith('textarea#prompt'));
-    await d.press('Control+A');
+    // The old prompt selected by the textarea itself: VS Code runs a webview's Ctrl+A as a command
+    // it sends to the page, which may arrive after the first keys typed.
+    await d.press('Control+End');
+    await d.press('Control+Shift+Home');
     await d.type('A receipt screen for the keyboard test');
     await until('the typed prompt to reach the host', () => receivedOf(probe, 'plan').at(-1)?.draft.prompt === 'A receipt screen for the keyboard test', 10_000).catch((error: Error) => {
       throw new Error(`${error.message}: the host has ${JSON.stringify(receivedOf(probe, 'plan').at(-1)?.draft.prompt)}`);
@@ -1355,6 +1358,33 @@ describeUi('The Studio (real VS Code host, Chromium, Foundry emulator)', functio
     const refusedMark = probe.posted.length;
     await probe.receive({ type: 'regenerate', file: 'design/unknown.png' });
     assert.match(postedOf(probe, 'notice', refusedMark)[0]?.message ?? '', /not an image the Studio showed/);
+  });
+
+  it('shows the history in the filmstrip without reloading the page: mockups of other folders wait for the History view', async () => {
+    // A mockup in a folder the page has not been allowed to load (as older mockups of a workspace are).
+    const source = (await fs.readdir(path.join(root(), FOLDER))).find((f) => f.endsWith('.png') && !f.includes('.original.') && !f.includes('-mask'));
+    assert.ok(source, 'an image generated earlier');
+    await fs.mkdir(path.join(root(), 'archive'), { recursive: true });
+    // Moved with its sidecar, under its own name (the sidecar names its image).
+    const old = `archive/${source}`;
+    await fs.copyFile(path.join(root(), FOLDER, source), path.join(root(), old));
+    await fs.copyFile(path.join(root(), FOLDER, `${source}.mockup.json`), path.join(root(), `${old}.mockup.json`));
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await until('the earlier Studio closed', () => api.studio.current() === undefined);
+    await vscode.commands.executeCommand('foundryMockups.openStudio');
+    probe = await until('a fresh Studio', () => api.studio.current());
+    await d.waitFor('#prompt', { ...W, timeoutMs: 60_000 });
+    const archived = (): boolean => (probe.panel.webview.options.localResourceRoots ?? []).some((uri) => uri.fsPath === path.join(root(), 'archive'));
+    await until('the history in the filmstrip', async () => (await d.data('fm-filmstrip [data-group="history"] [role="option"]', W).catch(() => [])).length > 0);
+    const film = (await d.data('fm-filmstrip [role="option"]', W)).map((e) => e.key);
+    assert.ok(!film.includes(old), 'a mockup of another folder is not in the filmstrip yet');
+    assert.ok(!archived(), 'its folder is not allowed behind the user\'s back');
+    assert.equal(receivedOf(probe, 'ready').length, 1, 'the page did not reload');
+    // Opening History is asking for all of them: the folder is allowed (one reload) and the mockup is there.
+    await d.click('#tab-history', W);
+    await until('the folder allowed', () => archived());
+    await until('the archived mockup in the history', async () => (await d.data('#history-view .card', W).catch(() => [])).some((c) => c.file === old));
+    await d.click('#tab-create', W);
   });
 
   it('looks right in a light, a dark and a high-contrast theme (screenshots match their baselines)', async () => {

@@ -10,7 +10,8 @@ export function historyHandlers(session: StudioSession): Pick<Handlers, 'history
     history: async (message) => {
       const entries = await session.history.entries();
       const designSha256 = await session.designSha256();
-      const matching = filterHistory(entries, message.query).slice(0, 200);
+      const reachable = message.reach === 'loadable' ? entries.filter((e) => session.canLoad(workspaceAbsolute(e.file))) : entries;
+      const matching = filterHistory(reachable, message.query).slice(0, 200);
       const byFile = new Map(entries.map((e) => [e.file, e]));
       const items = matching.map((e) => {
         const chain: Array<MockupItem['chain'][number]> = [];
