@@ -31,6 +31,8 @@ export interface StudioProbe {
   /** Handles `raw` exactly as if the webview had posted it (for the hostile-message test). */
   receive(raw: unknown): Promise<void>;
   readonly panel: vscode.WebviewPanel;
+  /** Whether the page is ready for messages (false while it reloads with wider resource roots). */
+  isReady(): boolean;
 }
 
 export interface ShowOptions {

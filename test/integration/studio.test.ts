@@ -1031,8 +1031,23 @@ describeUi('The Studio (real VS Code host, Chromium, Foundry emulator)', functio
     });
   }
 
+  /**
+   * Opens the History view and waits for its answer on the page that shows it: asking for all the
+   * workspace's mockups may allow their folders, which reloads the page first (what is typed into
+   * a page that is going away is lost, as it would be for a user).
+   */
+  async function showHistory(): Promise<void> {
+    const mark = probe.posted.length;
+    await d.click('#tab-history', W);
+    await until('the history answered to the page that shows it', () => {
+      const posted = probe.posted.slice(mark);
+      const lastInit = posted.map((m) => m.type).lastIndexOf('init');
+      return probe.isReady() && posted.slice(lastInit + 1).some((m) => m.type === 'history');
+    });
+  }
+
   it('browses the history from the sidecars, filters it, opens an image and reuses its settings', async () => {
-    await d.click('[data-view="history"]', W);
+    await showHistory();
     await d.waitFor('.history-grid .card', W);
     await fill(d, '#history-search', 'loyalty');
     await d.click('[data-filter="locale:ja"]', W);
@@ -1346,7 +1361,7 @@ describeUi('The Studio (real VS Code host, Chromium, Foundry emulator)', functio
     assert.match(String(emulator.requests.at(-1)?.body?.prompt), /#1b998b/i, 'the current design system was sent');
     assert.equal(emulator.requests.length, requests + 1, 'one request');
     // In the page: the History view marks the older mockups and its button makes one again.
-    await d.click('#tab-history', W);
+    await showHistory();
     await until('the older mark in the History view', async () => (await d.texts('#history-view .design-older', W).catch(() => [])).some((t) => /older version of the design system/.test(t)));
     const uiMark = probe.posted.length;
     const regeneratesBefore = receivedOf(probe, 'regenerate').length;
@@ -1381,7 +1396,7 @@ describeUi('The Studio (real VS Code host, Chromium, Foundry emulator)', functio
     assert.ok(!archived(), 'its folder is not allowed behind the user\'s back');
     assert.equal(receivedOf(probe, 'ready').length, 1, 'the page did not reload');
     // Opening History is asking for all of them: the folder is allowed (one reload) and the mockup is there.
-    await d.click('#tab-history', W);
+    await showHistory();
     await until('the folder allowed', () => archived());
     await until('the archived mockup in the history', async () => (await d.data('#history-view .card', W).catch(() => [])).some((c) => c.file === old));
     await d.click('#tab-create', W);
