@@ -331,6 +331,10 @@ export class StudioPanel implements StudioProbe, StudioSession {
     return this.shown.has(path.resolve(image));
   }
 
+  canLoad(absolute: string): boolean {
+    return isCovered(this.imageFolders, absolute);
+  }
+
   /**
    * Lets the webview load `files`: their folders are added to its resource roots when they are not
    * covered yet. Changing the roots reloads the webview's content (VS Code has no other way), so it
@@ -339,12 +343,8 @@ export class StudioPanel implements StudioProbe, StudioSession {
    * folder; the app restores
    * its state and says ready again, and messages wait for that.
    */
-  canLoad(absolute: string): boolean {
-    return isCovered(this.imageFolders, absolute);
-  }
-
   allowFoldersOf(files: readonly string[]): void {
-    if (files.every((file) => isCovered(this.imageFolders, file))) return;
+    if (files.every((file) => this.canLoad(file))) return;
     // The folders found at open come along, so that this is the only reload they cause.
     this.imageFolders = withFoldersOf([...this.imageFolders, ...this.foundFolders], files);
     this.foundFolders = [];
