@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { radioKey } from '../../src/webview/choiceModel';
 import { flatKeys, moveKey, tabStop } from '../../src/webview/filmstripModel';
 import { clampWidth, dragWidth, railKey } from '../../src/webview/railModel';
 
@@ -76,5 +77,18 @@ describe('Studio filmstrip (keyboard model)', () => {
     assert.equal(moveKey(keys, 'h1.png', 'PageUp'), 'tile:0:1');
     assert.equal(moveKey(keys, 'a.png', 'Tab'), undefined, 'Tab leaves the list');
     assert.equal(moveKey([], undefined, 'ArrowRight'), undefined);
+  });
+});
+
+describe('Studio choices (segmented buttons)', () => {
+  it('moves to the next and previous value with the arrow keys, wrapping, and leaves other keys alone', () => {
+    const modes = ['side', 'swipe', 'onion'] as const;
+    assert.equal(radioKey(modes, 'side', 'ArrowRight'), 'swipe');
+    assert.equal(radioKey(modes, 'side', 'ArrowDown'), 'swipe');
+    assert.equal(radioKey(modes, 'onion', 'ArrowRight'), 'side', 'wraps at the end');
+    assert.equal(radioKey(modes, 'side', 'ArrowLeft'), 'onion', 'wraps at the start');
+    assert.equal(radioKey(modes, 'swipe', 'ArrowUp'), 'side');
+    assert.equal(radioKey(modes, 'side', 'Enter'), undefined);
+    assert.equal(radioKey([], 'side', 'ArrowRight'), undefined);
   });
 });

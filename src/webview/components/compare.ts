@@ -10,6 +10,7 @@
  */
 import { css, html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { MockupItem } from '../../studio/protocol';
+import { radioKey } from '../choiceModel';
 import { compareLabels, defaultPair, extentOf, sliderKey } from '../compareModel';
 import { t } from '../l10n';
 import { type Extent, matchView, type View } from '../viewTransform';
@@ -177,10 +178,9 @@ export class FmCompare extends LitElement {
   /** A choice of one among a few, as a row of toggle buttons with radio semantics (arrow keys move). */
   private segmented<T extends string | number>(label: string, group: string, values: readonly T[], current: T, name: (value: T) => string, choose: (value: T) => void): TemplateResult {
     const keydown = (event: KeyboardEvent): void => {
-      const step = event.key === 'ArrowRight' || event.key === 'ArrowDown' ? 1 : event.key === 'ArrowLeft' || event.key === 'ArrowUp' ? -1 : 0;
-      if (!step) return;
+      const next = radioKey(values, current, event.key);
+      if (next === undefined) return;
       event.preventDefault();
-      const next = values[(values.indexOf(current) + step + values.length) % values.length];
       this.focusAfterUpdate = `[data-group="${group}"] [aria-checked="true"]`;
       choose(next);
     };

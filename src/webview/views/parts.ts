@@ -3,6 +3,7 @@
  * and small templates (a segmented choice, a section heading, the workspace image picker).
  */
 import { html, LitElement, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
+import { radioKey } from '../choiceModel';
 import type { StudioStore } from '../store';
 
 /** Re-renders its host whenever the store changes. */
@@ -48,10 +49,9 @@ export abstract class StoreView extends LitElement {
 /** A group of toggle buttons that behaves as one choice (radio semantics, arrow keys move and keep focus). */
 export function segmented<T extends string | number>(label: string, key: string, values: readonly T[], current: T, onChange: (value: T) => void, names: (v: T) => string = String): TemplateResult {
   const keydown = (event: KeyboardEvent): void => {
-    const step = event.key === 'ArrowRight' || event.key === 'ArrowDown' ? 1 : event.key === 'ArrowLeft' || event.key === 'ArrowUp' ? -1 : 0;
-    if (!step) return;
+    const next = radioKey(values, current, event.key);
+    if (next === undefined) return;
     event.preventDefault();
-    const next = values[(values.indexOf(current) + step + values.length) % values.length];
     onChange(next);
     const group = event.currentTarget as HTMLElement;
     group.querySelector<HTMLElement>(`[data-key="${CSS.escape(`${key}:${next}`)}"]`)?.focus();
